@@ -1,0 +1,70 @@
+import type { FastifyInstance } from 'fastify';
+import type { AllocationRuns } from '../allocation-runs';
+import { allocationView, errorAnswer } from './schemas';
+
+interface StartQuery {
+  seed?: number;
+  dryRun?: boolean;
+  maxConcurrency?: number;
+}
+
+const MAX_CSV_BYTES = 16 * 1024 * 1024;
+
+export default async function allocationRoutes(app: FastifyInstance, { runs }: { runs: AllocationRuns }) {
+  app.post<{ Querystring: StartQuery; Body: string; Headers: { 'idempotency-key'?: string } }>(
+    '/allocations',
+    {
+      bodyLimit: MAX_CSV_BYTES,
+      schema: {
+        summary: 'Start a Secret Santa run from a participants CSV',
+        querystring: {
+          type: 'object',
+          properties: {
+            seed: { type: 'integer', minimum: 0, maximum: 4294967295 },
+            dryRun: { type: 'boolean' },
+            maxConcurrency: { type: 'integer', minimum: 1, maximum: 1000 },
+          },
+          additionalProperties: false,
+        },
+        headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } } },
+        body: { type: 'string' },
+        response: {
+          202: {
+            type: 'object',
+            properties: {
+              id: { type: 'string' },
+              status: { type: 'string' },
+              links: { type: 'object', properties: { self: { type: 'string' }, ui: { type: 'string' } } },
+            },
+          },
+          400: { ...errorAnswer, properties: { ...errorAnswer.properties, details: { type: 'array' } } },
+          422: errorAnswer,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { id, status } = await runs.start(request.body, {
+        ...request.query,
+        idempotencyKey: request.headers['idempotency-key'],
+      });
+      request.log.info({ allocationId: id }, 'allocation run started');
+      return reply.code(202).send({ id, status, links: { self: `/allocations/${id}`, ui: runs.uiLink(id) } });
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/allocations/:id',
+    {
+      schema: {
+        summary: 'Progress and outcome of a run: counts only, never who drew whom',
+        params: { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 255 } }, required: ['id'] },
+        response: { 200: allocationView, 404: errorAnswer },
+      },
+    },
+    async (request, reply) => {
+      const view = await runs.get(request.params.id);
+      if (!view) return reply.code(404).send({ error: 'NotFound', message: `no allocation run ${request.params.id}` });
+      return view;
+    },
+  );
+}

@@ -1,0 +1,34 @@
+/** JSON schemas shared by routes: answers are serialised through them, so nothing outside them (like a pair) can leak. */
+export const errorAnswer = {
+  type: 'object',
+  properties: { error: { type: 'string' }, message: { type: 'string' } },
+  required: ['error', 'message'],
+} as const;
+
+const channelCounts = {
+  type: 'object',
+  properties: { sent: { type: 'integer' }, skipped: { type: 'integer' }, failed: { type: 'integer' } },
+  required: ['sent', 'skipped', 'failed'],
+} as const;
+
+export const allocationView = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    status: { type: 'string', enum: ['RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'] },
+    stage: { type: 'string' },
+    participants: { type: 'integer' },
+    dryRun: { type: 'boolean' },
+    email: channelCounts,
+    sms: channelCounts,
+    failures: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { name: { type: 'string' }, channel: { type: 'string' }, error: { type: 'string' } },
+      },
+    },
+    error: { type: 'string' },
+  },
+  required: ['id', 'status', 'stage', 'participants', 'email', 'sms'],
+} as const;

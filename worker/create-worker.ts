@@ -1,0 +1,17 @@
+import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import type { Config } from '../lib/config';
+
+export const workflowsPath = require.resolve('../workflows');
+
+/** The worker's composition: one task queue, the Secret Santa workflow and its activities. */
+export function createWorker(config: Config, connection: NativeConnection, overrides: Partial<WorkerOptions> = {}): Promise<Worker> {
+  return Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    workflowsPath,
+    activities: createActivities(config),
+    ...overrides,
+  });
+}

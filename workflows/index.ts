@@ -1,0 +1,1 @@
+export { secretSanta, statusQuery } from './secret-santa';
