@@ -80,7 +80,7 @@ export function loadConfig(env: Env = process.env): Config {
       endpoint: nonEmpty(env.S3_ENDPOINT),
       forcePathStyle: /^(1|true|yes)$/i.test(env.S3_FORCE_PATH_STYLE ?? ''),
       region: nonEmpty(env.AWS_REGION) ?? 'us-east-1',
-      localDir: nonEmpty(env.SANTA_DATA_DIR) ?? '.data/allocations',
+      localDir: nonEmpty(env.SANTA_DATA_DIR) ?? '.data',
     },
     outboxDir: nonEmpty(env.SANTA_OUTBOX_DIR) ?? '.data/outbox',
     api: {

@@ -16,7 +16,6 @@ export default async function allocationRoutes(app: FastifyInstance, { runs }: {
     {
       bodyLimit: MAX_CSV_BYTES,
       schema: {
-        summary: 'Start a Secret Santa run from a participants CSV',
         querystring: {
           type: 'object',
           properties: {
@@ -56,7 +55,6 @@ export default async function allocationRoutes(app: FastifyInstance, { runs }: {
     '/allocations/:id',
     {
       schema: {
-        summary: 'Progress and outcome of a run: counts only, never who drew whom',
         params: { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 255 } }, required: ['id'] },
         response: { 200: allocationView, 404: errorAnswer },
       },

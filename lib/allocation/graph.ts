@@ -1,0 +1,107 @@
+import { nameKey } from '../participants/fields';
+import type { Participant } from '../types';
+
+/**
+ * Who may give to whom, kept implicitly: i may give to j unless i = j, they share a group, or i
+ * excludes j. Only the exceptions are stored, so 100,000 people cost memory in proportion to their
+ * exclusions, not to the 10^10 possible pairs.
+ */
+export class DrawGraph {
+  readonly n: number;
+  readonly names: string[];
+  /** Group id per person, -1 for none. */
+  readonly group: Int32Array;
+  readonly groupSize: number[];
+  // Exclusions in compressed rows: givers' lists (out) and the transposed recipients' lists (in).
+  private readonly outStart: Int32Array;
+  private readonly outList: Int32Array;
+  private readonly inStart: Int32Array;
+  private readonly inList: Int32Array;
+
+  constructor(participants: Participant[]) {
+    this.n = participants.length;
+    this.names = participants.map((p) => p.name);
+    const index = new Map<string, number>();
+    participants.forEach((p, i) => {
+      if (index.has(nameKey(p.name))) throw new Error(`duplicate participant name: ${p.name}`);
+      index.set(nameKey(p.name), i);
+    });
+
+    const groupIds = new Map<string, number>();
+    this.group = new Int32Array(this.n).fill(-1);
+    this.groupSize = [];
+    participants.forEach((p, i) => {
+      const key = p.group?.trim().toLowerCase();
+      if (!key) return;
+      let id = groupIds.get(key);
+      if (id === undefined) {
+        id = this.groupSize.length;
+        groupIds.set(key, id);
+        this.groupSize.push(0);
+      }
+      this.group[i] = id;
+      this.groupSize[id]++;
+    });
+
+    // Unknown names and self-exclusions are the validator's business; here they simply exclude no one.
+    const excluded = participants.map((p, i) => {
+      const targets = new Set<number>();
+      for (const name of p.exclusions) {
+        const j = index.get(nameKey(name));
+        if (j !== undefined && j !== i) targets.add(j);
+      }
+      return [...targets];
+    });
+    [this.outStart, this.outList] = compress(this.n, excluded);
+    const transposed: number[][] = Array.from({ length: this.n }, () => []);
+    excluded.forEach((targets, i) => targets.forEach((j) => transposed[j].push(i)));
+    [this.inStart, this.inList] = compress(this.n, transposed);
+  }
+
+  sameGroup(a: number, b: number): boolean {
+    return this.group[a] >= 0 && this.group[a] === this.group[b];
+  }
+
+  excludes(giver: number, recipient: number): boolean {
+    // Scan whichever list is shorter: the giver's exclusions or the recipient's excluders.
+    const outLen = this.outStart[giver + 1] - this.outStart[giver];
+    const inLen = this.inStart[recipient + 1] - this.inStart[recipient];
+    if (outLen <= inLen) return includes(this.outList, this.outStart[giver], this.outStart[giver + 1], recipient);
+    return includes(this.inList, this.inStart[recipient], this.inStart[recipient + 1], giver);
+  }
+
+  allowed(giver: number, recipient: number): boolean {
+    return giver !== recipient && !this.sameGroup(giver, recipient) && !this.excludes(giver, recipient);
+  }
+
+  /** Number of people `giver` may give to. */
+  outDegree(giver: number): number {
+    return this.degree(giver, this.outList, this.outStart);
+  }
+
+  /** Number of people who may give to `recipient`. */
+  inDegree(recipient: number): number {
+    return this.degree(recipient, this.inList, this.inStart);
+  }
+
+  private degree(i: number, list: Int32Array, start: Int32Array): number {
+    const g = this.group[i];
+    let count = this.n - (g >= 0 ? this.groupSize[g] : 1);
+    // Exclusions inside one's own group were never possible pairs anyway.
+    for (let k = start[i]; k < start[i + 1]; k++) if (!this.sameGroup(i, list[k])) count--;
+    return count;
+  }
+}
+
+function compress(n: number, lists: number[][]): [Int32Array, Int32Array] {
+  const start = new Int32Array(n + 1);
+  lists.forEach((list, i) => (start[i + 1] = start[i] + list.length));
+  const flat = new Int32Array(start[n]);
+  lists.forEach((list, i) => flat.set(list, start[i]));
+  return [start, flat];
+}
+
+function includes(list: Int32Array, from: number, to: number, value: number): boolean {
+  for (let k = from; k < to; k++) if (list[k] === value) return true;
+  return false;
+}

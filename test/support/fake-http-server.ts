@@ -1,0 +1,119 @@
+/** What the provider fakes share: a node:http server on 127.0.0.1 with request counting and scripted failures. */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Reply {
+  status: number;
+  body: unknown;
+}
+
+/** A planned failure: an HTTP status (with the provider's usual error body), a full reply, or 'reset' to drop the connection. */
+export type Failure = number | Reply | 'reset';
+
+export interface FakeRequest {
+  method: string;
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: Buffer;
+}
+
+/** A request the fake understood as "send this message to `to`"; `accept` records it and answers success. */
+export interface SendRequest {
+  to: string;
+  accept: () => Reply;
+}
+
+export abstract class FakeHttpServer {
+  /** Base URL once listening, e.g. http://127.0.0.1:43121. */
+  url = '';
+  /** Every request received, including failed ones. */
+  requests = 0;
+  inFlight = 0;
+  maxInFlight = 0;
+  /** Delay before each answer, to make requests overlap. */
+  delayMs = 0;
+
+  private readonly server: Server = createServer((req, res) => void this.handle(req, res));
+  private readonly planned: Failure[] = [];
+  private readonly failing = new Map<string, Failure>();
+
+  /** A send request, or a direct reply (404, 401, 400 for a malformed request). */
+  protected abstract route(req: FakeRequest): SendRequest | Reply;
+  /** The provider's error body for a status. */
+  protected abstract errorBody(status: number): unknown;
+
+  /** The next `n` send requests fail with `failure`. */
+  failNext(n: number, failure: Failure): this {
+    for (let i = 0; i < n; i++) this.planned.push(failure);
+    return this;
+  }
+
+  /** Every send request to `to` fails with `failure`, until `succeedFor(to)`. */
+  failAlwaysFor(to: string, failure: Failure): this {
+    this.failing.set(to, failure);
+    return this;
+  }
+
+  succeedFor(to: string): this {
+    this.failing.delete(to);
+    return this;
+  }
+
+  async listen(): Promise<this> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(0, '127.0.0.1', resolve);
+    });
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections(); // clients keep connections alive
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.requests++;
+    this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
+    try {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const request = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks) };
+      if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+      const routed = this.route(request);
+      if (!('accept' in routed)) return send(res, routed);
+      const failure = this.failing.get(routed.to) ?? this.planned.shift();
+      if (failure === 'reset') return void req.socket.destroy();
+      if (failure === undefined) send(res, routed.accept());
+      else send(res, typeof failure === 'number' ? { status: failure, body: this.errorBody(failure) } : failure);
+    } catch (err) {
+      send(res, { status: 500, body: { message: `fake server error: ${String(err)}` } });
+    } finally {
+      this.inFlight--;
+    }
+  }
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  const json = JSON.stringify(reply.body);
+  res.writeHead(reply.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
+  res.end(json);
+}
+
+/** The Basic-auth user and password of a request, if any. */
+export function basicAuth(req: FakeRequest): { user: string; password: string } | undefined {
+  const match = /^Basic (.+)$/i.exec(req.headers.authorization ?? '');
+  if (!match) return undefined;
+  const [user, ...rest] = Buffer.from(match[1], 'base64').toString('utf8').split(':');
+  return { user, password: rest.join(':') };
+}
+
+/** A URL nothing listens on: requests to it are refused. */
+export async function refusedUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}

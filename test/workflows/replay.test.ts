@@ -1,0 +1,33 @@
+/** Recorded executions must replay on the current workflow code: a change that would break running workflows fails here. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { workflowBundle } from '../support/temporal';
+
+const dir = join(__dirname, '../histories');
+const histories = readdirSync(dir)
+  .filter((file) => file.endsWith('.json'))
+  .map((file) => ({ workflowId: file.replace(/\.json$/, ''), history: historyFromJSON(JSON.parse(readFileSync(join(dir, file), 'utf8'))) }));
+
+async function replay(options: Parameters<typeof Worker.runReplayHistories>[0]) {
+  const results = [];
+  for await (const result of Worker.runReplayHistories(options, histories)) results.push(result);
+  return results;
+}
+
+it('has at least 3 recorded executions of different outcomes', () => {
+  expect(histories.length).toBeGreaterThanOrEqual(3);
+});
+
+it('replays every recorded history on the current workflow code', async () => {
+  const results = await replay({ workflowBundle: workflowBundle() });
+  expect(results.map((r) => ({ id: r.workflowId, error: r.error?.message }))).toEqual(histories.map((h) => ({ id: h.workflowId, error: undefined })));
+});
+
+it('fails on an incompatible change of the workflow', async () => {
+  const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./fixtures/incompatible-workflow'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
+  const results = await replay({ workflowBundle: bundle });
+  expect(results).toHaveLength(histories.length);
+  for (const result of results) expect(result.error?.name).toBe('DeterminismViolationError');
+}, 120_000);
