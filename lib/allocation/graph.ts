@@ -23,9 +23,17 @@ export class DrawGraph {
     this.names = participants.map((p) => p.name);
     const index = new Map<string, number>();
     participants.forEach((p, i) => {
-      if (index.has(nameKey(p.name))) throw new Error(`duplicate participant name: ${p.name}`);
-      index.set(nameKey(p.name), i);
+      if (index.has(p.name)) throw new Error(`duplicate participant name: ${p.name}`);
+      index.set(p.name, i);
     });
+    // Validated exclusions are spelled as the names; matching loosely is only a fallback.
+    let loose: Map<string, number> | undefined;
+    const lookUp = (name: string): number | undefined => {
+      const exact = index.get(name);
+      if (exact !== undefined) return exact;
+      loose ??= new Map(participants.map((p, i) => [nameKey(p.name), i]));
+      return loose.get(nameKey(name));
+    };
 
     const groupIds = new Map<string, number>();
     this.group = new Int32Array(this.n).fill(-1);
@@ -45,12 +53,12 @@ export class DrawGraph {
 
     // Unknown names and self-exclusions are the validator's business; here they simply exclude no one.
     const excluded = participants.map((p, i) => {
-      const targets = new Set<number>();
+      const targets: number[] = [];
       for (const name of p.exclusions) {
-        const j = index.get(nameKey(name));
-        if (j !== undefined && j !== i) targets.add(j);
+        const j = lookUp(name);
+        if (j !== undefined && j !== i && !targets.includes(j)) targets.push(j);
       }
-      return [...targets];
+      return targets;
     });
     [this.outStart, this.outList] = compress(this.n, excluded);
     const transposed: number[][] = Array.from({ length: this.n }, () => []);

@@ -46,7 +46,11 @@ export function readCsvRecords(text: string): { records: CsvRecord[]; problems: 
       const line = resumable ? offset + at : recordStart;
       const where = line === recordStart ? '' : ` (in the record that starts on line ${recordStart})`;
       problems.push({ line, field: 'file', message: describe(code, error) + where });
-      if (!resumable || problems.length >= MAX_SYNTAX_PROBLEMS) break;
+      if (!resumable) break;
+      if (problems.length >= MAX_SYNTAX_PROBLEMS) {
+        problems.push({ line, field: 'file', message: `too many broken records; the file was not read past line ${line}` });
+        break;
+      }
       first = offset + at;
     }
   }
