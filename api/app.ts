@@ -16,7 +16,7 @@ export interface AppDeps {
 
 /** Composes the API: infrastructure plugins first, then the app's routes. */
 export async function buildApp({ config, client, logger = true }: AppDeps) {
-  const app = Fastify({ logger, disableRequestLogging: false });
+  const app = Fastify({ logger });
   registerErrorHandler(app);
   await app.register(bearerAuth, { token: config.api.token, publicPaths: [HEALTH_PATH] });
   await app.register(csvBody);

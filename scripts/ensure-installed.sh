@@ -14,8 +14,10 @@ say() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 ensure_npm_packages() {
   local stamp="$root/node_modules/.installed-lock"
   if [[ -f "$stamp" ]] && cmp -s "$stamp" "$root/package-lock.json"; then return; fi
-  say "installing npm packages (npm ci)…"
-  (cd "$root" && npm ci --no-audit --no-fund --loglevel=http)
+  say "installing npm packages…"
+  # npm install, not npm ci: this npm writes lock files without platform-specific optional packages
+  # (@swc/core-*), which npm ci then refuses as out of sync. install follows the lock all the same.
+  (cd "$root" && npm install --no-audit --no-fund --loglevel=http 2>&1 | { grep -v '^npm http fetch' >&2 || true; })
   cp "$root/package-lock.json" "$stamp"
 }
 

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AllocationRuns } from '../allocation-runs';
 import { allocationView, errorAnswer } from './schemas';
 
@@ -10,11 +10,20 @@ interface StartQuery {
 
 const MAX_CSV_BYTES = 16 * 1024 * 1024;
 
+/** Any other body type would reach the body schema parsed as something else; say what is wanted instead. */
+async function requireCsvBody(request: FastifyRequest, reply: FastifyReply) {
+  const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (type !== 'text/csv' && type !== 'text/plain') {
+    return reply.code(415).send({ error: 'UnsupportedMediaType', message: 'send the participants file as text/csv' });
+  }
+}
+
 export default async function allocationRoutes(app: FastifyInstance, { runs }: { runs: AllocationRuns }) {
   app.post<{ Querystring: StartQuery; Body: string; Headers: { 'idempotency-key'?: string } }>(
     '/allocations',
     {
       bodyLimit: MAX_CSV_BYTES,
+      onRequest: requireCsvBody,
       schema: {
         querystring: {
           type: 'object',
