@@ -17,9 +17,10 @@ const uiPort = Number(new URL(config.temporal.uiUrl).port || 8233);
 const tsx = join(root, 'node_modules/.bin/tsx');
 const children = new Set<ChildProcess>();
 let stopping = false;
+let temporalServer: ChildProcess | undefined;
 
-function run(name: string, command: string, args: string[], onExit?: (code: number | null) => void): ChildProcess {
-  const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+function run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}, onExit?: (code: number | null) => void): ChildProcess {
+  const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const prefix = (line: string) => (line ? `${name.padEnd(8)}| ${line}\n` : '');
   child.stdout?.on('data', (chunk: Buffer) => process.stdout.write(chunk.toString().split('\n').map(prefix).join('')));
   child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(chunk.toString().split('\n').map(prefix).join('')));
@@ -34,10 +35,18 @@ function run(name: string, command: string, args: string[], onExit?: (code: numb
 }
 
 function startWorker(): void {
-  run('worker', tsx, ['worker/main.ts'], () => {
+  run('worker', tsx, ['worker/main.ts'], { LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN' }, () => {
     console.error('restarting the worker in 1s…');
     setTimeout(() => !stopping && startWorker(), 1000);
   });
+}
+
+async function waitFor(url: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!(await fetch(url).then((res) => res.ok, () => false))) {
+    if (Date.now() > deadline) throw new Error(`${url} did not answer within 60s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 async function waitForTemporal(): Promise<void> {
@@ -58,13 +67,15 @@ async function waitForTemporal(): Promise<void> {
 function stop(code: number): void {
   if (stopping) return;
   stopping = true;
-  for (const child of children) child.kill('SIGTERM');
+  // The worker and API first, so they finish talking to Temporal before it goes.
+  for (const child of children) if (child !== temporalServer) child.kill('SIGTERM');
   const force = setTimeout(() => {
     for (const child of children) child.kill('SIGKILL');
     process.exit(code);
   }, 10_000);
   force.unref();
   const check = setInterval(() => {
+    if (children.size === 1 && temporalServer && children.has(temporalServer)) temporalServer.kill('SIGTERM');
     if (children.size === 0) {
       clearInterval(check);
       process.exit(code);
@@ -77,19 +88,20 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop(0));
   mkdirSync(join(root, '.data'), { recursive: true });
   console.log('starting the Temporal dev server…');
-  run('temporal', temporalCli, [
+  temporalServer = run('temporal', temporalCli, [
     'server', 'start-dev',
     '--db-filename', join(root, '.data/temporal.db'),
     '--ip', temporalHost === 'localhost' ? '127.0.0.1' : temporalHost,
     '--port', temporalPort,
     '--ui-port', String(uiPort),
     ...(config.temporal.namespace === 'default' ? [] : ['--namespace', config.temporal.namespace]),
-    '--log-level', 'warn',
+    '--log-level', 'error',
   ]);
   await waitForTemporal();
   startWorker();
   run('api', tsx, ['api/main.ts']);
   const api = `http://${config.api.host}:${config.api.port}`;
+  await waitFor(`${api}/health`);
   console.log(
     [
       '',

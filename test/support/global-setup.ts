@@ -5,13 +5,13 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { workflowsPath } from '../../worker/create-worker';
+import { freePort } from './net';
 
 declare global {
   var __santaTestServers: { temporal: TestWorkflowEnvironment; minio: ChildProcess } | undefined;
@@ -20,16 +20,6 @@ declare global {
 const MINIO_USER = 'santa-test';
 const MINIO_PASSWORD = 'santa-test-secret';
 export const TEST_BUCKET = 'santa-test';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 async function startMinio(workDir: string): Promise<{ process: ChildProcess; endpoint: string }> {
   const bin = process.env.MINIO_BIN;
