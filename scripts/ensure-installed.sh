@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
-# Installs what is missing, once: npm packages, the Temporal CLI and (with --minio) MinIO.
+# Installs what is missing, once: npm packages, the Temporal CLI and, on request:
+#   --minio            MinIO                                        (exports MINIO_BIN)
+#   --temporal-server  the full Temporal server and its SQL tool    (exports TEMPORAL_SERVER_BIN,
+#                      TEMPORAL_SQL_TOOL, TEMPORAL_SCHEMA_DIR: the server's PostgreSQL schema files)
+#   --temporal-ui      the Temporal Web UI server                   (exports TEMPORAL_UI_SERVER_BIN)
+#   --chromium         Debian's chromium, for the browser tests     (exports CHROMIUM_BIN)
 # Idempotent: later runs find everything in place and return at once. Sourced or run.
-# Exports TEMPORAL_CLI (and MINIO_BIN) with the path of each binary to use.
+# Exports TEMPORAL_CLI (and the above) with the path of each binary to use.
 set -euo pipefail
 
 TEMPORAL_CLI_VERSION=v1.5.1
 MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
+# The newest releases this machine's Go (1.26.8, GOTOOLCHAIN=local) can build.
+TEMPORAL_SERVER_VERSION=v1.32.1
+TEMPORAL_UI_SERVER_VERSION=v2.55.0
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 tools="$root/.tools/bin"
@@ -21,18 +29,22 @@ ensure_npm_packages() {
   cp "$root/package-lock.json" "$stamp"
 }
 
-# go install a module at a pinned version into .tools/bin, unless that exact version is there already.
+# go install a package at a pinned version into .tools/bin/NAME, unless that exact version is there already.
+# (Built in a folder of its own, then renamed: several of these packages are all called `server`.)
 ensure_go_binary() {
   local name=$1 module=$2 version=$3
   local stamp="$tools/.$name.version"
   if [[ -x "$tools/$name" && -f "$stamp" && "$(cat "$stamp")" == "$module@$version" ]]; then return; fi
   command -v go >/dev/null || { say "Go is needed to build $name: install it from https://go.dev/dl"; exit 1; }
   say "building $name $version from the Go module proxy (first run only; a few minutes)…"
-  mkdir -p "$tools"
+  local build="$tools/.build-$name"
+  mkdir -p "$build"
   local started=$SECONDS
   # -v lists each package as it compiles: the progress of a long first build.
-  GOBIN="$tools" go install -v "$module@$version" 2>&1 | awk '{ n++; if (n % 25 == 0) printf "[setup]   %d packages built…\n", n > "/dev/stderr" }'
-  [[ -x "$tools/$name" ]] || { say "building $name failed"; exit 1; }
+  GOBIN="$build" go install -v "$module@$version" 2>&1 | awk '{ n++; if (n % 25 == 0) printf "[setup]   %d packages built…\n", n > "/dev/stderr"; else if (!/^[A-Za-z0-9._-]+(\/[^ ]+)?$/ && !/^go: downloading /) print > "/dev/stderr" }'
+  [[ -x "$build/$(basename "$module")" ]] || { say "building $name failed"; exit 1; }
+  mv -f "$build/$(basename "$module")" "$tools/$name"
+  rmdir "$build"
   echo "$module@$version" >"$stamp"
   say "$name built in $((SECONDS - started))s"
 }
@@ -55,4 +67,36 @@ if [[ " $* " == *" --minio "* ]]; then
     MINIO_BIN="$tools/minio"
   fi
   export MINIO_BIN
+fi
+
+if [[ " $* " == *" --temporal-server "* ]]; then
+  ensure_go_binary temporal-server go.temporal.io/server/cmd/server "$TEMPORAL_SERVER_VERSION"
+  ensure_go_binary temporal-sql-tool go.temporal.io/server/cmd/tools/sql "$TEMPORAL_SERVER_VERSION"
+  TEMPORAL_SERVER_BIN="$tools/temporal-server"
+  TEMPORAL_SQL_TOOL="$tools/temporal-sql-tool"
+  # The schema files come with the module's source, which the build put in the module cache.
+  TEMPORAL_SCHEMA_DIR="$(go env GOMODCACHE)/go.temporal.io/server@$TEMPORAL_SERVER_VERSION/schema/postgresql/v12"
+  [[ -d "$TEMPORAL_SCHEMA_DIR" ]] || go mod download go.temporal.io/server@"$TEMPORAL_SERVER_VERSION"
+  export TEMPORAL_SERVER_BIN TEMPORAL_SQL_TOOL TEMPORAL_SCHEMA_DIR
+fi
+
+if [[ " $* " == *" --temporal-ui "* ]]; then
+  ensure_go_binary temporal-ui-server github.com/temporalio/ui-server/v2/cmd/server "$TEMPORAL_UI_SERVER_VERSION"
+  TEMPORAL_UI_SERVER_BIN="$tools/temporal-ui-server"
+  export TEMPORAL_UI_SERVER_BIN
+fi
+
+if [[ " $* " == *" --chromium "* ]]; then
+  if [[ -z "${CHROMIUM_BIN:-}" ]]; then
+    CHROMIUM_BIN=$(command -v chromium || true)
+    if [[ -z "$CHROMIUM_BIN" ]]; then
+      command -v apt-get >/dev/null || { say "chromium is needed for the browser tests: install it, or set CHROMIUM_BIN"; exit 1; }
+      say "installing Debian's chromium (first run only)…"
+      sudo_=""; [[ $(id -u) -eq 0 ]] || sudo_="sudo"
+      $sudo_ apt-get update -qq >&2
+      DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq --no-install-recommends chromium >&2
+      CHROMIUM_BIN=$(command -v chromium)
+    fi
+  fi
+  export CHROMIUM_BIN
 fi

@@ -25,6 +25,13 @@ export default async function allocationRoutes(app: FastifyInstance, { runs }: {
       bodyLimit: MAX_CSV_BYTES,
       onRequest: requireCsvBody,
       schema: {
+        summary: 'Start an allocation run from a participants CSV',
+        description:
+          'The file is checked, and a valid draw is known to exist, before anything starts: an invalid file answers 400 with ' +
+          'every problem by line and field, an impossible draw 422 naming who blocks it. Otherwise the run starts and the ' +
+          'answer links to its status and to the run in the Temporal UI. The same Idempotency-Key always answers with the same run.',
+        tags: ['allocations'],
+        consumes: ['text/csv'],
         querystring: {
           type: 'object',
           properties: {
@@ -64,6 +71,9 @@ export default async function allocationRoutes(app: FastifyInstance, { runs }: {
     '/allocations/:id',
     {
       schema: {
+        summary: 'The state of an allocation run',
+        description: 'Status, stage and per-channel counts (sent, skipped, failed). Never who drew whom.',
+        tags: ['allocations'],
         params: { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 255 } }, required: ['id'] },
         response: { 200: allocationView, 404: errorAnswer },
       },

@@ -10,6 +10,10 @@ export default async function healthRoutes(app: FastifyInstance, { client }: { c
     HEALTH_PATH,
     {
       schema: {
+        summary: 'Whether Temporal is reachable',
+        description: 'Needs no token, even with API_TOKEN set.',
+        tags: ['health'],
+        security: [],
         response: { 200: { type: 'object', properties: { status: { type: 'string' } } }, 503: errorAnswer },
       },
     },
