@@ -26,14 +26,14 @@ export const allocateCommand: Command = {
     const seed = values.seed === undefined ? randomSeed() : parseSeed(values.seed);
     const [file] = positionals;
 
-    let text: string;
+    let bytes: Buffer; // as bytes: decoding is checked with the file, by line
     try {
-      text = readFileSync(file === '-' ? 0 : file, 'utf8');
+      bytes = readFileSync(file === '-' ? 0 : file);
     } catch (error) {
       printError(`santa allocate: cannot read ${file}: ${(error as Error).message}`);
       return 2;
     }
-    const { participants, problems } = checkParticipants(text);
+    const { participants, problems } = checkParticipants(bytes);
     if (problems.length > 0) {
       const heading = `santa allocate: ${file === '-' ? 'stdin' : file} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:`;
       printError([heading, ...problems.map((p) => `  line ${p.line}, ${p.field}: ${p.message}`)].join('\n'));

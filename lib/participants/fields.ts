@@ -19,6 +19,32 @@ export function isEmail(value: string): boolean {
 
 const E164 = /^\+[1-9]\d{7,14}$/;
 
+/**
+ * Control characters (C0, DEL, C1) and bidirectional overrides: invisible, they let a name pass for
+ * another or rewrite terminal and message text. Whitespace controls never reach here (cells are cleaned).
+ */
+const HIDDEN = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/u;
+
+/** The first hidden character of a value, as U+XXXX, or undefined. */
+export function hiddenCharacter(value: string): string | undefined {
+  const found = HIDDEN.exec(value)?.[0];
+  return found === undefined ? undefined : `U+${found.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** Spreadsheets run a cell that starts with one of these as a formula (CSV injection). */
+const FORMULA_START = /^[=+\-@]/;
+
+/** The leading character that would make a spreadsheet run the value as a formula, or undefined. */
+export function formulaStart(value: string): string | undefined {
+  return FORMULA_START.exec(value)?.[0];
+}
+
+/** A cell's value for a message: quoted, and cut short so a hostile cell cannot swell the answer. */
+export function quoted(value: string, max = 60): string {
+  const chars = [...value];
+  return JSON.stringify(chars.length > max ? `${chars.slice(0, max).join('')}…` : value);
+}
+
 export type PhoneResult = { ok: true; phone: string } | { ok: false; message: string };
 
 /** E.164 from the ways people write numbers: spaces, dashes, dots, brackets, a leading 00. */
@@ -29,7 +55,7 @@ export function normalisePhone(raw: string): PhoneResult {
     .replace(/^00/, '+');
   if (E164.test(compact)) return { ok: true, phone: compact };
   if (/^\d+$/.test(compact)) {
-    return { ok: false, message: `"${raw}" has no country code; use the international form, e.g. +447700900123` };
+    return { ok: false, message: `${quoted(raw)} has no country code; use the international form, e.g. +447700900123` };
   }
-  return { ok: false, message: `"${raw}" is not a valid phone number; use the international form, e.g. +447700900123` };
+  return { ok: false, message: `${quoted(raw)} is not a valid phone number; use the international form, e.g. +447700900123` };
 }

@@ -25,6 +25,12 @@ interface Layout {
   labels: string[];
 }
 
+/**
+ * Most participants one file may hold: twice the largest draw the product is built and measured for
+ * (100,000 people), and a bound on the work and the size of the answer a single file can cause.
+ */
+export const MAX_PARTICIPANTS = 200_000;
+
 /** Reads the CSV into raw rows. Never throws: everything wrong becomes a Problem with its line. */
 export function parseParticipantsCsv(text: string): { rows: ParticipantRow[]; problems: Problem[] } {
   const { records, problems } = readCsvRecords(text);
@@ -33,6 +39,14 @@ export function parseParticipantsCsv(text: string): { rows: ParticipantRow[]; pr
   if (records.length > 0 && isHeader(records[0].cells)) {
     layout = readHeader(records[0], problems);
     body = records.slice(1);
+  }
+  if (body.length > MAX_PARTICIPANTS) {
+    problems.push({
+      line: body[MAX_PARTICIPANTS].line,
+      field: 'file',
+      message: `too many participants: ${body.length.toLocaleString('en')}, more than the limit of ${MAX_PARTICIPANTS.toLocaleString('en')} in one draw`,
+    });
+    body = body.slice(0, MAX_PARTICIPANTS);
   }
   const rows = body.map((record) => toRow(record, layout, problems));
   // A broken file has already said why it holds no one.

@@ -18,7 +18,7 @@ export function readCsvRecords(text: string): { records: CsvRecord[]; problems: 
   // One line ending everywhere: csv-parse counts a CRLF inside quotes as two lines.
   const lines = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split('\n');
   const records: CsvRecord[] = [];
-  const problems: Problem[] = [];
+  const problems: Problem[] = nulProblems(lines);
   let first = 0; // index in `lines` where the chunk being read starts
   while (first < lines.length) {
     let lastEnd = 0; // chunk line where the last good record ended
@@ -55,6 +55,25 @@ export function readCsvRecords(text: string): { records: CsvRecord[]; problems: 
     }
   }
   return { records, problems };
+}
+
+/** A NUL is never text: the file is binary, or UTF-16 read as UTF-8. One problem per line that holds one. */
+function nulProblems(lines: string[]): Problem[] {
+  const problems: Problem[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const column = lines[i].indexOf('\u0000');
+    if (column < 0) continue;
+    if (problems.length === MAX_SYNTAX_PROBLEMS) {
+      problems.push({ line: i + 1, field: 'file', message: 'more lines hold NUL characters; the file was not checked further for them' });
+      break;
+    }
+    problems.push({
+      line: i + 1,
+      field: 'file',
+      message: `a NUL character at column ${[...lines[i].slice(0, column)].length + 1}: this is not a text file (UTF-16?); save it as a UTF-8 CSV`,
+    });
+  }
+  return problems;
 }
 
 function countNewlines(cells: string[]): number {
