@@ -5,6 +5,7 @@ import { AllocationRuns } from './allocation-runs';
 import { registerErrorHandler } from './error-handler';
 import bearerAuth from './plugins/bearer-auth';
 import csvBody from './plugins/csv-body';
+import rateLimit from './plugins/rate-limit';
 import allocationRoutes from './routes/allocations';
 import healthRoutes, { HEALTH_PATH } from './routes/health';
 
@@ -18,6 +19,7 @@ export interface AppDeps {
 export async function buildApp({ config, client, logger = true }: AppDeps) {
   const app = Fastify({ logger });
   registerErrorHandler(app);
+  await app.register(rateLimit, { ...config.api.rateLimit, publicPaths: [HEALTH_PATH] });
   await app.register(bearerAuth, { token: config.api.token, publicPaths: [HEALTH_PATH] });
   await app.register(csvBody);
   await app.register(healthRoutes, { client });

@@ -37,7 +37,13 @@ export interface Config {
   storage: StorageConfig;
   /** Where messages go when a provider has no credentials. */
   outboxDir: string;
-  api: { host: string; port: number; token?: string };
+  api: { host: string; port: number; token?: string; rateLimit: RateLimitConfig };
+}
+
+/** At most `max` requests per client address in any `windowMs`. */
+export interface RateLimitConfig {
+  max: number;
+  windowMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -87,6 +93,34 @@ export function loadConfig(env: Env = process.env): Config {
       host: nonEmpty(env.HOST) ?? '127.0.0.1',
       port: Number(nonEmpty(env.PORT) ?? 3000),
       token: nonEmpty(env.API_TOKEN),
+      // Room for a client polling a run every 100 ms, and for the Web UI decoding payloads.
+      rateLimit: {
+        max: positiveInteger('RATE_LIMIT_MAX', nonEmpty(env.RATE_LIMIT_MAX) ?? '1000'),
+        windowMs: durationMs('RATE_LIMIT_WINDOW', nonEmpty(env.RATE_LIMIT_WINDOW) ?? '1 minute'),
+      },
     },
   };
+}
+
+function positiveInteger(name: string, value: string): number {
+  if (!/^[1-9]\d*$/.test(value)) throw new Error(`${name} must be a whole number above 0, not "${value}"`);
+  return Number(value);
+}
+
+const MS_PER: Record<string, number> = {
+  '': 1, ms: 1,
+  s: 1000, sec: 1000, second: 1000,
+  m: 60_000, min: 60_000, minute: 60_000,
+  h: 3_600_000, hour: 3_600_000,
+};
+
+/** `60000` (milliseconds), `30s`, `1 minute`, `2 hours`. */
+function durationMs(name: string, value: string): number {
+  const [, count, unit = ''] = /^(\d+)\s*([a-z]*)$/i.exec(value) ?? [];
+  const singular = unit.length > 3 ? unit.toLowerCase().replace(/s$/, '') : unit.toLowerCase();
+  const per = Object.hasOwn(MS_PER, singular) ? MS_PER[singular] : undefined;
+  if (count === undefined || per === undefined || Number(count) === 0) {
+    throw new Error(`${name} must be a duration such as 60000 (milliseconds), 30s, 1 minute or 1 hour, not "${value}"`);
+  }
+  return Number(count) * per;
 }
