@@ -20,10 +20,12 @@ export function isEmail(value: string): boolean {
 const E164 = /^\+[1-9]\d{7,14}$/;
 
 /**
- * Control characters (C0, DEL, C1) and bidirectional overrides: invisible, they let a name pass for
- * another or rewrite terminal and message text. Whitespace controls never reach here (cells are cleaned).
+ * Control characters (C0, DEL, C1), bidirectional overrides and zero-width spaces: invisible, they let
+ * a name pass for another (or for a second entry of the same person) and rewrite terminal and message
+ * text. Whitespace controls never reach here (cells are cleaned); joiners (U+200C, U+200D) are kept,
+ * as some scripts and emoji need them.
  */
-const HIDDEN = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/u;
+const HIDDEN = /[\u0000-\u001F\u007F-\u009F\u200B\u202A-\u202E\u2060\u2066-\u2069\uFEFF]/u;
 
 /** The first hidden character of a value, as U+XXXX, or undefined. */
 export function hiddenCharacter(value: string): string | undefined {

@@ -55,7 +55,7 @@ type Report = (line: number, field: string, message: string) => void;
 /** What is wrong with a name or group that people and spreadsheets will read, or undefined. */
 function textProblem(value: string, what: 'name' | 'group'): string | undefined {
   const hidden = hiddenCharacter(value);
-  if (hidden) return `the ${what} ${quoted(value)} contains the invisible control character ${hidden}; remove it`;
+  if (hidden) return `the ${what} ${quoted(value)} contains the invisible character ${hidden}; remove it`;
   const formula = formulaStart(value);
   if (formula) {
     return `the ${what} ${quoted(value)} starts with "${formula}", which spreadsheets run as a formula; remove the "${formula}"`;
