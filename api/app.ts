@@ -6,8 +6,12 @@ import { registerErrorHandler } from './error-handler';
 import bearerAuth from './plugins/bearer-auth';
 import csvBody from './plugins/csv-body';
 import rateLimit from './plugins/rate-limit';
+import swagger, { DOCS_PREFIX } from './plugins/swagger';
 import allocationRoutes from './routes/allocations';
+import codecRoutes from './routes/codec';
 import healthRoutes, { HEALTH_PATH } from './routes/health';
+import rootRoutes, { PAGE_PATHS } from './routes/root';
+import { EncryptionCodec } from '../lib/codec/encryption-codec';
 
 export interface AppDeps {
   config: Config;
@@ -20,9 +24,15 @@ export async function buildApp({ config, client, logger = true }: AppDeps) {
   const app = Fastify({ logger });
   registerErrorHandler(app);
   await app.register(rateLimit, { ...config.api.rateLimit, publicPaths: [HEALTH_PATH] });
-  await app.register(bearerAuth, { token: config.api.token, publicPaths: [HEALTH_PATH] });
+  // The page and the docs hold no data; the page asks for the token itself.
+  await app.register(bearerAuth, { token: config.api.token, publicPaths: [HEALTH_PATH, ...PAGE_PATHS, DOCS_PREFIX, `${DOCS_PREFIX}/*`] });
   await app.register(csvBody);
+  await app.register(swagger);
+  await app.register(rootRoutes);
   await app.register(healthRoutes, { client });
   await app.register(allocationRoutes, { runs: new AllocationRuns(client, config.temporal) });
+  if (config.encryption) {
+    await app.register(codecRoutes, { codec: new EncryptionCodec(config.encryption), uiOrigin: new URL(config.temporal.uiUrl).origin });
+  }
   return app;
 }

@@ -1,16 +1,15 @@
-import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../lib/config';
+import { connectClient } from '../lib/temporal-client';
 import { buildApp } from './app';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const connection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const client = await connectClient(config);
   const app = await buildApp({ config, client });
   const close = async (signal: string) => {
     app.log.info(`${signal}: closing`);
     await app.close();
-    await connection.close();
+    await client.connection.close();
     process.exit(0);
   };
   process.once('SIGINT', close);

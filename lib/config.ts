@@ -1,3 +1,5 @@
+import { type EncryptionKeys, parseEncryptionKeys } from './codec/keys';
+
 /** Environment names of the contract, read in one place. */
 export interface TemporalConfig {
   address: string;
@@ -38,6 +40,8 @@ export interface Config {
   /** Where messages go when a provider has no credentials. */
   outboxDir: string;
   api: { host: string; port: number; token?: string; rateLimit: RateLimitConfig };
+  /** Payload encryption keys (SANTA_ENCRYPTION_KEY); without them payloads travel in clear. */
+  encryption?: EncryptionKeys;
 }
 
 /** At most `max` requests per client address in any `windowMs`. */
@@ -99,6 +103,7 @@ export function loadConfig(env: Env = process.env): Config {
         windowMs: durationMs('RATE_LIMIT_WINDOW', nonEmpty(env.RATE_LIMIT_WINDOW) ?? '1 minute'),
       },
     },
+    encryption: nonEmpty(env.SANTA_ENCRYPTION_KEY) ? parseEncryptionKeys(env.SANTA_ENCRYPTION_KEY!) : undefined,
   };
 }
 

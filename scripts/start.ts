@@ -4,12 +4,14 @@
  * Ctrl-C (SIGINT) or SIGTERM stops every process started here.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { loadConfig } from '../lib/config';
 
 const root = join(__dirname, '..');
+ensureEncryptionKey();
 const config = loadConfig();
 const temporalCli = process.env.TEMPORAL_CLI ?? 'temporal';
 const [temporalHost, temporalPort = '7233'] = config.temporal.address.split(':');
@@ -32,6 +34,18 @@ function run(name: string, command: string, args: string[], env: NodeJS.ProcessE
     onExit ? onExit(code) : stop(1);
   });
   return child;
+}
+
+/** Payloads are sealed from the first run: without SANTA_ENCRYPTION_KEY, a key is made once and kept in .data/. */
+function ensureEncryptionKey(): void {
+  if (process.env.SANTA_ENCRYPTION_KEY) return;
+  const file = join(root, '.data/encryption-key');
+  if (!existsSync(file)) {
+    mkdirSync(join(root, '.data'), { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+    console.log(`made an encryption key for payloads: ${file} (set SANTA_ENCRYPTION_KEY to use your own)`);
+  }
+  process.env.SANTA_ENCRYPTION_KEY = readFileSync(file, 'utf8').trim();
 }
 
 function startWorker(): void {
@@ -86,7 +100,6 @@ function stop(code: number): void {
 async function main(): Promise<void> {
   process.on('SIGINT', () => stop(0));
   process.on('SIGTERM', () => stop(0));
-  mkdirSync(join(root, '.data'), { recursive: true });
   console.log('starting the Temporal dev server…');
   temporalServer = run('temporal', temporalCli, [
     'server', 'start-dev',
@@ -94,6 +107,8 @@ async function main(): Promise<void> {
     '--ip', temporalHost === 'localhost' ? '127.0.0.1' : temporalHost,
     '--port', temporalPort,
     '--ui-port', String(uiPort),
+    // The UI decodes payloads through the API's codec endpoint, in the browser of whoever looks.
+    '--ui-codec-endpoint', `http://${config.api.host}:${config.api.port}/codec`,
     ...(config.temporal.namespace === 'default' ? [] : ['--namespace', config.temporal.namespace]),
     '--log-level', 'error',
   ]);

@@ -1,5 +1,6 @@
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { createDataConverter } from '../lib/codec/data-converter';
 import type { Config } from '../lib/config';
 
 export const workflowsPath = require.resolve('../workflows');
@@ -12,6 +13,7 @@ export function createWorker(config: Config, connection: NativeConnection, overr
     taskQueue: config.temporal.taskQueue,
     workflowsPath,
     activities: createActivities(config),
+    dataConverter: createDataConverter(config.encryption),
     ...overrides,
   });
 }

@@ -7,7 +7,8 @@ export default fp<{ token?: string; publicPaths: string[] }>(async (app: Fastify
   if (!token) return;
   const expected = Buffer.from(`Bearer ${token}`);
   app.addHook('onRequest', async (request, reply) => {
-    if (publicPaths.includes(request.routeOptions.url ?? '')) return;
+    // CORS preflights never carry credentials; the request that follows them is checked.
+    if (request.method === 'OPTIONS' || publicPaths.includes(request.routeOptions.url ?? '')) return;
     const given = Buffer.from(request.headers.authorization ?? '');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'Unauthorized', message: 'a valid bearer token is required' });

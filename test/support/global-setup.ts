@@ -4,12 +4,14 @@
  * Test files reach them through the environment variables set here.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { failureConverterPath } from '../../lib/codec/data-converter';
 import { workflowsPath } from '../../worker/create-worker';
 import { freePort } from './net';
 
@@ -51,7 +53,7 @@ export default async function globalSetup(): Promise<void> {
       server: { executable: { type: 'existing-path', path: executable }, ip: '127.0.0.1', ui: false },
     }),
     startMinio(workDir),
-    bundleWorkflowCode({ workflowsPath, logger: quietLogger }),
+    bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: quietLogger }),
   ]);
   globalThis.__santaTestServers = { temporal, minio: minio.process };
 
@@ -62,6 +64,8 @@ export default async function globalSetup(): Promise<void> {
     TEMPORAL_NAMESPACE: 'default',
     SANTA_WORKFLOW_BUNDLE: bundlePath,
     SANTA_TEST_DIR: workDir,
+    // Every run of the suite seals its payloads, as a real deployment does.
+    SANTA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     S3_ENDPOINT: minio.endpoint,
     S3_BUCKET: TEST_BUCKET,
     S3_FORCE_PATH_STYLE: 'true',

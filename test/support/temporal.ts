@@ -1,8 +1,9 @@
 /** Test access to the suite's shared Temporal dev server (started in global-setup.ts). */
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, type Worker, type WorkerOptions, DefaultLogger } from '@temporalio/worker';
-import type { Config } from '../../lib/config';
+import { type Config, loadConfig } from '../../lib/config';
+import { connectClient } from '../../lib/temporal-client';
 import { createWorker } from '../../worker/create-worker';
 
 function required(name: string): string {
@@ -27,13 +28,14 @@ export interface TestTemporal {
 export async function connectTestTemporal(): Promise<TestTemporal> {
   quietRuntime();
   const address = required('TEMPORAL_ADDRESS');
-  const clientConnection = await Connection.connect({ address });
+  // The suite's environment carries the encryption key, so this client seals payloads as the workers do.
+  const client = await connectClient(loadConfig());
   const connection = await NativeConnection.connect({ address });
   return {
-    client: new Client({ connection: clientConnection, namespace: 'default' }),
+    client,
     connection,
     async close() {
-      await clientConnection.close();
+      await client.connection.close();
       await connection.close();
     },
   };
