@@ -41,4 +41,12 @@ export interface Allocation {
   pairs: Pair[];
 }
 
+/** How a draw may be made, beyond exclusions and groups (which come with the participants). */
+export interface AllocationOptions {
+  /** One loop through everyone (A→B→…→A) instead of possibly several smaller loops. */
+  singleCycle?: boolean;
+  /** Pairs that must not be drawn again, e.g. last year's draw. Names not among the participants are ignored. */
+  avoid?: Pair[];
+}
+
 export type Channel = 'email' | 'sms';

@@ -1,28 +1,61 @@
 import { createRng, type Rng, shuffle } from '../random';
-import type { Allocation, Participant } from '../types';
-import { groupTooBig, isolatedPeople, tooFewGivers, tooFewRecipients } from './explain';
+import type { Allocation, AllocationOptions, Participant } from '../types';
+import { groupTooBig, isolatedPeople, NoDrawError, tooFewGivers, tooFewRecipients } from './explain';
 import { DrawGraph } from './graph';
 import { augment, augmentAll, greedy, IndexSet, type Reached, type Side } from './matching';
 import { Pool } from './pool';
+import { joinIntoOneLoop } from './single-cycle';
 
 /**
- * A random valid draw: a perfect matching of givers to recipients where nobody draws themselves,
- * someone they exclude, or someone of their own group. Deterministic for (participants, seed);
- * throws NoValidAllocationError, naming who blocks it, when no such draw exists.
+ * A random valid draw: everyone gives to one person and receives from one, nobody draws themselves,
+ * someone they exclude, someone of their own group, or (options.avoid) a pair drawn before; with
+ * options.singleCycle, the draw is one loop through everyone. Deterministic for (participants, seed,
+ * options); throws NoValidAllocationError (a NoDrawError), naming who blocks it, when no draw exists.
  */
-export function allocate(participants: Participant[], seed: number): Allocation {
-  const rng = createRng(seed);
-  const graph = new DrawGraph(participants);
-  const { n, names } = graph;
+export function allocate(participants: Participant[], seed: number, options: AllocationOptions = {}): Allocation {
+  const graph = new DrawGraph(participants, options.avoid);
+  try {
+    return draw(graph, seed, options);
+  } catch (error) {
+    if (!(error instanceof NoDrawError) || graph.avoided === 0) throw error;
+    // Blame last year's pairs only when the draw would exist without them.
+    const withoutAvoiding = failure(() => draw(new DrawGraph(participants), seed, options));
+    if (withoutAvoiding?.proved) throw withoutAvoiding;
+    throw error.withoutRepeatingLastYear();
+  }
+}
 
+function draw(graph: DrawGraph, seed: number, options: AllocationOptions): Allocation {
+  const rng = createRng(seed);
+  let recipientOf = perfectMatching(graph, rng);
+  if (options.singleCycle) recipientOf = joinIntoOneLoop(graph, recipientOf, rng);
+  const { names } = graph;
+  return { seed, pairs: names.map((giver, i) => ({ giver, recipient: names[recipientOf[i]] })) };
+}
+
+function failure(attempt: () => unknown): NoDrawError | undefined {
+  try {
+    attempt();
+    return undefined;
+  } catch (error) {
+    if (error instanceof NoDrawError) return error;
+    throw error;
+  }
+}
+
+/**
+ * Who gives to whom in a random perfect matching of givers to recipients over the allowed pairs
+ * (a draw, possibly made of several loops), or a NoDrawError naming who blocks every one.
+ */
+function perfectMatching(graph: DrawGraph, rng: Rng): Int32Array {
+  const { n, names } = graph;
   const cannotGive = names.filter((_, i) => graph.outDegree(i) === 0);
   const cannotReceive = names.filter((_, i) => graph.inDegree(i) === 0);
   if (cannotGive.length > 0 || cannotReceive.length > 0) throw isolatedPeople(cannotGive, cannotReceive);
   const crowded = graph.groupSize.findIndex((size) => size > n - size);
   if (crowded >= 0) {
     const inGroup = (i: number) => graph.group[i] === crowded;
-    const group = participants.find((_, i) => inGroup(i))?.group ?? '';
-    throw groupTooBig(group, names.filter((_, i) => inGroup(i)), names.filter((_, i) => !inGroup(i)));
+    throw groupTooBig(graph.groupName[crowded], names.filter((_, i) => inGroup(i)), names.filter((_, i) => !inGroup(i)));
   }
 
   const recipientOf = new Int32Array(n).fill(-1);
@@ -45,7 +78,7 @@ export function allocate(participants: Participant[], seed: number): Allocation 
     if (!reached) throw new Error('internal error: a maximum matching grew');
     throw explain(graph, givers, reached, stack, rng);
   }
-  return { seed, pairs: names.map((giver, i) => ({ giver, recipient: names[recipientOf[i]] })) };
+  return recipientOf;
 }
 
 /**
@@ -53,7 +86,7 @@ export function allocate(participants: Participant[], seed: number): Allocation 
  * matching maximum, a search from any unmatched recipient yields the recipients' one: report
  * whichever names fewer people.
  */
-function explain(graph: DrawGraph, givers: Side, reached: Reached, stack: Int32Array, rng: Rng): Error {
+function explain(graph: DrawGraph, givers: Side, reached: Reached, stack: Int32Array, rng: Rng): NoDrawError {
   const byInput = (list: number[]) => [...list].sort((a, b) => a - b).map((i) => graph.names[i]);
   const recipients: Side = {
     matchFrom: givers.matchTo,

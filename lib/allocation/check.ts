@@ -1,10 +1,10 @@
-import type { Pair, Participant } from '../types';
+import type { AllocationOptions, Pair, Participant } from '../types';
 
 /**
  * An independent check of a draw, sharing no code with allocate(). Returns what is wrong, in plain
  * words, or [] for a valid draw. Messages never say who drew whom: at most they name a giver.
  */
-export function checkAllocation(participants: Participant[], pairs: Pair[]): string[] {
+export function checkAllocation(participants: Participant[], pairs: Pair[], options: AllocationOptions = {}): string[] {
   const violations: string[] = [];
   const key = (name: string) => name.trim().replace(/\s+/g, ' ').normalize('NFC').toLowerCase();
   const people = new Map<string, Participant>();
@@ -38,6 +38,11 @@ export function checkAllocation(participants: Participant[], pairs: Pair[]): str
   }
   if (selfDraws > 0) violations.push(`${selfDraws} ${selfDraws === 1 ? 'giver drew themselves' : 'givers drew themselves'}`);
 
+  // Counted, not named: naming a giver here would tell who they drew last time.
+  const avoided = new Set((options.avoid ?? []).map((p) => `${key(p.giver)}\n${key(p.recipient)}`));
+  const repeats = pairs.filter((p) => avoided.has(`${key(p.giver)}\n${key(p.recipient)}`)).length;
+  if (repeats > 0) violations.push(`${repeats} ${repeats === 1 ? 'giver drew the same person' : 'givers drew the same people'} as in the draw to avoid`);
+
   for (const p of people.values()) {
     const g = gives.get(key(p.name)) ?? 0;
     const d = drawn.get(key(p.name)) ?? 0;
@@ -46,5 +51,23 @@ export function checkAllocation(participants: Participant[], pairs: Pair[]): str
     if (d === 0) violations.push(`nobody drew ${p.name}`);
     if (d > 1) violations.push(`${p.name} was drawn by ${d} givers`);
   }
+
+  if (options.singleCycle && violations.length === 0) {
+    const loops = countLoops(pairs.map((p) => [key(p.giver), key(p.recipient)]));
+    if (loops > 1) violations.push(`the draw is ${loops} separate loops, not one loop through everyone`);
+  }
   return violations;
+}
+
+/** Loops in a draw where everyone gives once and is drawn once. */
+function countLoops(pairs: [string, string][]): number {
+  const recipientOf = new Map(pairs);
+  const seen = new Set<string>();
+  let loops = 0;
+  for (const [giver] of pairs) {
+    if (seen.has(giver)) continue;
+    loops++;
+    for (let p: string | undefined = giver; p !== undefined && !seen.has(p); p = recipientOf.get(p)) seen.add(p);
+  }
+  return loops;
 }

@@ -1,10 +1,10 @@
 import { nameKey } from '../participants/fields';
-import type { Participant } from '../types';
+import type { Pair, Participant } from '../types';
 
 /**
- * Who may give to whom, kept implicitly: i may give to j unless i = j, they share a group, or i
- * excludes j. Only the exceptions are stored, so 100,000 people cost memory in proportion to their
- * exclusions, not to the 10^10 possible pairs.
+ * Who may give to whom, kept implicitly: i may give to j unless i = j, they share a group, i
+ * excludes j, or i gave to j in a draw to avoid. Only the exceptions are stored, so 100,000 people
+ * cost memory in proportion to their exclusions, not to the 10^10 possible pairs.
  */
 export class DrawGraph {
   readonly n: number;
@@ -12,13 +12,17 @@ export class DrawGraph {
   /** Group id per person, -1 for none. */
   readonly group: Int32Array;
   readonly groupSize: number[];
+  /** Each group's name as first spelled in the file. */
+  readonly groupName: string[];
+  /** How many pairs to avoid were otherwise allowed: 0 means avoiding them changes nothing. */
+  readonly avoided: number;
   // Exclusions in compressed rows: givers' lists (out) and the transposed recipients' lists (in).
   private readonly outStart: Int32Array;
   private readonly outList: Int32Array;
   private readonly inStart: Int32Array;
   private readonly inList: Int32Array;
 
-  constructor(participants: Participant[]) {
+  constructor(participants: Participant[], avoid: Pair[] = []) {
     this.n = participants.length;
     this.names = participants.map((p) => p.name);
     const index = new Map<string, number>();
@@ -38,6 +42,7 @@ export class DrawGraph {
     const groupIds = new Map<string, number>();
     this.group = new Int32Array(this.n).fill(-1);
     this.groupSize = [];
+    this.groupName = [];
     participants.forEach((p, i) => {
       const key = p.group?.trim().toLowerCase();
       if (!key) return;
@@ -46,6 +51,7 @@ export class DrawGraph {
         id = this.groupSize.length;
         groupIds.set(key, id);
         this.groupSize.push(0);
+        this.groupName.push(p.group?.trim() ?? '');
       }
       this.group[i] = id;
       this.groupSize[id]++;
@@ -60,6 +66,16 @@ export class DrawGraph {
       }
       return targets;
     });
+    // Pairs to avoid are exclusions too; people who have left since are simply skipped.
+    let avoided = 0;
+    for (const { giver, recipient } of avoid) {
+      const i = lookUp(giver);
+      const j = lookUp(recipient);
+      if (i === undefined || j === undefined || i === j || excluded[i].includes(j)) continue;
+      excluded[i].push(j);
+      if (!this.sameGroup(i, j)) avoided++;
+    }
+    this.avoided = avoided;
     [this.outStart, this.outList] = compress(this.n, excluded);
     const transposed: number[][] = Array.from({ length: this.n }, () => []);
     excluded.forEach((targets, i) => targets.forEach((j) => transposed[j].push(i)));

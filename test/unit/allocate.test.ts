@@ -4,71 +4,10 @@ import { checkAllocation } from '../../lib/allocation/check';
 import { NoValidAllocationError } from '../../lib/errors';
 import { readParticipants } from '../../lib/participants/validate';
 import type { Participant } from '../../lib/types';
+import { allowed, failureOf, people, smallCases, someValidDrawExists } from './allocate-cases';
 
-function people(spec: Record<string, { excludes?: string[]; group?: string }>): Participant[] {
-  return Object.entries(spec).map(([name, { excludes = [], group }], i) => ({
-    line: i + 1,
-    name,
-    email: `${name.toLowerCase()}@example.com`,
-    exclusions: excludes,
-    ...(group ? { group } : {}),
-  }));
-}
-
-function failure(participants: Participant[], seed = 1): NoValidAllocationError {
-  try {
-    allocate(participants, seed);
-  } catch (error) {
-    if (error instanceof NoValidAllocationError) return error;
-    throw error;
-  }
-  throw new Error('expected NoValidAllocationError');
-}
-
-/** May i give to j? Written out plainly, for the brute force. */
-function allowed(ps: Participant[], i: number, j: number): boolean {
-  const g = (p: Participant) => p.group?.toLowerCase();
-  return i !== j && !ps[i].exclusions.includes(ps[j].name) && !(g(ps[i]) && g(ps[i]) === g(ps[j]));
-}
-
-function someValidDrawExists(ps: Participant[]): boolean {
-  const used = new Array<boolean>(ps.length).fill(false);
-  const place = (i: number): boolean => {
-    if (i === ps.length) return true;
-    for (let j = 0; j < ps.length; j++) {
-      if (used[j] || !allowed(ps, i, j)) continue;
-      used[j] = true;
-      if (place(i + 1)) return true;
-      used[j] = false;
-    }
-    return false;
-  };
-  return place(0);
-}
-
-/** Random small groups: each pair excluded with a random density, some people in groups. */
-const smallGroup = fc
-  .integer({ min: 0, max: 7 })
-  .chain((n) =>
-    fc.record({
-      density: fc.integer({ min: 0, max: 10 }),
-      rolls: fc.array(fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }), { minLength: n, maxLength: n }),
-      groups: fc.array(fc.constantFrom(undefined, undefined, 'red', 'Blue', 'blue'), { minLength: n, maxLength: n }),
-      seed: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
-    }),
-  )
-  .map(({ density, rolls, groups, seed }) => {
-    const names = rolls.map((_, i) => `P${i}`);
-    const participants = names.map(
-      (name, i): Participant => ({
-        line: i + 1,
-        name,
-        exclusions: names.filter((_, j) => j !== i && rolls[i][j] < density / 2),
-        ...(groups[i] ? { group: groups[i] } : {}),
-      }),
-    );
-    return { participants, seed };
-  });
+const smallGroup = smallCases(8);
+const failure = (participants: Participant[], seed = 1) => failureOf(() => allocate(participants, seed));
 
 describe('allocate', () => {
   it('matches brute force on whether a draw exists, and every draw it makes is valid', () => {

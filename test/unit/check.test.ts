@@ -66,6 +66,26 @@ describe('checkAllocation', () => {
     expect(violations.join()).not.toContain('Alicia');
   });
 
+  it('counts repeats of a draw to avoid, naming nobody', () => {
+    const draw = pairs('Alice>Dave', 'Bob>Alice', 'Carol>Bob', 'Dave>Carol');
+    expect(checkAllocation(ps, draw, { avoid: pairs('Alice>Bob', 'Bob>Carol') })).toEqual([]);
+    const violations = checkAllocation(ps, draw, { avoid: pairs('alice>DAVE', 'Bob>Alice', 'Zed>Alice') });
+    expect(violations).toEqual(['2 givers drew the same people as in the draw to avoid']);
+    expectNoPairRevealed(violations, draw);
+  });
+
+  it('counts the loops of a draw that must be one loop', () => {
+    const oneLoop = pairs('Alice>Dave', 'Bob>Alice', 'Carol>Bob', 'Dave>Carol');
+    expect(checkAllocation(ps, oneLoop, { singleCycle: true })).toEqual([]);
+    const three = ps.filter((p) => p.name !== 'Alice');
+    expect(checkAllocation(three, pairs('Bob>Carol', 'Carol>Dave', 'Dave>Bob'), { singleCycle: true })).toEqual([]);
+    const four: Participant[] = ['A', 'B', 'C', 'D'].map((name, i) => ({ line: i + 1, name, exclusions: [] }));
+    expect(checkAllocation(four, pairs('A>B', 'B>A', 'C>D', 'D>C'), { singleCycle: true })).toEqual([
+      'the draw is 2 separate loops, not one loop through everyone',
+    ]);
+    expect(checkAllocation(four, pairs('A>B', 'B>A', 'C>D', 'D>C'))).toEqual([]);
+  });
+
   it('detects duplicate participants', () => {
     const twice = [...ps, { line: 5, name: 'ALICE', exclusions: [] }];
     expect(checkAllocation(twice, pairs('Alice>Dave', 'Bob>Alice', 'Carol>Bob', 'Dave>Carol'))).toEqual([

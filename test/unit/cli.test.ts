@@ -67,6 +67,64 @@ describe('santa allocate', () => {
     expect(result.stderr).toContain('Ann cannot give to anyone');
   });
 
+  it('makes one loop through everyone with --single-cycle', () => {
+    for (const seed of ['1', '2', '3']) {
+      const result = santa('allocate', EXAMPLE, '--json', '--seed', seed, '--single-cycle');
+      expect(result.status).toBe(0);
+      const { pairs } = JSON.parse(result.stdout) as { pairs: { giver: string; recipient: string }[] };
+      const next = new Map(pairs.map((p) => [p.giver, p.recipient]));
+      const visited = new Set<string>();
+      for (let p = NAMES[0]; !visited.has(p); p = next.get(p)!) visited.add(p);
+      expect(visited.size).toBe(NAMES.length);
+    }
+  });
+
+  it('says why no single loop exists, exit 2', () => {
+    const file = tempFile(
+      'two-pairs.csv',
+      'Ann,ann@example.com,,Cy;Di\nBob,bob@example.com,,Cy;Di\nCy,cy@example.com,,Ann;Bob\nDi,di@example.com,,Ann;Bob\n',
+    );
+    expect(santa('allocate', file, '--seed', '1').status).toBe(0);
+    const result = santa('allocate', file, '--seed', '1', '--single-cycle');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('No single loop through everyone exists: Ann and Bob may only give to each other');
+  });
+
+  it('avoids the pairs of an earlier --json draw with --avoid, and of a stored draw', () => {
+    const first = santa('allocate', EXAMPLE, '--json', '--seed', '5');
+    const previous = tempFile('previous.json', first.stdout);
+    const lastYear = new Set((JSON.parse(first.stdout) as { pairs: { giver: string; recipient: string }[] }).pairs.map((p) => `${p.giver}>${p.recipient}`));
+    const stored = tempFile('stored.json', JSON.stringify({ runId: 'r', ...JSON.parse(first.stdout), participants: 6, storedAt: '2025-12-24T00:00:00.000Z' }));
+    for (const file of [previous, stored]) {
+      for (const seed of ['5', '6']) {
+        const result = santa('allocate', EXAMPLE, '--json', '--seed', seed, '--avoid', file);
+        expect(result.status).toBe(0);
+        const { pairs } = JSON.parse(result.stdout) as { pairs: { giver: string; recipient: string }[] };
+        expect(pairs.filter((p) => lastYear.has(`${p.giver}>${p.recipient}`))).toEqual([]);
+      }
+    }
+  });
+
+  it("blames last year's pairs when avoiding them leaves no draw, exit 2", () => {
+    const file = tempFile('three.csv', 'Ann,ann@example.com,,\nBob,bob@example.com,,\nCy,cy@example.com,,\n');
+    const previous = tempFile('previous.json', JSON.stringify({ seed: 1, pairs: [{ giver: 'Ann', recipient: 'Bob' }, { giver: 'Bob', recipient: 'Cy' }, { giver: 'Cy', recipient: 'Ann' }] }));
+    const result = santa('allocate', file, '--avoid', previous);
+    // The other way round, Ann→Cy→Bob→Ann, repeats none of them.
+    expect(result.status).toBe(0);
+    const both = tempFile('both.json', JSON.stringify({ seed: 2, pairs: [{ giver: 'Ann', recipient: 'Bob' }, { giver: 'Ann', recipient: 'Cy' }] }));
+    const blocked = santa('allocate', file, '--avoid', both);
+    expect(blocked.status).toBe(2);
+    expect(blocked.stderr).toContain("No valid draw exists without repeating last year's pairs: Ann cannot give to anyone");
+  });
+
+  it('exits 2 when the draw to avoid is not one', () => {
+    const result = santa('allocate', EXAMPLE, '--avoid', tempFile('bad.json', '{"seed": 1}'));
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('cannot use');
+    expect(result.stderr).toContain('no "pairs" list');
+    expect(santa('allocate', EXAMPLE, '--avoid', join(ROOT, 'no-such.json')).stderr).toContain('cannot read');
+  });
+
   it('exits 2 when the file cannot be read', () => {
     const result = santa('allocate', join(ROOT, 'no-such-file.csv'));
     expect(result.status).toBe(2);
@@ -79,6 +137,7 @@ describe('santa allocate', () => {
     [['allocate', EXAMPLE, '--seed', 'abc']],
     [['allocate', EXAMPLE, '--seed', '4294967296']],
     [['allocate', EXAMPLE, EXAMPLE]],
+    [['allocate', EXAMPLE, '--avoid']],
     [['frobnicate']],
     [[]],
   ])('prints usage on stderr and exits 2 for %j', (args) => {
