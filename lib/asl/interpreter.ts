@@ -1,0 +1,613 @@
+/**
+ * The States Language interpreter. Pure: everything that touches the world (tasks, timers, child executions,
+ * time, randomness, cancellation scopes) goes through an ExecutionHost, which the Temporal workflow implements
+ * with durable primitives and the tests implement with a virtual clock.
+ */
+import { Cancellation, ExecutionCancelled } from './cancellation';
+import { evaluateRule, parseTimestamp, type ChoiceRule } from './choice';
+import { type ErrorOutput, runtimeError, StatesError, StatesErrors } from './errors';
+import { evaluateTemplate, isExpression, type StatesBinding } from './jsonata';
+import { type PathScope, readPath, typeName, writePath } from './jsonpath';
+import { lambdaFunctionName, resolveResource, stateMachineName } from './resource';
+import { type Catcher, firstMatch, type Retrier, retryDelay } from './retry';
+import { applyTemplate, dynamicValue } from './template';
+
+export type QueryLanguage = 'JSONPath' | 'JSONata';
+// States are checked by the definition checker before a run; here they are read loosely.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type StateDefinition = Record<string, any>;
+
+export interface Branch {
+  StartAt: string;
+  States: Record<string, StateDefinition>;
+  QueryLanguage?: QueryLanguage;
+}
+
+export interface Definition extends Branch {
+  Comment?: string;
+  TimeoutSeconds?: number;
+  Version?: string;
+}
+
+export interface TaskOptions {
+  timeoutSeconds?: number;
+  heartbeatSeconds?: number;
+}
+
+export interface ChildExecutionRequest {
+  /** Name of the stored state machine. */
+  stateMachine: string;
+  input: unknown;
+  name?: string;
+  /** async: start and go on; sync: wait, Output as a string; sync2: wait, Output as JSON. */
+  mode: 'async' | 'sync' | 'sync2';
+}
+
+/** The world as the interpreter sees it. Failures of tasks are thrown as StatesError; anything else stops the run. */
+export interface ExecutionHost {
+  now(): number;
+  random(): number;
+  uuid(): string;
+  sleep(ms: number, cancel: Cancellation): Promise<void>;
+  runActivity(name: string, input: unknown, options: TaskOptions, cancel: Cancellation): Promise<unknown>;
+  startExecution(request: ChildExecutionRequest, cancel: Cancellation): Promise<unknown>;
+  /** Runs `fn` in a scope that `cancel()` stops (a CancellationScope in a workflow). */
+  cancellable<T>(fn: () => Promise<T>): { promise: Promise<T>; cancel(): void };
+}
+
+/** `$$` without the per-state parts: what the caller knows of the execution. */
+export interface ExecutionContext {
+  Execution: { Id: string; Name: string; Input: unknown; StartTime: string; RoleArn?: string; RedriveCount?: number };
+  StateMachine: { Id: string; Name: string };
+}
+
+export interface RunOptions {
+  host: ExecutionHost;
+  context: ExecutionContext;
+  cancel?: Cancellation;
+}
+
+/** Runs a definition to its end: resolves with the output, rejects with a StatesError naming how it failed. */
+export async function runExecution(definition: Definition, input: unknown, options: RunOptions): Promise<unknown> {
+  const cancel = options.cancel ?? new Cancellation();
+  const env: Env = {
+    host: options.host,
+    context: options.context,
+    cancel,
+    variables: new Variables(),
+    queryLanguage: definition.QueryLanguage ?? 'JSONPath',
+  };
+  if (definition.TimeoutSeconds === undefined) return runBranch(definition, input, env);
+  return withTimeout(definition, input, env, definition.TimeoutSeconds);
+}
+
+async function withTimeout(definition: Definition, input: unknown, env: Env, seconds: number): Promise<unknown> {
+  const { host } = env;
+  const runCancel = env.cancel.child();
+  const timerCancel = env.cancel.child();
+  const run = host.cancellable(() => runBranch(definition, input, { ...env, cancel: runCancel }));
+  const timer = host.cancellable(() => host.sleep(seconds * 1000, timerCancel));
+  const outcome = await Promise.race([
+    run.promise.then((output) => ({ done: true as const, output }), (error: unknown) => ({ done: true as const, error })),
+    timer.promise.then(() => ({ done: false as const }), () => ({ done: false as const, ignored: true })),
+  ]);
+  if (outcome.done) {
+    timerCancel.cancel();
+    timer.cancel();
+    await timer.promise.catch(() => undefined);
+    if ('error' in outcome) throw outcome.error;
+    return outcome.output;
+  }
+  runCancel.cancel();
+  run.cancel();
+  await run.promise.catch(() => undefined);
+  throw new StatesError(StatesErrors.Timeout, `The execution ran longer than its TimeoutSeconds of ${seconds}`);
+}
+
+/** Workflow variables: one scope per branch or iteration, reading through to the scopes around it. */
+export class Variables {
+  private readonly own = new Map<string, unknown>();
+  constructor(private readonly parent?: Variables) {}
+
+  get(name: string): unknown {
+    if (this.own.has(name)) return this.own.get(name);
+    if (this.parent) return this.parent.get(name);
+    throw runtimeError(`The variable '$${name}' is not defined: no state has assigned it yet`);
+  }
+
+  assign(values: Record<string, unknown>): void {
+    for (const [k, v] of Object.entries(values)) this.own.set(k, v);
+  }
+
+  all(): Record<string, unknown> {
+    const out = this.parent ? this.parent.all() : {};
+    for (const [k, v] of this.own) out[k] = v;
+    return out;
+  }
+}
+
+interface Env {
+  host: ExecutionHost;
+  context: ExecutionContext;
+  cancel: Cancellation;
+  variables: Variables;
+  queryLanguage: QueryLanguage;
+  mapItem?: { Index: number; Value: unknown };
+}
+
+interface Outcome {
+  output: unknown;
+  next?: string;
+}
+
+/** One visit to a state: its name, definition, raw input, and the `$$` object at this moment. */
+class Visit {
+  readonly entered: string;
+  readonly jsonata: boolean;
+  retryCount = 0;
+
+  constructor(
+    readonly name: string,
+    readonly state: StateDefinition,
+    readonly raw: unknown,
+    readonly env: Env,
+  ) {
+    this.entered = new Date(env.host.now()).toISOString();
+    this.jsonata = (state.QueryLanguage ?? env.queryLanguage) === 'JSONata';
+  }
+
+  get context(): Record<string, unknown> {
+    const ctx: Record<string, unknown> = {
+      ...this.env.context,
+      State: { Name: this.name, EnteredTime: this.entered, RetryCount: this.retryCount },
+    };
+    if (this.env.mapItem) ctx.Map = { Item: this.env.mapItem };
+    return ctx;
+  }
+
+  /** The roots of the JSONPath paths of this state, with `$` bound to `input`. */
+  scope(input: unknown): PathScope {
+    return { input, context: this.context, variable: (name) => this.env.variables.get(name) };
+  }
+
+  states(extra: Partial<StatesBinding> = {}): StatesBinding {
+    return { input: this.raw, context: this.context, ...extra };
+  }
+
+  /** Evaluates a JSONata field (any `{% %}` inside it). */
+  eval(template: unknown, field: string, extra: Partial<StatesBinding> = {}): Promise<unknown> {
+    return evaluateTemplate(template, this.states(extra), this.env.variables.all(), this.env.host, field);
+  }
+
+  get next(): string | undefined {
+    return this.state.End === true ? undefined : (this.state.Next as string);
+  }
+
+  // --- JSONPath input and output processing ---
+
+  effectiveInput(): unknown {
+    const path = this.state.InputPath;
+    if (path === null) return {};
+    if (path === undefined) return this.raw;
+    return readPath(path, this.scope(this.raw));
+  }
+
+  applyResultPath(result: unknown, resultPath: string | null | undefined = this.state.ResultPath): unknown {
+    if (resultPath === null) return this.raw;
+    if (resultPath === undefined || resultPath === '$') return result;
+    return writePath(this.raw, resultPath, result);
+  }
+
+  applyOutputPath(value: unknown): unknown {
+    const path = this.state.OutputPath;
+    if (path === null) return {};
+    if (path === undefined) return value;
+    return readPath(path, this.scope(value));
+  }
+
+  /** Variables to assign (not yet assigned: Output and OutputPath still see the old values). */
+  async assignments(assign: unknown, dollar: unknown, extra: Partial<StatesBinding> = {}): Promise<Record<string, unknown> | undefined> {
+    if (assign === undefined) return undefined;
+    if (this.jsonata) return (await this.eval(assign, 'Assign', extra)) as Record<string, unknown>;
+    return applyTemplate(assign, this.scope(dollar), this.env.host) as Record<string, unknown>;
+  }
+
+  commit(assigned: Record<string, unknown> | undefined): void {
+    if (assigned) this.env.variables.assign(assigned);
+  }
+
+  /**
+   * The end of a state that produced `result` (Task, Parallel, Map, Pass): ResultSelector, Assign, ResultPath and
+   * OutputPath for JSONPath; Assign and Output (default: the result) for JSONata.
+   */
+  async finish(result: unknown): Promise<Outcome> {
+    if (this.jsonata) {
+      const assigned = await this.assignments(this.state.Assign, undefined, { result });
+      const output = this.state.Output === undefined ? result : await this.eval(this.state.Output, 'Output', { result });
+      this.commit(assigned);
+      return { output, next: this.next };
+    }
+    const selected = this.state.ResultSelector === undefined ? result : applyTemplate(this.state.ResultSelector, this.scope(result), this.env.host);
+    const assigned = await this.assignments(this.state.Assign, selected);
+    const output = this.applyOutputPath(this.applyResultPath(selected));
+    this.commit(assigned);
+    return { output, next: this.next };
+  }
+
+  /** A number field that may also be given as `<Field>Path` (JSONPath) or an expression (JSONata). */
+  async numberField(field: string, effective: unknown): Promise<number | undefined> {
+    let value: unknown = this.state[field];
+    if (this.jsonata && isExpression(value)) value = await this.eval(value, field);
+    else if (!this.jsonata && this.state[`${field}Path`] !== undefined) value = readPath(this.state[`${field}Path`], this.scope(effective));
+    if (value === undefined) return undefined;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw runtimeError(`${field} must be a non-negative number, not ${JSON.stringify(value)}`);
+    }
+    return value;
+  }
+
+  /** Retry, then Catch, around `attempt`; `finish` runs once after a success, its failures only caught. */
+  async guarded(attempt: () => Promise<unknown>): Promise<Outcome> {
+    const counts: number[] = [];
+    let result: unknown;
+    for (;;) {
+      try {
+        result = await attempt();
+        break;
+      } catch (error) {
+        if (!(error instanceof StatesError)) throw error;
+        const delay = retryDelay(this.state.Retry as Retrier[] | undefined, counts, error.error, () => this.env.host.random());
+        if (delay === undefined) return this.caught(error);
+        await this.env.host.sleep(delay, this.env.cancel);
+        this.env.cancel.throwIfCancelled();
+        this.retryCount++;
+      }
+    }
+    try {
+      return await this.finish(result);
+    } catch (error) {
+      if (!(error instanceof StatesError)) throw error;
+      return this.caught(error);
+    }
+  }
+
+  private async caught(error: StatesError): Promise<Outcome> {
+    const catchers = this.state.Catch as Catcher[] | undefined;
+    const i = firstMatch(catchers, error.error);
+    if (i < 0) throw error;
+    const catcher = catchers![i];
+    const errorOutput: ErrorOutput = error.output;
+    if (this.jsonata) {
+      const assigned = await this.assignments(catcher.Assign, undefined, { errorOutput });
+      const output = catcher.Output === undefined ? errorOutput : await this.eval(catcher.Output, 'Output', { errorOutput });
+      this.commit(assigned);
+      return { output, next: catcher.Next };
+    }
+    const assigned = await this.assignments(catcher.Assign, errorOutput);
+    const output = this.applyResultPath(errorOutput, catcher.ResultPath);
+    this.commit(assigned);
+    return { output, next: catcher.Next };
+  }
+}
+
+async function runBranch(branch: Branch, input: unknown, env: Env): Promise<unknown> {
+  let name = branch.StartAt;
+  let raw = input;
+  const scoped = { ...env, queryLanguage: branch.QueryLanguage ?? env.queryLanguage };
+  for (;;) {
+    env.cancel.throwIfCancelled();
+    const state = Object.prototype.hasOwnProperty.call(branch.States, name) ? branch.States[name] : undefined;
+    if (!state) throw runtimeError(`There is no state named '${name}'`);
+    const { output, next } = await runState(new Visit(name, state, raw, scoped));
+    if (next === undefined) return output;
+    name = next;
+    raw = output;
+  }
+}
+
+function runState(v: Visit): Promise<Outcome> {
+  switch (v.state.Type) {
+    case 'Pass':
+      return runPass(v);
+    case 'Task':
+      return runTask(v);
+    case 'Choice':
+      return runChoice(v);
+    case 'Wait':
+      return runWait(v);
+    case 'Succeed':
+      return runSucceed(v);
+    case 'Fail':
+      return runFail(v);
+    case 'Parallel':
+      return runParallel(v);
+    case 'Map':
+      return runMap(v);
+    default:
+      throw runtimeError(`State '${v.name}' has an unknown Type ${JSON.stringify(v.state.Type)}`);
+  }
+}
+
+async function runPass(v: Visit): Promise<Outcome> {
+  if (v.jsonata) return v.finish(v.raw);
+  const effective = v.effectiveInput();
+  let result = effective;
+  if (v.state.Parameters !== undefined) result = applyTemplate(v.state.Parameters, v.scope(effective), v.env.host);
+  else if ('Result' in v.state) result = v.state.Result;
+  const assigned = await v.assignments(v.state.Assign, result);
+  const output = v.applyOutputPath(v.applyResultPath(result));
+  v.commit(assigned);
+  return { output, next: v.next };
+}
+
+async function runSucceed(v: Visit): Promise<Outcome> {
+  if (v.jsonata) return { output: v.state.Output === undefined ? v.raw : await v.eval(v.state.Output, 'Output') };
+  return { output: v.applyOutputPath(v.effectiveInput()) };
+}
+
+async function runFail(v: Visit): Promise<Outcome> {
+  const read = async (field: 'Error' | 'Cause'): Promise<string | undefined> => {
+    let value: unknown = v.state[field];
+    if (v.jsonata && isExpression(value)) value = await v.eval(value, field);
+    else if (!v.jsonata && v.state[`${field}Path`] !== undefined) value = dynamicValue(v.state[`${field}Path`], v.scope(v.raw), v.env.host);
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string') throw runtimeError(`The ${field} of Fail state '${v.name}' must be a string, not ${typeName(value)}`);
+    return value;
+  };
+  throw new StatesError(await read('Error'), await read('Cause'));
+}
+
+async function runChoice(v: Visit): Promise<Outcome> {
+  const rules = v.state.Choices as ChoiceRule[];
+  if (v.jsonata) {
+    for (const [i, rule] of rules.entries()) {
+      const holds = await v.eval(rule.Condition, `Choices[${i}].Condition`);
+      if (typeof holds !== 'boolean') {
+        throw new StatesError(StatesErrors.QueryEvaluationError, `The Condition of Choices[${i}] in state '${v.name}' must be a boolean, not ${JSON.stringify(holds)}`);
+      }
+      if (holds) return chosen(v, rule, rule.Next as string);
+    }
+  } else {
+    const effective = v.effectiveInput();
+    const scope = v.scope(effective);
+    for (const rule of rules) if (evaluateRule(rule, scope)) return chosen(v, rule, rule.Next as string, effective);
+    if (v.state.Default !== undefined) return chosen(v, v.state, v.state.Default, effective);
+  }
+  if (v.jsonata && v.state.Default !== undefined) return chosen(v, v.state, v.state.Default);
+  throw new StatesError(StatesErrors.NoChoiceMatched, `No Choice rule matched the input in state '${v.name}', and it has no Default`);
+}
+
+/** The chosen branch's Assign (and, for JSONata, Output) apply; the state's own apply to the Default. */
+async function chosen(v: Visit, holder: StateDefinition, next: string, effective?: unknown): Promise<Outcome> {
+  if (v.jsonata) {
+    const assigned = await v.assignments(holder.Assign, undefined);
+    const outputTemplate = holder.Output ?? (holder === v.state ? undefined : v.state.Output);
+    const output = outputTemplate === undefined ? v.raw : await v.eval(outputTemplate, 'Output');
+    v.commit(assigned);
+    return { output, next };
+  }
+  const assigned = await v.assignments(holder.Assign, effective);
+  const output = v.applyOutputPath(effective);
+  v.commit(assigned);
+  return { output, next };
+}
+
+async function runWait(v: Visit): Promise<Outcome> {
+  const { host } = v.env;
+  const effective = v.jsonata ? v.raw : v.effectiveInput();
+  let ms: number;
+  if (v.state.Seconds !== undefined || v.state.SecondsPath !== undefined) {
+    const seconds = await v.numberField('Seconds', effective);
+    ms = (seconds ?? 0) * 1000;
+  } else {
+    let stamp: unknown = v.state.Timestamp;
+    if (v.jsonata && isExpression(stamp)) stamp = await v.eval(stamp, 'Timestamp');
+    else if (!v.jsonata && v.state.TimestampPath !== undefined) stamp = readPath(v.state.TimestampPath, v.scope(effective));
+    const at = parseTimestamp(stamp);
+    if (at === undefined) throw runtimeError(`The Timestamp of Wait state '${v.name}' is not an RFC 3339 timestamp: ${JSON.stringify(stamp)}`);
+    ms = Math.max(0, at - host.now());
+  }
+  if (ms > 0) await host.sleep(ms, v.env.cancel);
+  v.env.cancel.throwIfCancelled();
+  if (v.jsonata) {
+    const assigned = await v.assignments(v.state.Assign, undefined);
+    const output = v.state.Output === undefined ? v.raw : await v.eval(v.state.Output, 'Output');
+    v.commit(assigned);
+    return { output, next: v.next };
+  }
+  const assigned = await v.assignments(v.state.Assign, effective);
+  const output = v.applyOutputPath(effective);
+  v.commit(assigned);
+  return { output, next: v.next };
+}
+
+async function runTask(v: Visit): Promise<Outcome> {
+  const effective = v.jsonata ? v.raw : v.effectiveInput();
+  return v.guarded(async () => {
+    let args: unknown;
+    if (v.jsonata) args = v.state.Arguments === undefined ? v.raw : await v.eval(v.state.Arguments, 'Arguments');
+    else args = v.state.Parameters === undefined ? effective : applyTemplate(v.state.Parameters, v.scope(effective), v.env.host);
+    const options: TaskOptions = {
+      timeoutSeconds: await v.numberField('TimeoutSeconds', effective),
+      heartbeatSeconds: await v.numberField('HeartbeatSeconds', effective),
+    };
+    return invoke(v, args, options);
+  });
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+async function invoke(v: Visit, args: unknown, options: TaskOptions): Promise<unknown> {
+  const { host, cancel } = v.env;
+  const target = resolveResource(v.state.Resource as string);
+  switch (target.kind) {
+    case 'activity':
+      return host.runActivity(target.name, args, options, cancel);
+    case 'lambdaInvoke': {
+      if (!isObject(args) || typeof args.FunctionName !== 'string') {
+        throw runtimeError(`Task '${v.name}' calls lambda:invoke without a FunctionName string in its ${v.jsonata ? 'Arguments' : 'Parameters'}`);
+      }
+      const payload = await host.runActivity(lambdaFunctionName(args.FunctionName), args.Payload ?? {}, options, cancel);
+      return { ExecutedVersion: '$LATEST', Payload: payload, StatusCode: 200 };
+    }
+    case 'startExecution': {
+      if (!isObject(args) || typeof args.StateMachineArn !== 'string') {
+        throw runtimeError(`Task '${v.name}' starts an execution without a StateMachineArn string`);
+      }
+      let input = args.Input ?? {};
+      if (typeof input === 'string') {
+        try {
+          input = JSON.parse(input);
+        } catch {
+          throw runtimeError(`Task '${v.name}': Input is a string but not JSON`);
+        }
+      }
+      const name = typeof args.Name === 'string' ? args.Name : undefined;
+      return host.startExecution({ stateMachine: stateMachineName(args.StateMachineArn), input, name, mode: target.mode }, cancel);
+    }
+    case 'unsupported':
+      throw runtimeError(`Task '${v.name}': ${target.reason}`);
+  }
+}
+
+interface Tolerance {
+  /** The replacement result of a failed item, or the error to fail the whole state with. */
+  onFailure(error: StatesError): { value: unknown } | { error: StatesError };
+}
+
+/**
+ * Runs `count` jobs, at most `limit` at once, in order of index. The first failure that is not tolerated
+ * cancels every job still running and is thrown once they have all stopped.
+ */
+async function runConcurrently(env: Env, count: number, limit: number, job: (i: number, env: Env) => Promise<unknown>, tolerance?: Tolerance): Promise<unknown[]> {
+  const group = env.cancel.child();
+  const results = new Array<unknown>(count);
+  const running = new Map<number, () => void>();
+  let failure: unknown;
+  let next = 0;
+  const fail = (error: unknown) => {
+    if (failure !== undefined) return;
+    failure = error;
+    group.cancel();
+    for (const stop of running.values()) stop();
+  };
+  const lane = async () => {
+    while (next < count && failure === undefined) {
+      const i = next++;
+      const cancel = group.child();
+      const handle = env.host.cancellable(() => job(i, { ...env, cancel }));
+      running.set(i, () => {
+        cancel.cancel();
+        handle.cancel();
+      });
+      try {
+        results[i] = await handle.promise;
+      } catch (error) {
+        if (failure !== undefined) continue; // stopped because another job failed
+        if (tolerance && error instanceof StatesError) {
+          const decision = tolerance.onFailure(error);
+          if ('value' in decision) results[i] = decision.value;
+          else fail(decision.error);
+        } else fail(error);
+      } finally {
+        running.delete(i);
+      }
+    }
+  };
+  const lanes = Math.max(1, Math.min(limit, count));
+  await Promise.all(Array.from({ length: count === 0 ? 0 : lanes }, lane));
+  if (failure !== undefined) throw failure;
+  env.cancel.throwIfCancelled();
+  return results;
+}
+
+function branchEnv(v: Visit, cancel: Cancellation, mapItem?: Env['mapItem']): Env {
+  return { ...v.env, cancel, variables: new Variables(v.env.variables), mapItem };
+}
+
+async function runParallel(v: Visit): Promise<Outcome> {
+  const effective = v.jsonata ? v.raw : v.effectiveInput();
+  const branches = v.state.Branches as Branch[];
+  return v.guarded(async () => {
+    let input: unknown;
+    if (v.jsonata) input = v.state.Arguments === undefined ? v.raw : await v.eval(v.state.Arguments, 'Arguments');
+    else input = v.state.Parameters === undefined ? effective : applyTemplate(v.state.Parameters, v.scope(effective), v.env.host);
+    const langOf = (b: Branch) => b.QueryLanguage ?? (v.jsonata ? 'JSONata' : v.env.queryLanguage);
+    return runConcurrently(v.env, branches.length, branches.length, (i, env) =>
+      runBranch(branches[i], input, { ...branchEnv(v, env.cancel), queryLanguage: langOf(branches[i]) }),
+    );
+  });
+}
+
+async function runMap(v: Visit): Promise<Outcome> {
+  const { state } = v;
+  const effective = v.jsonata ? v.raw : v.effectiveInput();
+  const processor = (state.ItemProcessor ?? state.Iterator) as Branch;
+  return v.guarded(async () => {
+    let items: unknown;
+    if (v.jsonata) items = state.Items === undefined ? v.raw : await v.eval(state.Items, 'Items');
+    else items = readPath(state.ItemsPath ?? '$', v.scope(effective));
+    if (!Array.isArray(items)) {
+      throw runtimeError(`The Map state '${v.name}' needs an array of items, but ${v.jsonata ? 'Items' : `ItemsPath '${state.ItemsPath ?? '$'}'`} gave ${typeName(items)}`);
+    }
+    const batched = await batch(v, items, effective);
+    const maxConcurrency = (await v.numberField('MaxConcurrency', effective)) ?? 0;
+    const tolerance = await toleranceOf(v, effective, batched.length);
+    const selector = state.ItemSelector ?? state.Parameters;
+    const lang = processor.QueryLanguage ?? (v.jsonata ? 'JSONata' : v.env.queryLanguage);
+    return runConcurrently(
+      v.env,
+      batched.length,
+      maxConcurrency === 0 ? batched.length : maxConcurrency,
+      async (i, env) => {
+        const mapItem = { Index: i, Value: batched[i] };
+        const itemEnv = { ...branchEnv(v, env.cancel, mapItem), queryLanguage: lang };
+        let input = batched[i];
+        if (selector !== undefined) {
+          const context = { ...v.context, Map: { Item: mapItem } };
+          if (v.jsonata) input = await evaluateTemplate(selector, { input: v.raw, context }, v.env.variables.all(), v.env.host, 'ItemSelector');
+          else input = applyTemplate(selector, { ...v.scope(effective), context }, v.env.host);
+        }
+        return runBranch(processor, input, itemEnv);
+      },
+      tolerance,
+    );
+  });
+}
+
+/** ItemBatcher: items grouped as {Items: [...], BatchInput}. */
+async function batch(v: Visit, items: unknown[], effective: unknown): Promise<unknown[]> {
+  const batcher = v.state.ItemBatcher as StateDefinition | undefined;
+  if (!batcher) return items;
+  const size = batcher.MaxItemsPerBatch ?? (batcher.MaxItemsPerBatchPath ? readPath(batcher.MaxItemsPerBatchPath, v.scope(effective)) : items.length);
+  let batchInput: unknown = batcher.BatchInput;
+  if (batchInput !== undefined) batchInput = v.jsonata ? await v.eval(batchInput, 'ItemBatcher.BatchInput') : applyTemplate(batchInput, v.scope(effective), v.env.host);
+  const out: unknown[] = [];
+  for (let i = 0; i < items.length; i += Math.max(1, size)) {
+    out.push(batchInput === undefined ? { Items: items.slice(i, i + size) } : { BatchInput: batchInput, Items: items.slice(i, i + size) });
+  }
+  return out;
+}
+
+async function toleranceOf(v: Visit, effective: unknown, total: number): Promise<Tolerance | undefined> {
+  const count = await v.numberField('ToleratedFailureCount', effective);
+  const percentage = await v.numberField('ToleratedFailurePercentage', effective);
+  if (count === undefined && percentage === undefined) return undefined;
+  let failed = 0;
+  return {
+    onFailure(error) {
+      failed++;
+      const overCount = count !== undefined && failed > count;
+      const overPercentage = percentage !== undefined && (failed * 100) / total > percentage;
+      if (!overCount && !overPercentage) return { value: error.output };
+      return {
+        error: new StatesError(
+          StatesErrors.ExceedToleratedFailureThreshold,
+          `The Map state '${v.name}' failed because ${failed} of ${total} items failed, more than it tolerates`,
+        ),
+      };
+    },
+  };
+}
+
+export { Cancellation, ExecutionCancelled };

@@ -1,0 +1,47 @@
+/** What a Task's Resource names: an activity of the worker, a Lambda function (bound to the activity of its name), or another state machine. */
+
+export type TaskTarget =
+  | { kind: 'activity'; name: string }
+  | { kind: 'lambdaInvoke' }
+  | { kind: 'startExecution'; mode: 'async' | 'sync' | 'sync2' }
+  | { kind: 'unsupported'; reason: string };
+
+const LAMBDA_ARN = /^arn:aws[\w-]*:lambda:[^:]*:[^:]*:function:([^:]+)(:[^:]+)?$/;
+const ACTIVITY_ARN = /^arn:aws[\w-]*:states:[^:]*:[^:]*:activity:([^:]+)$/;
+const INTEGRATION = /^arn:aws[\w-]*:states:::([^:]+):([^.]+)(\.\w+(:\d+)?)?$/;
+
+export function resolveResource(resource: string): TaskTarget {
+  if (!resource.startsWith('arn:')) return { kind: 'activity', name: resource };
+  const lambda = LAMBDA_ARN.exec(resource);
+  if (lambda) return { kind: 'activity', name: lambda[1] };
+  const activity = ACTIVITY_ARN.exec(resource);
+  if (activity) return { kind: 'activity', name: activity[1] };
+  const integration = INTEGRATION.exec(resource);
+  if (integration) {
+    const [, service, action, pattern] = integration;
+    if (service === 'lambda' && action === 'invoke' && !pattern) return { kind: 'lambdaInvoke' };
+    if (service === 'states' && action === 'startExecution') {
+      if (!pattern) return { kind: 'startExecution', mode: 'async' };
+      if (pattern === '.sync') return { kind: 'startExecution', mode: 'sync' };
+      if (pattern === '.sync:2') return { kind: 'startExecution', mode: 'sync2' };
+    }
+    if (pattern?.startsWith('.waitForTaskToken')) return { kind: 'unsupported', reason: 'callback tasks (.waitForTaskToken) are not supported' };
+    return { kind: 'unsupported', reason: `the ${service}:${action}${pattern ?? ''} integration is not supported: use an activity name, a Lambda function ARN, lambda:invoke or states:startExecution` };
+  }
+  return { kind: 'unsupported', reason: `'${resource}' is not a resource this runtime knows` };
+}
+
+/** The function name of a Lambda FunctionName: a name, `name:alias`, `account:function:name` or a full ARN. */
+export function lambdaFunctionName(functionName: string): string {
+  const arn = LAMBDA_ARN.exec(functionName);
+  if (arn) return arn[1];
+  const partial = /^(?:\d+:)?function:([^:]+)(:[^:]+)?$/.exec(functionName);
+  if (partial) return partial[1];
+  return functionName.split(':')[0];
+}
+
+/** The state machine name in a StateMachineArn (`arn:aws:states:region:account:stateMachine:NAME`) or a bare name. */
+export function stateMachineName(arnOrName: string): string {
+  const m = /^arn:aws[\w-]*:states:[^:]*:[^:]*:stateMachine:([^:]+)(:[^:]+)?$/.exec(arnOrName);
+  return m ? m[1] : arnOrName;
+}
