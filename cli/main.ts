@@ -1,8 +1,9 @@
 import { allocateCommand } from './allocate';
 import { type Command, printError, print, UsageError } from './command';
+import { runCommand } from './run';
 
 /** Add a subcommand by writing cli/<name>.ts exporting a Command and listing it here. */
-const COMMANDS: Command[] = [allocateCommand];
+const COMMANDS: Command[] = [allocateCommand, runCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.usage.length));
