@@ -25,7 +25,7 @@ const E164 = /^\+[1-9]\d{7,14}$/;
  * text. Whitespace controls never reach here (cells are cleaned); joiners (U+200C, U+200D) are kept,
  * as some scripts and emoji need them.
  */
-const HIDDEN = /[\u0000-\u001F\u007F-\u009F\u200B\u202A-\u202E\u2060\u2066-\u2069\uFEFF]/u;
+const HIDDEN = /[\u0000-\u001F\u007F-\u009F\u200B\u202A-\u202E\u2060\u2066-\u2069]/u;
 
 /** The first hidden character of a value, as U+XXXX, or undefined. */
 export function hiddenCharacter(value: string): string | undefined {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { parseParticipantsCsv } from '../../lib/participants/parse';
+import { MAX_PARTICIPANTS, parseParticipantsCsv } from '../../lib/participants/parse';
 
 const EDD = [
   'Alice,alice@example.com,+447700900001,Bob;Carol',
@@ -210,5 +210,26 @@ describe('parseParticipantsCsv, hopeless files', () => {
     const { problems } = parseParticipantsCsv(text);
     expect(problems).toHaveLength(21);
     expect(problems.at(-1)?.message).toMatch(/not read past line 20/);
+  });
+});
+
+describe('parseParticipantsCsv, hostile files', () => {
+  it('reports each line holding a NUL character, with its column', () => {
+    const { problems } = parseParticipantsCsv('Alice,a@example.com,,\r\nBö\u0000b,b@example.com,,\n\u0000\n');
+    expect(problems).toEqual([
+      { line: 2, field: 'file', message: expect.stringMatching(/^a NUL character at column 3: .*UTF-8 CSV$/) },
+      { line: 3, field: 'file', message: expect.stringContaining('column 1') },
+    ]);
+  });
+
+  it(`accepts ${MAX_PARTICIPANTS.toLocaleString('en')} participants and reports one more, at the line where the excess starts`, () => {
+    const file = (count: number) => `name,phone\n${Array.from({ length: count }, (_, i) => `P${i},+4477009${String(i).padStart(5, '0')}`).join('\n')}`;
+    const atLimit = parseParticipantsCsv(file(MAX_PARTICIPANTS));
+    expect(atLimit.problems).toEqual([]);
+    expect(atLimit.rows).toHaveLength(MAX_PARTICIPANTS);
+    const over = parseParticipantsCsv(`${file(MAX_PARTICIPANTS + 1)}\nP-last,+447700900000`);
+    expect(over.problems).toEqual([
+      { line: MAX_PARTICIPANTS + 2, field: 'file', message: 'too many participants: 200,002, more than the limit of 200,000 in one draw' },
+    ]);
   });
 });

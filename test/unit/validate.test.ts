@@ -1,6 +1,7 @@
 import { InvalidParticipantsError } from '../../lib/errors';
-import { checkParticipants, readParticipants, validateParticipants } from '../../lib/participants/validate';
+import { checkParticipants, MAX_NAME_LENGTH, MAX_PROBLEMS, readParticipants, validateParticipants } from '../../lib/participants/validate';
 import type { ParticipantRow } from '../../lib/types';
+import { hostileFixtures, unmatchedProblems } from '../fixtures/hostile';
 
 let nextLine = 1;
 function row(name: string, fields: Partial<Omit<ParticipantRow, 'name'>> = {}): ParticipantRow {
@@ -172,5 +173,79 @@ describe('readParticipants', () => {
   it('does not validate rows of a file whose CSV is broken', () => {
     const { problems } = checkParticipants('Alice,a@example.com,,Bob\n"Bob,b@example.com,,\n');
     expect(problems).toEqual([{ line: 2, field: 'file', message: expect.stringContaining('never closed') }]);
+  });
+});
+
+describe('validateParticipants, hostile cells', () => {
+  it.each(['=1+1', '+1+1', '-1+1', '@SUM(A1)', '=HYPERLINK("http://evil.example","x")'])('rejects the name %j, which a spreadsheet would run', (name) => {
+    const { problems } = validateParticipants([row(name, email('a')), row('Bob', email('b')), row('Cy', email('c'))]);
+    expect(problems).toEqual([{ line: 1, field: 'name', message: expect.stringContaining(`starts with "${name[0]}", which spreadsheets run as a formula`) }]);
+  });
+
+  it('rejects a group a spreadsheet would run, and keeps hyphens and plus signs inside names', () => {
+    const { problems } = validateParticipants([
+      row('Anne-Marie', { ...email('a'), group: '=cmd|calc' }),
+      row('Bob+1', email('b')),
+      row('Cy', email('c')),
+    ]);
+    expect(problems).toEqual([{ line: 1, field: 'group', message: expect.stringContaining('the group "=cmd|calc" starts with "="') }]);
+  });
+
+  it.each([
+    ['an escape sequence', 'Al\u001b[31mice', 'U+001B'],
+    ['a bell', 'Al\u0007ice', 'U+0007'],
+    ['a C1 control', 'Al\u0085ice', 'U+0085'],
+    ['a right-to-left override', 'Alice\u202Eecila', 'U+202E'],
+    ['a zero-width space', 'Al\u200Bice', 'U+200B'],
+  ])('rejects a name with %s, naming the character', (_, name, code) => {
+    const { problems } = validateParticipants([row(name, email('a')), row('Bob', email('b'))]);
+    expect(problems).toEqual([{ line: 1, field: 'name', message: expect.stringContaining(`invisible character ${code}`) }]);
+  });
+
+  it('keeps joiners that scripts and emoji need', () => {
+    const { problems } = validateParticipants([row('می\u200Cخواهم', email('a')), row('👩\u200D👩\u200D👧', email('b'))]);
+    expect(problems).toEqual([]);
+  });
+
+  it('rejects over-long names and emails, and quotes long values in messages only in part', () => {
+    const long = 'x'.repeat(5000);
+    const { problems } = validateParticipants([
+      row('A'.repeat(MAX_NAME_LENGTH + 1), { email: `${'a'.repeat(250)}@example.com` }),
+      row('A'.repeat(MAX_NAME_LENGTH), { phone: long }),
+      row('Bob', { ...email('b'), exclusions: long }),
+    ]);
+    expect(problems.map((p) => [p.line, p.field, p.message.length < 200])).toEqual([
+      [1, 'name', true],
+      [1, 'email', true],
+      [2, 'phone', true],
+      [3, 'exclusions', true],
+    ]);
+    expect(problems[0].message).toBe(`the name is longer than ${MAX_NAME_LENGTH} characters`);
+    expect(problems[2].message).toContain(`"${'x'.repeat(60)}…"`);
+  });
+});
+
+describe('checkParticipants, limits and bytes', () => {
+  it(`lists at most ${MAX_PROBLEMS} problems, then says how many more there are`, () => {
+    const text = Array.from({ length: 1500 }, (_, i) => `P${i},not-an-email,,`).join('\n');
+    const { problems } = checkParticipants(text);
+    expect(problems).toHaveLength(MAX_PROBLEMS + 1);
+    expect(problems[MAX_PROBLEMS - 1]).toMatchObject({ line: MAX_PROBLEMS, field: 'email' });
+    expect(problems[MAX_PROBLEMS]).toEqual({ line: MAX_PROBLEMS + 1, field: 'file', message: '500 more problems from this line on are not listed' });
+  });
+
+  it('reads bytes: bad encoding and CSV problems together, rows not validated', () => {
+    const file = Buffer.concat([Buffer.from('Alice,a@example.com,,Zed\nZo'), Buffer.from([0xeb]), Buffer.from(',z@example.com,,\n"Bob,b@example.com,,\n')]);
+    expect(checkParticipants(file).problems.map((p) => [p.line, p.field])).toEqual([
+      [2, 'file'],
+      [3, 'file'],
+    ]);
+    expect(checkParticipants(Buffer.from('Alice,a@example.com,,\nBob,b@example.com,,\n'))).toEqual(checkParticipants('Alice,a@example.com,,\nBob,b@example.com,,\n'));
+  });
+
+  // The API answers what checkParticipants finds; so does the CLI, which reads files as bytes.
+  it.each(hostileFixtures().filter((f) => f.expected.status === 400).map((f) => [f.file, f]))('finds every problem of %s without a server', (_, fixture) => {
+    if (fixture.expected.status !== 400) throw new Error('unreachable');
+    expect(unmatchedProblems(checkParticipants(fixture.bytes).problems, fixture.expected.problems)).toEqual({ missing: [], unexpected: [] });
   });
 });
