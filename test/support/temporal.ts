@@ -1,7 +1,7 @@
 /** Test access to the suite's shared Temporal dev server (started in global-setup.ts). */
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { NativeConnection, Runtime, type Worker, type WorkerOptions, DefaultLogger } from '@temporalio/worker';
+import { DefaultLogger, type Logger, NativeConnection, Runtime, type Worker, type WorkerOptions } from '@temporalio/worker';
 import { type Config, loadConfig } from '../../lib/config';
 import { connectClient } from '../../lib/temporal-client';
 import { createWorker } from '../../worker/create-worker';
@@ -13,10 +13,11 @@ function required(name: string): string {
 }
 
 let runtimeInstalled = false;
-function quietRuntime(): void {
+/** Once per test file (each has its own module registry): the SDK's own log, quiet unless a test listens. */
+function installRuntime(logger: Logger = new DefaultLogger('WARN')): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({ logger });
 }
 
 export interface TestTemporal {
@@ -25,8 +26,8 @@ export interface TestTemporal {
   close(): Promise<void>;
 }
 
-export async function connectTestTemporal(): Promise<TestTemporal> {
-  quietRuntime();
+export async function connectTestTemporal(sdkLogger?: Logger): Promise<TestTemporal> {
+  installRuntime(sdkLogger);
   const address = required('TEMPORAL_ADDRESS');
   // The suite's environment carries the encryption key, so this client seals payloads as the workers do.
   const client = await connectClient(loadConfig());
