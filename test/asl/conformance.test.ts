@@ -1,4 +1,5 @@
 /** Every conformance case, run by the interpreter alone on a virtual clock (no Temporal): fast, and exact about time. */
+import { checkDefinition } from '../../lib/asl/checker';
 import { comparable, expectedOutcome, loadCases } from './support/conformance';
 import { runPure } from './support/run-pure';
 
@@ -7,6 +8,18 @@ const runnable = cases.filter((c) => !c.problems);
 
 it('has a conformance suite of at least 150 cases', () => {
   expect(cases.length).toBeGreaterThanOrEqual(150);
+});
+
+describe('the checker', () => {
+  it.each(cases.filter((c) => c.problems).map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const found = checkDefinition(c.definition);
+    expect(found.map((p) => p.path).sort()).toEqual(c.problems!.map((p) => p.path).sort());
+    for (const want of c.problems!) if (want.message) expect(found).toContainEqual({ path: want.path, message: want.message });
+  });
+
+  it('finds nothing wrong with any case that runs', () => {
+    expect(runnable.map((c) => ({ name: c.name, problems: checkDefinition(c.definition) })).filter((c) => c.problems.length > 0)).toEqual([]);
+  });
 });
 
 describe.each([...new Set(runnable.map((c) => c.file))])('%s', (file) => {
