@@ -1,0 +1,34 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { Definition } from '../lib/asl/interpreter';
+import type { ObjectStore } from './object-store';
+import { pathSegment } from './outbox';
+
+/** State machine names as Step Functions takes them: 1 to 80 letters, digits, '-' and '_'. */
+export const STATE_MACHINE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
+
+export const stateMachineKey = (name: string) => `state-machines/${pathSegment(name)}.json`;
+
+/** Stored definitions, in the same bucket or folder as the draws. */
+export class StateMachineStore {
+  constructor(private readonly store: ObjectStore) {}
+
+  async put(name: string, definition: Definition): Promise<void> {
+    await this.store.put(stateMachineKey(name), JSON.stringify(definition, null, 2) + '\n');
+  }
+
+  async get(name: string): Promise<Definition | undefined> {
+    const body = await this.store.get(stateMachineKey(name));
+    return body === undefined ? undefined : (JSON.parse(body) as Definition);
+  }
+}
+
+/** Activity reading a stored definition, for startExecution tasks: a name nothing is stored under fails as AWS says it. */
+export function createLoadStateMachine(machines: StateMachineStore) {
+  return async function loadStateMachine(name: string): Promise<Definition> {
+    const definition = await machines.get(name);
+    if (!definition) {
+      throw ApplicationFailure.nonRetryable(`State Machine Does Not Exist: '${name}'`, 'StepFunctions.StateMachineDoesNotExistException');
+    }
+    return definition;
+  };
+}

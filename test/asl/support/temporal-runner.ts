@@ -1,0 +1,56 @@
+/** Runs definitions through the `stateMachine` workflow on the suite's Temporal dev server, with a worker of its own. */
+import { randomUUID } from 'node:crypto';
+import type { Worker } from '@temporalio/worker';
+import { createActivities } from '../../../activities';
+import { StateMachineStore } from '../../../activities/asl-state-machines';
+import { createObjectStore } from '../../../activities/object-store';
+import { executionOutcome, type ExecutionOutcome } from '../../../api/state-machine-runs';
+import type { Definition } from '../../../lib/asl/interpreter';
+import type { Config } from '../../../lib/config';
+import { stateMachine } from '../../../workflows';
+import { testConfig } from '../../support/config';
+import { connectTestTemporal, createTestWorker, type TestTemporal, uniqueTaskQueue } from '../../support/temporal';
+import { temporalTestActivities } from './temporal-activities';
+
+export class TemporalRunner {
+  private worker?: Worker;
+  private running?: Promise<void>;
+  machines!: StateMachineStore;
+
+  private constructor(
+    readonly temporal: TestTemporal,
+    readonly config: Config,
+  ) {}
+
+  /** `activities` are added to the project's own and the conformance ones. */
+  static async start(activities: Record<string, (input: never) => Promise<unknown>> = {}, env: Record<string, string> = {}): Promise<TemporalRunner> {
+    const temporal = await connectTestTemporal();
+    const config = testConfig({ TEMPORAL_TASK_QUEUE: uniqueTaskQueue('asl'), ...env });
+    const runner = new TemporalRunner(temporal, config);
+    runner.machines = new StateMachineStore(createObjectStore(config.storage));
+    runner.worker = await createTestWorker(temporal, config, {
+      activities: { ...createActivities(config), ...temporalTestActivities, ...activities },
+    });
+    runner.running = runner.worker.run();
+    return runner;
+  }
+
+  startExecution(definition: Definition, input: unknown, options: { name?: string; id?: string } = {}) {
+    return this.temporal.client.workflow.start(stateMachine, {
+      workflowId: options.id ?? `asl-test-${randomUUID()}`,
+      taskQueue: this.config.temporal.taskQueue,
+      args: [{ definition, input, name: options.name ?? 'conformance' }],
+    });
+  }
+
+  async run(definition: Definition, input: unknown, options: { name?: string; id?: string } = {}): Promise<ExecutionOutcome> {
+    const handle = await this.startExecution(definition, input, options);
+    return executionOutcome(handle.result());
+  }
+
+  async close(): Promise<void> {
+    this.worker?.shutdown();
+    await this.running;
+    await this.temporal.close();
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * The interpreter's host inside a workflow: tasks are activities (one attempt each: Retry is the interpreter's,
+ * with durable timers), Wait is a durable timer, branches run in CancellationScopes, startExecution is a child
+ * workflow. Time, randomness and UUIDs are the workflow's own, so every replay takes the same path.
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  ChildWorkflowFailure,
+  executeChild,
+  isCancellation,
+  ParentClosePolicy,
+  proxyActivities,
+  sleep,
+  startChild,
+  TimeoutFailure,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Cancellation } from '../../lib/asl/cancellation';
+import { StatesError, taskTimeout } from '../../lib/asl/errors';
+import { childFailed, childSucceeded } from '../../lib/asl/executions';
+import type { ChildExecutionRequest, Definition, ExecutionHost, TaskOptions } from '../../lib/asl/interpreter';
+
+/** What a failed execution carries, so the client reads Error and Cause exactly (either may be absent). */
+export interface ExecutionFailureDetails {
+  Error?: string;
+  Cause?: string;
+}
+
+/** Step Functions' default: a task without TimeoutSeconds may run (almost) for ever. */
+const DEFAULT_TIMEOUT_SECONDS = 99_999_999;
+
+type AnyActivity = (input: unknown) => Promise<unknown>;
+const proxies = new Map<string, Record<string, AnyActivity>>();
+
+function activitiesFor(options: TaskOptions): Record<string, AnyActivity> {
+  const key = `${options.timeoutSeconds ?? ''}/${options.heartbeatSeconds ?? ''}`;
+  let proxy = proxies.get(key);
+  if (!proxy) {
+    proxy = proxyActivities<Record<string, AnyActivity>>({
+      startToCloseTimeout: `${options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS} seconds`,
+      ...(options.heartbeatSeconds !== undefined ? { heartbeatTimeout: `${options.heartbeatSeconds} seconds` } : {}),
+      retry: { maximumAttempts: 1 },
+    });
+    proxies.set(key, proxy);
+  }
+  return proxy;
+}
+
+const loader = proxyActivities<{ loadStateMachine(name: string): Promise<Definition> }>({
+  startToCloseTimeout: '1 minute',
+  retry: { maximumAttempts: 5, nonRetryableErrorTypes: ['StepFunctions.StateMachineDoesNotExistException'] },
+});
+
+/** A task's failure as Step Functions names it: the activity's error type and message, or a timeout. */
+function taskError(error: unknown, options: TaskOptions): unknown {
+  if (isCancellation(error) || !(error instanceof ActivityFailure)) return error;
+  const cause = error.cause;
+  if (cause instanceof TimeoutFailure) {
+    return cause.timeoutType === 'HEARTBEAT'
+      ? taskTimeout('heartbeat', options.heartbeatSeconds ?? 0)
+      : taskTimeout('timeout', options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS);
+  }
+  // An activity cannot throw without a message; an empty one stands for no Cause.
+  if (cause instanceof ApplicationFailure) return new StatesError(cause.type ?? 'Error', cause.message === '' ? undefined : cause.message);
+  return new StatesError('States.TaskFailed', cause?.message ?? error.message);
+}
+
+/** The {Error, Cause} a failed child execution ended with. */
+export function failureDetails(failure: unknown): ExecutionFailureDetails | undefined {
+  let cause: unknown = failure;
+  while (cause instanceof Error) {
+    if (cause instanceof ApplicationFailure && Array.isArray(cause.details) && cause.details.length > 0) {
+      return cause.details[0] as ExecutionFailureDetails;
+    }
+    cause = (cause as Error & { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export class WorkflowHost implements ExecutionHost {
+  constructor(private readonly workflowType: string) {}
+
+  now(): number {
+    return Date.now();
+  }
+
+  random(): number {
+    return Math.random();
+  }
+
+  uuid(): string {
+    return uuid4();
+  }
+
+  async sleep(ms: number, _cancel: Cancellation): Promise<void> {
+    await sleep(ms);
+  }
+
+  cancellable<T>(fn: () => Promise<T>): { promise: Promise<T>; cancel(): void } {
+    const scope = new CancellationScope();
+    return { promise: scope.run(fn), cancel: () => scope.cancel() };
+  }
+
+  async runActivity(name: string, input: unknown, options: TaskOptions): Promise<unknown> {
+    try {
+      return await activitiesFor(options)[name](input);
+    } catch (error) {
+      throw taskError(error, options);
+    }
+  }
+
+  async startExecution(request: ChildExecutionRequest): Promise<unknown> {
+    let definition: Definition;
+    try {
+      definition = await loader.loadStateMachine(request.stateMachine);
+    } catch (error) {
+      throw taskError(error, {});
+    }
+    const name = request.name ?? `${workflowInfo().workflowId}-${uuid4()}`;
+    const run = { machine: request.stateMachine, name, input: request.input, startDate: Date.now() };
+    const options = { workflowId: name, args: [{ definition, input: request.input, name: request.stateMachine }] };
+    if (request.mode === 'async') {
+      await startChild(this.workflowType, { ...options, parentClosePolicy: ParentClosePolicy.ABANDON });
+      return childSucceeded('async', run, undefined);
+    }
+    try {
+      const output = await executeChild(this.workflowType, options);
+      return childSucceeded(request.mode, { ...run, stopDate: Date.now() }, output);
+    } catch (error) {
+      if (isCancellation(error) || !(error instanceof ChildWorkflowFailure)) throw error;
+      const details = failureDetails(error) ?? { Error: 'States.Runtime', Cause: error.cause?.message ?? error.message };
+      throw childFailed(request.mode, { ...run, stopDate: Date.now() }, new StatesError(details.Error, details.Cause));
+    }
+  }
+}
