@@ -1,0 +1,147 @@
+/**
+ * `npm run selfhost`: the topology of docker-compose.yml without containers, in the foreground. The full
+ * Temporal server (built from go.temporal.io/server) on the local PostgreSQL, its Web UI pointed at the
+ * API's codec, MinIO with the bucket, the worker and the API. Any process that dies is started again;
+ * Ctrl-C (SIGINT) or SIGTERM stops them all. scripts/selfhost.sh installs the binaries first.
+ *
+ * PostgreSQL: POSTGRES_SEEDS, DB_PORT, POSTGRES_USER, SQL_PASSWORD (defaults 127.0.0.1, 5432, postgres, none),
+ * databases TEMPORAL_DB and TEMPORAL_VISIBILITY_DB (temporal, temporal_visibility). Everything else is the
+ * contract's configuration; with no S3_BUCKET, the draws go to the bucket `secret-santa` on the MinIO started here.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { CreateBucketCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { loadConfig } from '../lib/config';
+import { freeTemporalPort } from './selfhost/ports';
+import { Supervisor, waitUntil } from './selfhost/supervisor';
+
+const root = resolve(__dirname, '..');
+const DEFAULT_BUCKET = 'secret-santa';
+const supervisor = new Supervisor(root);
+let stopping = false;
+
+function stop(code: number): void {
+  if (stopping) return;
+  stopping = true;
+  void supervisor.stop().then(() => process.exit(code));
+}
+
+function tool(name: string): string {
+  const path = process.env[name];
+  if (!path) throw new Error(`${name} is not set: run this through \`npm run selfhost\`, which builds it`);
+  return path;
+}
+
+/** The same key file as `npm start`, so runs started by either can be read by both. */
+function encryptionKey(dataDir: string): string {
+  if (process.env.SANTA_ENCRYPTION_KEY) return process.env.SANTA_ENCRYPTION_KEY;
+  const file = join(dataDir, 'encryption-key');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+    console.log(`made an encryption key for payloads: ${file} (set SANTA_ENCRYPTION_KEY to use your own)`);
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+async function createBucket(endpoint: string, bucket: string, accessKeyId: string, secretAccessKey: string, region: string) {
+  const s3 = new S3Client({ endpoint, region, forcePathStyle: true, credentials: { accessKeyId, secretAccessKey } });
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  } catch (error) {
+    if (!(error instanceof S3ServiceException && /BucketAlready(OwnedByYou|Exists)/.test(error.name))) throw error;
+  } finally {
+    s3.destroy();
+  }
+}
+
+async function main(): Promise<void> {
+  const dataDir = resolve(root, process.env.SANTA_DATA_DIR ?? '.data');
+  const env: NodeJS.ProcessEnv = { SANTA_ENCRYPTION_KEY: encryptionKey(dataDir) };
+  const config = loadConfig({ ...process.env, ...env });
+  process.on('SIGINT', () => stop(0));
+  process.on('SIGTERM', () => stop(0));
+
+  // MinIO, unless the storage is elsewhere: S3_BUCKET set by hand means a bucket that already exists.
+  if (!config.storage.bucket) {
+    const endpoint = process.env.S3_ENDPOINT ?? 'http://127.0.0.1:9000';
+    const accessKeyId = process.env.AWS_ACCESS_KEY_ID ?? 'santa';
+    const secretAccessKey = process.env.AWS_SECRET_ACCESS_KEY ?? 'santa-selfhost-secret';
+    const { host } = new URL(endpoint);
+    supervisor.start('minio', {
+      command: tool('MINIO_BIN'),
+      args: ['server', join(dataDir, 'selfhost/minio'), '--quiet', '--address', host, '--console-address', `127.0.0.1:${await freeTemporalPort()}`],
+      env: { MINIO_ROOT_USER: accessKeyId, MINIO_ROOT_PASSWORD: secretAccessKey, MINIO_BROWSER: 'off' },
+    });
+    await waitUntil('MinIO to be ready', async () => (await fetch(`${endpoint}/minio/health/ready`)).ok);
+    await createBucket(endpoint, DEFAULT_BUCKET, accessKeyId, secretAccessKey, config.storage.region);
+    Object.assign(env, {
+      S3_BUCKET: DEFAULT_BUCKET,
+      S3_ENDPOINT: endpoint,
+      S3_FORCE_PATH_STYLE: 'true',
+      AWS_REGION: config.storage.region,
+      AWS_ACCESS_KEY_ID: accessKeyId,
+      AWS_SECRET_ACCESS_KEY: secretAccessKey,
+    });
+  }
+
+  // The Temporal server: schema first (idempotent), then the server, then the namespace.
+  const setup = { command: 'sh', args: [join(root, 'scripts/selfhost/temporal-setup.sh')] };
+  await supervisor.once('schema', { ...setup, args: [...setup.args, 'schema'] });
+  const [host, frontendPort = '7233'] = config.temporal.address.split(':');
+  const serverEnv: NodeJS.ProcessEnv = { TEMPORAL_BIND_IP: host === 'localhost' ? '127.0.0.1' : host, TEMPORAL_FRONTEND_PORT: frontendPort };
+  // Internal ports are picked once and kept across restarts of the server.
+  for (const name of ['FRONTEND_HTTP', 'FRONTEND_MEMBERSHIP', 'HISTORY', 'HISTORY_MEMBERSHIP', 'MATCHING', 'MATCHING_MEMBERSHIP', 'WORKER', 'WORKER_MEMBERSHIP']) {
+    serverEnv[`TEMPORAL_${name}_PORT`] = String(await freeTemporalPort());
+  }
+  supervisor.start('temporal', {
+    command: tool('TEMPORAL_SERVER_BIN'),
+    args: ['--config-file', join(root, 'scripts/selfhost/temporal.yaml'), '--allow-no-auth', 'start'],
+    env: serverEnv,
+  });
+  await supervisor.once('namespace', {
+    ...setup,
+    args: [...setup.args, 'namespace'],
+    env: { TEMPORAL_ADDRESS: config.temporal.address, TEMPORAL_NAMESPACE: config.temporal.namespace },
+  });
+
+  const api = `http://${config.api.host}:${config.api.port}`;
+  const ui = new URL(config.temporal.uiUrl);
+  supervisor.start('ui', {
+    command: tool('TEMPORAL_UI_SERVER_BIN'),
+    args: ['--root', join(root, 'scripts/selfhost'), '--config', 'ui', '--env', 'selfhost', 'start'],
+    env: {
+      TEMPORAL_ADDRESS: config.temporal.address,
+      TEMPORAL_UI_IP: ui.hostname === 'localhost' ? '127.0.0.1' : ui.hostname,
+      TEMPORAL_UI_PORT: ui.port || '80',
+      TEMPORAL_DEFAULT_NAMESPACE: config.temporal.namespace,
+      TEMPORAL_CORS_ORIGINS: api,
+      // The browser of whoever looks calls the codec: the API's address as they reach it.
+      TEMPORAL_CODEC_ENDPOINT: `${api}/codec`,
+    },
+  });
+
+  const tsx = join(root, 'node_modules/.bin/tsx');
+  supervisor.start('worker', { command: tsx, args: ['worker/main.ts'], env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN', ...env } });
+  supervisor.start('api', { command: tsx, args: ['api/main.ts'], env });
+  await waitUntil('the API to be healthy', async () => (await fetch(`${api}/health`)).ok);
+  await waitUntil('the Temporal UI to answer', async () => (await fetch(`${config.temporal.uiUrl}/api/v1/settings`)).ok);
+  console.log(
+    [
+      '',
+      `  Upload page:  ${api}/   (API docs: ${api}/docs)`,
+      `  Temporal UI:  ${config.temporal.uiUrl}`,
+      `  Temporal:     ${config.temporal.address} (PostgreSQL ${process.env.POSTGRES_SEEDS ?? '127.0.0.1'}:${process.env.DB_PORT ?? 5432})`,
+      `  Draws:        ${env.S3_BUCKET ? `bucket ${env.S3_BUCKET} on MinIO at ${env.S3_ENDPOINT}` : `bucket ${config.storage.bucket}`}`,
+      '  Ctrl-C stops everything.',
+      '',
+      'selfhost: ready',
+    ].join('\n'),
+  );
+}
+
+main().catch((error) => {
+  console.error(`selfhost: ${error instanceof Error ? error.message : error}`);
+  stop(1);
+});
