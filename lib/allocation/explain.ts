@@ -77,6 +77,15 @@ export function unreachableCircle(members: string[]): NoDrawError {
   return new NoDrawError(NO_LOOP, `nobody else may give to ${listNames(members, 'or')}, so a loop through everyone cannot reach them`, members);
 }
 
+/** Everyone is reachable, but only through one person: a loop would pass them twice. */
+export function cutAt(person: string, piece: string[]): NoDrawError {
+  return new NoDrawError(
+    NO_LOOP,
+    `every way to or from ${listNames(piece)} passes through ${person}, so a loop through everyone would have to pass ${person} twice`,
+    [person],
+  );
+}
+
 const SEVERAL_LOOPS = 'draws made of several smaller loops do exist';
 
 /** The search went through every possible loop: none keeps to the exclusions and groups. */

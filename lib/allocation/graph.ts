@@ -57,29 +57,46 @@ export class DrawGraph {
       this.groupSize[id]++;
     });
 
-    // Unknown names and self-exclusions are the validator's business; here they simply exclude no one.
-    const excluded = participants.map((p, i) => {
-      const targets: number[] = [];
-      for (const name of p.exclusions) {
-        const j = lookUp(name);
-        if (j !== undefined && j !== i && !targets.includes(j)) targets.push(j);
-      }
-      return targets;
-    });
     // Pairs to avoid are exclusions too; people who have left since are simply skipped.
-    let avoided = 0;
+    const avoidedBy = new Map<number, number[]>();
     for (const { giver, recipient } of avoid) {
       const i = lookUp(giver);
       const j = lookUp(recipient);
-      if (i === undefined || j === undefined || i === j || excluded[i].includes(j)) continue;
-      excluded[i].push(j);
-      if (!this.sameGroup(i, j)) avoided++;
+      if (i === undefined || j === undefined) continue;
+      const list = avoidedBy.get(i);
+      if (list) list.push(j);
+      else avoidedBy.set(i, [j]);
     }
+    // Each giver's excluded recipients, deduplicated, in one flat array (100,000 people or 2
+    // million exclusions, so no array per person). Unknown names and self-exclusions are the
+    // validator's business; here they simply exclude no one.
+    let capacity = avoid.length;
+    for (const p of participants) capacity += p.exclusions.length;
+    const rowStart = new Int32Array(this.n + 1);
+    const row = new Int32Array(capacity);
+    const listedBy = new Int32Array(this.n).fill(-1);
+    let end = 0;
+    let avoided = 0;
+    for (let i = 0; i < this.n; i++) {
+      rowStart[i] = end;
+      for (const name of participants[i].exclusions) {
+        const j = lookUp(name);
+        if (j === undefined || j === i || listedBy[j] === i) continue;
+        listedBy[j] = i;
+        row[end++] = j;
+      }
+      for (const j of avoidedBy.get(i) ?? []) {
+        if (j === i || listedBy[j] === i) continue;
+        listedBy[j] = i;
+        row[end++] = j;
+        if (!this.sameGroup(i, j)) avoided++;
+      }
+    }
+    rowStart[this.n] = end;
     this.avoided = avoided;
-    [this.outStart, this.outList] = compress(this.n, excluded);
-    const transposed: number[][] = Array.from({ length: this.n }, () => []);
-    excluded.forEach((targets, i) => targets.forEach((j) => transposed[j].push(i)));
-    [this.inStart, this.inList] = compress(this.n, transposed);
+    // A transpose by counting comes out sorted, so transposing twice sorts both directions.
+    [this.inStart, this.inList] = transpose(this.n, rowStart, row);
+    [this.outStart, this.outList] = transpose(this.n, this.inStart, this.inList);
   }
 
   sameGroup(a: number, b: number): boolean {
@@ -117,15 +134,29 @@ export class DrawGraph {
   }
 }
 
-function compress(n: number, lists: number[][]): [Int32Array, Int32Array] {
-  const start = new Int32Array(n + 1);
-  lists.forEach((list, i) => (start[i + 1] = start[i] + list.length));
-  const flat = new Int32Array(start[n]);
-  lists.forEach((list, i) => flat.set(list, start[i]));
-  return [start, flat];
+/** The transpose of compressed rows (row i lists j) by counting: its rows come out sorted. */
+function transpose(n: number, start: Int32Array, list: Int32Array): [Int32Array, Int32Array] {
+  const tStart = new Int32Array(n + 1);
+  for (let k = 0; k < start[n]; k++) tStart[list[k] + 1]++;
+  for (let j = 0; j < n; j++) tStart[j + 1] += tStart[j];
+  const fill = tStart.slice(0, n);
+  const tList = new Int32Array(start[n]);
+  for (let i = 0; i < n; i++) for (let k = start[i]; k < start[i + 1]; k++) tList[fill[list[k]]++] = i;
+  return [tStart, tList];
 }
 
+/** Whether the sorted list[from..to) holds value: a scan when short, halving when long. */
 function includes(list: Int32Array, from: number, to: number, value: number): boolean {
-  for (let k = from; k < to; k++) if (list[k] === value) return true;
-  return false;
+  if (to - from <= 16) {
+    for (let k = from; k < to; k++) if (list[k] === value) return true;
+    return false;
+  }
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < to && list[lo] === value;
 }

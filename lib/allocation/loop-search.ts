@@ -13,12 +13,10 @@ export type LoopSearch =
  * to them and to receive from them, and backs up as soon as one drops to zero; a person only one
  * giver can still reach is taken at once; among the rest, those with fewest ways on come first
  * (Warnsdorff), ties in random order. `budget` bounds the work (neighbours looked at), not the
- * time, so the result is the same on every machine. Lists neighbours explicitly: O(n²) memory,
- * meant for at most a few thousand people.
+ * time, so the result is the same on every machine.
  */
-export function searchLoop(graph: DrawGraph, rng: Rng, budget: number): LoopSearch {
+export function searchLoop(graph: DrawGraph, { out, into }: Adjacency, rng: Rng, budget: number): LoopSearch {
   const { n } = graph;
-  const { out, into } = adjacency(graph, rng);
   const inFree = Int32Array.from(into, (list) => list.length); // free givers who may give to w
   const outFree = Int32Array.from(out, (list) => list.length); // free recipients w may give to
   const onPath = new Uint8Array(n);
@@ -114,8 +112,14 @@ function successors(path: Int32Array, n: number): Int32Array {
   return successor;
 }
 
-/** Who each person may give to, and who may give to them, as explicit lists. */
-function adjacency(graph: DrawGraph, rng: Rng): { out: Int32Array[]; into: Int32Array[] } {
+/** Who each person may give to (out), and who may give to them (into), as explicit lists. */
+export interface Adjacency {
+  out: Int32Array[];
+  into: Int32Array[];
+}
+
+/** The explicit lists, each in one random order: O(n²) time and memory. */
+export function adjacency(graph: DrawGraph, rng: Rng): Adjacency {
   const { n } = graph;
   const order = shuffle(Array.from({ length: n }, (_, i) => i), rng);
   const out: Int32Array[] = [];

@@ -1,14 +1,14 @@
 import type { Rng } from '../random';
-import { splitCircles } from './components';
+import { onlyLink, splitCircles } from './components';
 import { everyLoopTried, searchLimitReached } from './explain';
 import type { DrawGraph } from './graph';
-import { searchLoop } from './loop-search';
+import { adjacency, searchLoop } from './loop-search';
 
 /** Random tries at joining the smallest loop to another before looking at every possible join. */
 const JOIN_SAMPLES = 64;
 /** Pairs of people looked at, in all, when joining loops one possibility after another. */
 const JOIN_CHECKS = 20_000_000;
-/** The depth-first search lists neighbours explicitly (n² memory), so only up to this many people. */
+/** Past joining loops, neighbours are listed explicitly (n² time and memory): only up to this many people. */
 const SEARCH_MAX_PEOPLE = 3_000;
 /** Neighbours the depth-first search may look at: a bound on work, the same on every machine. */
 const SEARCH_WORK = 30_000_000;
@@ -16,7 +16,8 @@ const SEARCH_WORK = 30_000_000;
 /**
  * Turns a valid draw (`successor`: who each person gives to, any number of loops) into one loop
  * through everyone, or throws a NoDrawError saying why not: proved when the giving graph splits
- * into pieces or the search tried everything, unproven when it stopped at its limit.
+ * into pieces, hangs on one person, or the search tried everything; unproven when it stopped at
+ * its limit.
  */
 export function joinIntoOneLoop(graph: DrawGraph, successor: Int32Array, rng: Rng, searchWork = SEARCH_WORK): Int32Array {
   if (joinLoops(graph, successor, rng, 0)) return successor;
@@ -26,7 +27,10 @@ export function joinIntoOneLoop(graph: DrawGraph, successor: Int32Array, rng: Rn
   if (graph.n > SEARCH_MAX_PEOPLE) {
     throw searchLimitReached(`trying ${JOIN_CHECKS.toLocaleString('en')} ways of joining the loops of a draw`);
   }
-  const search = searchLoop(graph, rng, searchWork);
+  const lists = adjacency(graph, rng);
+  const link = onlyLink(graph, lists);
+  if (link) throw link;
+  const search = searchLoop(graph, lists, rng, searchWork);
   if (search.outcome === 'found') return search.successor;
   if (search.outcome === 'none') throw everyLoopTried();
   throw searchLimitReached(`${search.work.toLocaleString('en')} steps`);
