@@ -1,9 +1,10 @@
 import { allocateCommand } from './allocate';
+import { aslCommand } from './asl';
 import { type Command, printError, print, UsageError } from './command';
 import { runCommand } from './run';
 
 /** Add a subcommand by writing cli/<name>.ts exporting a Command and listing it here. */
-const COMMANDS: Command[] = [allocateCommand, runCommand];
+const COMMANDS: Command[] = [allocateCommand, runCommand, aslCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.usage.length));
