@@ -3,7 +3,7 @@
 # (jest's global setup starts the Temporal dev server and MinIO), and end with `N passed, N failed`.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-source "$here/ensure-installed.sh" --minio || exit 1
+source "$here/ensure-installed.sh" --minio --temporal-server --temporal-ui --chromium || exit 1
 cd "$here/.."
 
 results=$(mktemp)
