@@ -1,0 +1,23 @@
+import type { ObjectStore } from '../object-store';
+import { rollDie } from './dice';
+import { createOnboardingActivities } from './onboarding';
+import { createSaveResults, fetchRecords, processBatch } from './records';
+
+/** Where the onboarding example reaches its team API and database, from the environment. */
+export function exampleOptionsFromEnv(env: Record<string, string | undefined> = process.env) {
+  return {
+    teamApiUrl: env.TEAM_API_URL?.trim() || undefined,
+    databaseUrl: env.DATABASE_URL?.trim() || 'postgres://postgres@127.0.0.1:5432/test',
+  };
+}
+
+/** The activities the example state machines (examples/state-machines/) bind their Tasks to. */
+export function createExampleActivities(store: ObjectStore, options = exampleOptionsFromEnv()) {
+  return {
+    rollDie,
+    fetchRecords,
+    processBatch,
+    saveResults: createSaveResults(store),
+    ...createOnboardingActivities(options),
+  };
+}
