@@ -1,24 +1,34 @@
 import type { Config } from '../lib/config';
-import { allocate } from './allocate';
+import { createAllocate } from './allocate';
+import { createLoadStateMachine, StateMachineStore } from './asl-state-machines';
+import { createExampleActivities } from './examples';
+import { createLoadBatch } from './load-batch';
 import { createNotifyEmail } from './notify-email';
 import { createNotifySms } from './notify-sms';
+import { createObjectStore } from './object-store';
 import { Outbox } from './outbox';
-import { parseParticipants } from './parse-participants';
+import { createParseParticipants } from './parse-participants';
+import { RunData } from './run-data';
 import { createStoreAllocations } from './store-allocations';
-import { validateAllocations } from './validate-allocations';
-import { validateParticipants } from './validate-participants';
+import { createValidateAllocations } from './validate-allocations';
+import { createValidateParticipants } from './validate-participants';
 
 /** Every activity the worker registers, bound to its configuration. */
 export function createActivities(config: Config) {
   const outbox = new Outbox(config.outboxDir);
+  const data = new RunData(createObjectStore(config.storage));
   return {
-    parseParticipants,
-    validateParticipants,
-    allocate,
-    validateAllocations,
-    storeAllocations: createStoreAllocations(config.storage),
+    parseParticipants: createParseParticipants(data),
+    validateParticipants: createValidateParticipants(data),
+    allocate: createAllocate(data),
+    validateAllocations: createValidateAllocations(data),
+    storeAllocations: createStoreAllocations(data),
+    loadBatch: createLoadBatch(data),
     notifyEmail: createNotifyEmail(config.mailgun, outbox),
     notifySms: createNotifySms(config.twilio, outbox),
+    loadStateMachine: createLoadStateMachine(new StateMachineStore(data.store)),
+    // Tasks of the example state machines (examples/state-machines/).
+    ...createExampleActivities(data.store),
   };
 }
 

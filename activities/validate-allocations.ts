@@ -1,17 +1,21 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { checkAllocation } from '../lib/allocation/check';
 import { ErrorType } from '../lib/errors';
-import type { Pair, Participant } from '../lib/types';
+import type { Allocation, Participant } from '../lib/types';
+import type { RunData } from './run-data';
 
 export interface ValidateAllocationsInput {
-  participants: Participant[];
-  pairs: Pair[];
+  participantsKey: string;
+  drawKey: string;
 }
 
 /** The independent check of a draw; the workflow answers its failure by drawing again. */
-export async function validateAllocations({ participants, pairs }: ValidateAllocationsInput): Promise<void> {
-  const violations = checkAllocation(participants, pairs);
-  if (violations.length > 0) {
-    throw ApplicationFailure.nonRetryable(`invalid draw: ${violations.join('; ')}`, ErrorType.InvalidAllocation);
-  }
+export function createValidateAllocations(data: RunData) {
+  return async function validateAllocations({ participantsKey, drawKey }: ValidateAllocationsInput): Promise<void> {
+    const [participants, { pairs }] = await Promise.all([data.read<Participant[]>(participantsKey), data.read<Allocation>(drawKey)]);
+    const violations = checkAllocation(participants, pairs);
+    if (violations.length > 0) {
+      throw ApplicationFailure.nonRetryable(`invalid draw: ${violations.slice(0, 20).join('; ')}`, ErrorType.InvalidAllocation);
+    }
+  };
 }

@@ -5,6 +5,8 @@ import {
   WorkflowFailedError,
   WorkflowNotFoundError,
 } from '@temporalio/client';
+import type { ObjectStore } from '../activities/object-store';
+import { uploadParticipants } from '../activities/run-data';
 import { allocate } from '../lib/allocation/allocate';
 import type { TemporalConfig } from '../lib/config';
 import { readParticipants } from '../lib/participants/validate';
@@ -32,6 +34,7 @@ export class AllocationRuns {
   constructor(
     private readonly client: Client,
     private readonly temporal: TemporalConfig,
+    private readonly store: ObjectStore,
   ) {}
 
   uiLink(id: string): string {
@@ -50,7 +53,8 @@ export class AllocationRuns {
     }
     const participants = readParticipants(csv);
     allocate(participants, options.seed ?? 0);
-    const input: SecretSantaInput = { csv, seed: options.seed, dryRun: options.dryRun, maxConcurrency: options.maxConcurrency };
+    const csvKey = await uploadParticipants(this.store, id, csv);
+    const input: SecretSantaInput = { csvKey, seed: options.seed, dryRun: options.dryRun, maxConcurrency: options.maxConcurrency };
     try {
       await this.client.workflow.start(secretSanta, {
         workflowId: id,

@@ -1,6 +1,8 @@
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyServerOptions } from 'fastify';
+import { createObjectStore } from '../activities/object-store';
 import type { Config } from '../lib/config';
+import { StateMachineStore } from '../activities/asl-state-machines';
 import { AllocationRuns } from './allocation-runs';
 import { registerErrorHandler } from './error-handler';
 import bearerAuth from './plugins/bearer-auth';
@@ -9,8 +11,11 @@ import rateLimit from './plugins/rate-limit';
 import swagger, { DOCS_PREFIX } from './plugins/swagger';
 import allocationRoutes from './routes/allocations';
 import codecRoutes from './routes/codec';
+import executionRoutes from './routes/executions';
 import healthRoutes, { HEALTH_PATH } from './routes/health';
 import rootRoutes, { PAGE_PATHS } from './routes/root';
+import stateMachineRoutes from './routes/state-machines';
+import { StateMachineRuns } from './state-machine-runs';
 import { EncryptionCodec } from '../lib/codec/encryption-codec';
 
 export interface AppDeps {
@@ -30,7 +35,12 @@ export async function buildApp({ config, client, logger = true }: AppDeps) {
   await app.register(swagger);
   await app.register(rootRoutes);
   await app.register(healthRoutes, { client });
-  await app.register(allocationRoutes, { runs: new AllocationRuns(client, config.temporal) });
+  const store = createObjectStore(config.storage);
+  app.addHook('onClose', async () => store.close());
+  await app.register(allocationRoutes, { runs: new AllocationRuns(client, config.temporal, store) });
+  const machines = new StateMachineRuns(client, config.temporal, new StateMachineStore(store));
+  await app.register(stateMachineRoutes, { runs: machines });
+  await app.register(executionRoutes, { runs: machines });
   if (config.encryption) {
     await app.register(codecRoutes, { codec: new EncryptionCodec(config.encryption), uiOrigin: new URL(config.temporal.uiUrl).origin });
   }

@@ -10,11 +10,12 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../activities';
 import { loadConfig } from '../lib/config';
-import type { Participant } from '../lib/types';
+import { createObjectStore } from '../activities/object-store';
+import { RunData } from '../activities/run-data';
 import { createWorker } from '../worker/create-worker';
-import { secretSanta } from '../workflows';
-import type { SecretSantaInput } from '../workflows/secret-santa';
 import { startFakeProviders } from '../test/support/providers';
+import { type RunRequest, startRun } from '../test/support/runs';
+import { selfDrawingAllocate } from '../test/support/self-drawing-allocate';
 
 const historiesDir = join(__dirname, '../test/histories');
 const csv = [
@@ -33,12 +34,16 @@ async function main(): Promise<void> {
   const config = loadConfig({ ...providers.env, TEMPORAL_TASK_QUEUE: 'record-histories', SANTA_DATA_DIR: dir, SANTA_OUTBOX_DIR: dir });
   const activities = createActivities(config);
   try {
-    const record = async (name: string, input: SecretSantaInput, overrides: Partial<typeof activities> = {}) => {
+    const save = async (workflowId: string) => {
+      const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+      writeFileSync(join(historiesDir, `${workflowId}.json`), historyToJSON(history) + '\n');
+      console.log(`recorded ${workflowId}`);
+    };
+    const record = async (name: string, request: RunRequest, overrides: Partial<typeof activities> = {}) => {
       const worker = await createWorker(config, env.nativeConnection, { activities: { ...activities, ...overrides } });
-      const handle = await env.client.workflow.start(secretSanta, { workflowId: `history-${name}`, taskQueue: config.temporal.taskQueue, args: [input] });
+      const handle = await startRun(env.client, config, request, name);
       await worker.runUntil(handle.result().catch(() => undefined));
-      writeFileSync(join(historiesDir, `${name}.json`), historyToJSON(await handle.fetchHistory()) + '\n');
-      console.log(`recorded ${name}`);
+      await save(name);
     };
 
     await record('completed', { csv, seed: 1, maxConcurrency: 2 });
@@ -47,15 +52,13 @@ async function main(): Promise<void> {
     providers.mailgun.failAlwaysFor('bob@example.com', 400);
     await record('retry-and-delivery-failure', { csv, seed: 2 });
 
-    await record('redraws-exhausted', { csv, seed: 3 }, {
-      // Everyone draws themselves, so every draw fails its check.
-      allocate: async ({ participants, seed }: { participants: Participant[]; seed: number }) => ({
-        seed,
-        pairs: participants.map((p) => ({ giver: p.name, recipient: p.name })),
-      }),
-    });
+    await record('redraws-exhausted', { csv, seed: 3 }, { allocate: selfDrawingAllocate(new RunData(createObjectStore(config.storage))) });
 
     await record('invalid-file', { csv: 'Alice,,,\nAlice,alice@example.com,,' });
+
+    // Batches of 2: the notification Maps fan out into child workflows; one child's history is kept too.
+    await record('batched', { csv, seed: 4, batchSize: 2, maxConcurrency: 2 });
+    await save('batched-email-0');
   } finally {
     await providers.close();
     await env.teardown();

@@ -1,65 +1,52 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
+  CancelledFailure,
   defineQuery,
-  isCancellation,
-  proxyActivities,
+  executeChild,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
 import { ErrorType } from '../lib/errors';
-import type { Channel, Pair, Participant } from '../lib/types';
+import type { Channel } from '../lib/types';
+import { io, steps } from './activity-proxies';
+import { planBatches } from './batches';
 import { mapWithConcurrency } from './map-with-concurrency';
-import { initialStatus, type RunStatus } from './status';
+import { notifyBatch, type NotifyBatchInput, runBatch } from './notify-batch';
+import { addBatchReport, CHANNELS, initialStatus, type RunStatus } from './status';
 
 export interface SecretSantaInput {
-  csv: string;
+  /** The uploaded participants file, by key in the run's storage (a claim check: files can be large). */
+  csvKey: string;
   /** Fixes the draw; without it the workflow picks one (deterministically, from its own seeded randomness). */
   seed?: number;
   /** Parse, validate, draw and check only: nothing is stored or sent. */
   dryRun?: boolean;
-  /** MaxConcurrency of each notification Map. */
+  /** MaxConcurrency of each notification Map: messages in flight per channel, over all its batches. */
   maxConcurrency?: number;
+  /** Pairs per child workflow of a notification Map. */
+  batchSize?: number;
 }
 
 export const DEFAULT_MAX_CONCURRENCY = 10;
+export const DEFAULT_BATCH_SIZE = 500;
 /** The original's Catch → Allocate loop, bounded. */
 export const MAX_DRAWS = 3;
 
 export const statusQuery = defineQuery<RunStatus>('status');
-
-const NON_RETRYABLE = Object.values(ErrorType);
-
-// Pure steps only retry when a worker is lost mid-task.
-const steps = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { maximumAttempts: 3, nonRetryableErrorTypes: NON_RETRYABLE },
-});
-
-// Storage and providers: network errors, 5xx and 429 back off exponentially; 4xx fail at once.
-const io = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    maximumAttempts: 6,
-    nonRetryableErrorTypes: NON_RETRYABLE,
-  },
-});
 
 export async function secretSanta(input: SecretSantaInput): Promise<RunStatus> {
   const status = initialStatus(input.dryRun ?? false);
   setHandler(statusQuery, () => status);
   const runId = workflowInfo().workflowId;
 
-  const parsed = await steps.parseParticipants(input.csv);
+  const { parsedKey } = await steps.parseParticipants({ runId, csvKey: input.csvKey });
   status.stage = 'validating';
-  const participants = await steps.validateParticipants(parsed);
-  status.participants = participants.length;
+  const { participantsKey, participants } = await steps.validateParticipants({ runId, parsedKey });
+  status.participants = participants;
 
-  const { seed, pairs } = await drawValidAllocation(participants, input.seed, status);
+  const { drawKey, seed } = await drawValidAllocation(runId, participantsKey, input.seed, status);
   status.seed = seed;
   if (status.dryRun) {
     status.stage = 'done';
@@ -68,30 +55,40 @@ export async function secretSanta(input: SecretSantaInput): Promise<RunStatus> {
 
   // Stored before any message, so no retry can ever re-draw after someone was told.
   status.stage = 'storing';
-  const stored = await io.storeAllocations({ runId, allocation: { seed, pairs }, participants: participants.length });
+  const stored = await io.storeAllocations({ runId, drawKey, participants });
   status.stored = stored.key;
 
   status.stage = 'notifying';
-  const limit = input.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY;
-  const byName = new Map(participants.map((p) => [p.name, p]));
-  await Promise.all([
-    notifyBranch('email', pairs, limit, byName, status, (p) => p.email, io.notifyEmail),
-    notifyBranch('sms', pairs, limit, byName, status, (p) => p.phone, io.notifySms),
-  ]);
+  const plan = planBatches(participants, input.batchSize ?? DEFAULT_BATCH_SIZE, input.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY);
+  // Parallel: both channels' Maps at once.
+  await Promise.all(
+    CHANNELS.map((channel) => {
+      const batch = (start: number, end: number): NotifyBatchInput => ({
+        runId, channel, allocationKey: stored.key, participantsKey, start, end, maxConcurrency: plan.perBatch,
+      });
+      if (plan.ranges.length === 1) return runBatch(batch(...plan.ranges[0]), { counts: status[channel], failures: status.failures });
+      return mapWithConcurrency(plan.ranges, plan.batchesAtOnce, async ([start, end], index) => {
+        const report = await executeChild(notifyBatch, { workflowId: `${runId}-${channel}-${index}`, args: [batch(start, end)] });
+        addBatchReport(status, channel as Channel, report);
+      });
+    }),
+  );
+  // Messages already on their way when a cancel came finish first; the run still ends as cancelled.
+  if (CancellationScope.current().consideredCancelled) throw new CancelledFailure('run cancelled');
   status.stage = 'done';
   return status;
 }
 
-async function drawValidAllocation(participants: Participant[], requestedSeed: number | undefined, status: RunStatus) {
+async function drawValidAllocation(runId: string, participantsKey: string, requestedSeed: number | undefined, status: RunStatus) {
   const firstSeed = requestedSeed ?? Math.floor(Math.random() * 2 ** 32);
-  for (let draw = 0; draw < MAX_DRAWS; draw++) {
+  for (let attempt = 0; attempt < MAX_DRAWS; attempt++) {
     status.stage = 'allocating';
-    const seed = (firstSeed + draw * 0x9e3779b9) >>> 0;
-    const allocation = await steps.allocate({ participants, seed });
+    const seed = (firstSeed + attempt * 0x9e3779b9) >>> 0;
+    const draw = await steps.allocate({ runId, participantsKey, seed, attempt });
     status.stage = 'checking';
     try {
-      await steps.validateAllocations({ participants, pairs: allocation.pairs });
-      return allocation;
+      await steps.validateAllocations({ participantsKey, drawKey: draw.drawKey });
+      return draw;
     } catch (error) {
       if (!isFailureOfType(error, ErrorType.InvalidAllocation)) throw error;
     }
@@ -99,39 +96,6 @@ async function drawValidAllocation(participants: Participant[], requestedSeed: n
   throw ApplicationFailure.nonRetryable(`no draw passed the check in ${MAX_DRAWS} attempts`, ErrorType.InvalidAllocation);
 }
 
-/** One Parallel branch: a Map over the draw whose items are a Choice (contact known? send : skip) with a Catch. */
-async function notifyBranch(
-  channel: Channel,
-  pairs: Pair[],
-  limit: number,
-  byName: Map<string, Participant>,
-  status: RunStatus,
-  contactOf: (p: Participant) => string | undefined,
-  send: Activities['notifyEmail'],
-): Promise<void> {
-  const counts = status[channel];
-  await mapWithConcurrency(pairs, limit, async ({ giver, recipient }) => {
-    const to = contactOf(byName.get(giver)!);
-    if (!to) {
-      counts.skipped++;
-      return;
-    }
-    try {
-      await send({ runId: workflowInfo().workflowId, name: giver, recipient, to });
-      counts.sent++;
-    } catch (error) {
-      if (isCancellation(error)) throw error;
-      counts.failed++;
-      status.failures.push({ name: giver, channel, error: failureMessage(error) });
-    }
-  });
-}
-
 function isFailureOfType(error: unknown, type: string): boolean {
   return error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === type;
-}
-
-function failureMessage(error: unknown): string {
-  if (error instanceof ActivityFailure && error.cause) return error.cause.message;
-  return error instanceof Error ? error.message : String(error);
 }

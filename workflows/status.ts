@@ -2,6 +2,8 @@ import type { Channel } from '../lib/types';
 
 export type Stage = 'parsing' | 'validating' | 'allocating' | 'checking' | 'storing' | 'notifying' | 'done';
 
+export const CHANNELS: readonly Channel[] = ['email', 'sms'];
+
 export interface ChannelCounts {
   sent: number;
   skipped: number;
@@ -13,6 +15,9 @@ export interface DeliveryFailure {
   channel: Channel;
   error: string;
 }
+
+/** A run's answer keeps this many failures by name (the counts cover all): payloads stay small at any size. */
+export const LISTED_FAILURES = 100;
 
 /** What the status query and the workflow's result report: never who drew whom. */
 export interface RunStatus {
@@ -27,13 +32,27 @@ export interface RunStatus {
   failures: DeliveryFailure[];
 }
 
+/** What one batch of one channel reports. */
+export interface BatchReport {
+  counts: ChannelCounts;
+  failures: DeliveryFailure[];
+}
+
+export const noCounts = (): ChannelCounts => ({ sent: 0, skipped: 0, failed: 0 });
+
 export function initialStatus(dryRun: boolean): RunStatus {
-  return {
-    stage: 'parsing',
-    participants: 0,
-    dryRun,
-    email: { sent: 0, skipped: 0, failed: 0 },
-    sms: { sent: 0, skipped: 0, failed: 0 },
-    failures: [],
-  };
+  return { stage: 'parsing', participants: 0, dryRun, email: noCounts(), sms: noCounts(), failures: [] };
+}
+
+/** Adds a batch's report to the run's; failures beyond the listed number are only counted. */
+export function addBatchReport(status: RunStatus, channel: Channel, report: BatchReport): void {
+  const counts = status[channel];
+  counts.sent += report.counts.sent;
+  counts.skipped += report.counts.skipped;
+  counts.failed += report.counts.failed;
+  recordFailures(status.failures, report.failures);
+}
+
+export function recordFailures(list: DeliveryFailure[], more: DeliveryFailure[]): void {
+  list.push(...more.slice(0, Math.max(0, LISTED_FAILURES - list.length)));
 }

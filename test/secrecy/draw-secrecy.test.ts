@@ -10,6 +10,7 @@ import { buildApp } from '../../api/app';
 import { EncryptionCodec } from '../../lib/codec/encryption-codec';
 import type { Config } from '../../lib/config';
 import { testConfig } from '../support/config';
+import { payloadsIn } from '../support/history';
 import { type FakeProviders, startFakeProviders } from '../support/providers';
 import { connectTestTemporal, createTestWorker, type TestTemporal, uniqueTaskQueue } from '../support/temporal';
 
@@ -84,8 +85,7 @@ it('keeps every name, contact and pair out of logs, API answers and the stored h
   }
   expect(logs.length).toBeGreaterThan(0);
 
-  // The search itself works: opened with the key, the run's input does show the names.
-  const input = history!.events![0].workflowExecutionStartedEventAttributes!.input!.payloads!;
-  const opened = allText(await new EncryptionCodec(config.encryption!).decode(input));
+  // The search itself works: opened with the key, the history's payloads do show the names.
+  const opened = allText(await new EncryptionCodec(config.encryption!).decode(payloadsIn(history)));
   expect(opened).toContain(people[0][0]);
 });

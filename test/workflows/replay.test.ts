@@ -10,9 +10,11 @@ const histories = readdirSync(dir)
   .filter((file) => file.endsWith('.json'))
   .map((file) => ({ workflowId: file.replace(/\.json$/, ''), history: historyFromJSON(JSON.parse(readFileSync(join(dir, file), 'utf8'))) }));
 
-async function replay(options: Parameters<typeof Worker.runReplayHistories>[0]) {
+const workflowType = ({ history }: (typeof histories)[number]) => history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name;
+
+async function replay(options: Parameters<typeof Worker.runReplayHistories>[0], which = histories) {
   const results = [];
-  for await (const result of Worker.runReplayHistories(options, histories)) results.push(result);
+  for await (const result of Worker.runReplayHistories(options, which)) results.push(result);
   return results;
 }
 
@@ -27,7 +29,9 @@ it('replays every recorded history on the current workflow code', async () => {
 
 it('fails on an incompatible change of the workflow', async () => {
   const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./fixtures/incompatible-workflow'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
-  const results = await replay({ workflowBundle: bundle });
-  expect(results).toHaveLength(histories.length);
+  const runs = histories.filter((h) => workflowType(h) === 'secretSanta');
+  expect(runs.length).toBeGreaterThanOrEqual(3);
+  const results = await replay({ workflowBundle: bundle }, runs);
+  expect(results).toHaveLength(runs.length);
   for (const result of results) expect(result.error?.name).toBe('DeterminismViolationError');
 }, 120_000);

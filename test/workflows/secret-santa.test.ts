@@ -4,8 +4,11 @@ import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { loadAllocation } from '../../activities/store-allocations';
 import type { Config } from '../../lib/config';
-import { secretSanta } from '../../workflows';
-import { MAX_DRAWS, type SecretSantaInput } from '../../workflows/secret-santa';
+import { createObjectStore } from '../../activities/object-store';
+import { RunData } from '../../activities/run-data';
+import { MAX_DRAWS } from '../../workflows/secret-santa';
+import { type RunRequest, startRun } from '../support/runs';
+import { selfDrawingAllocate } from '../support/self-drawing-allocate';
 import { testConfig } from '../support/config';
 import { type FakeProviders, startFakeProviders } from '../support/providers';
 import { connectTestTemporal, createTestWorker, type TestTemporal, uniqueTaskQueue } from '../support/temporal';
@@ -15,7 +18,6 @@ let providers: FakeProviders;
 let config: Config;
 let worker: Worker;
 let workerRun: Promise<void>;
-let runCount = 0;
 
 /** n people, each with an email and a phone unless told otherwise. */
 function participantsCsv(n: number, contact: (i: number) => { email?: boolean; phone?: boolean } = () => ({ email: true, phone: true })): string {
@@ -25,12 +27,8 @@ function participantsCsv(n: number, contact: (i: number) => { email?: boolean; p
   }).join('\n');
 }
 
-function run(input: SecretSantaInput) {
-  return temporal.client.workflow.execute(secretSanta, {
-    workflowId: `wf-test-${Date.now()}-${runCount++}`,
-    taskQueue: config.temporal.taskQueue,
-    args: [input],
-  });
+async function run(request: RunRequest) {
+  return (await startRun(temporal.client, config, request)).result();
 }
 
 beforeAll(async () => {
@@ -110,11 +108,7 @@ it('Catch: a 400 is recorded as failed, not retried, and the run still completes
 });
 
 it('stores the draw (with its seed) before any message is sent', async () => {
-  const handle = await temporal.client.workflow.start(secretSanta, {
-    workflowId: `wf-test-store-${Date.now()}`,
-    taskQueue: config.temporal.taskQueue,
-    args: [{ csv: participantsCsv(4), seed: 42 }],
-  });
+  const handle = await startRun(temporal.client, config, { csv: participantsCsv(4), seed: 42 });
   const result = await handle.result();
   const stored = await loadAllocation(config.storage, result.stored!);
   expect(stored.seed).toBe(42);
@@ -144,21 +138,11 @@ it('Catch → Allocate: a draw failing its check is drawn again, at most 3 times
   const broken = await createTestWorker(temporal, brokenConfig, {
     activities: {
       ...real,
-      // Everyone draws themselves: the independent check must catch it every time.
-      allocate: async ({ participants, seed }: { participants: { name: string }[]; seed: number }) => {
-        draws++;
-        return { seed, pairs: participants.map((p) => ({ giver: p.name, recipient: p.name })) };
-      },
+      allocate: selfDrawingAllocate(new RunData(createObjectStore(config.storage)), () => draws++),
     },
   });
   const failure = await broken
-    .runUntil(
-      temporal.client.workflow.execute(secretSanta, {
-        workflowId: `wf-test-broken-${Date.now()}`,
-        taskQueue: brokenConfig.temporal.taskQueue,
-        args: [{ csv: participantsCsv(3) }],
-      }),
-    )
+    .runUntil(async () => (await startRun(temporal.client, brokenConfig, { csv: participantsCsv(3) })).result())
     .catch((e) => e);
   expect(failure).toBeInstanceOf(WorkflowFailedError);
   expect(failure.cause?.message).toMatch(/no draw passed the check in 3 attempts/);

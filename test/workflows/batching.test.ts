@@ -1,0 +1,76 @@
+/**
+ * The notification Maps at scale, scaled down: 2,000 people in batches of 100 fan out into child workflows,
+ * at most MaxConcurrency messages in flight per channel over all batches, every history far inside
+ * Temporal's limits and every payload small.
+ */
+import type { WorkflowHandle } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import type { Config } from '../../lib/config';
+import { testConfig } from '../support/config';
+import { payloadsIn } from '../support/history';
+import { type FakeProviders, startFakeProviders } from '../support/providers';
+import { startRun } from '../support/runs';
+import { connectTestTemporal, createTestWorker, type TestTemporal, uniqueTaskQueue } from '../support/temporal';
+
+const PEOPLE = 2000;
+const BATCH = 100;
+const MAX_CONCURRENCY = 20;
+/** Temporal warns past this many events in one history. */
+const HISTORY_WARNING = 10_240;
+const PAYLOAD_WARNING = 256 * 1024;
+
+let temporal: TestTemporal;
+let providers: FakeProviders;
+let config: Config;
+let worker: Worker;
+let workerRun: Promise<void>;
+
+beforeAll(async () => {
+  temporal = await connectTestTemporal();
+  providers = await startFakeProviders();
+  config = testConfig({ ...providers.env, TEMPORAL_TASK_QUEUE: uniqueTaskQueue('batching') });
+  worker = await createTestWorker(temporal, config, { maxConcurrentActivityTaskExecutions: 100 });
+  workerRun = worker.run();
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await workerRun;
+  await providers?.close();
+  await temporal?.close();
+});
+
+async function historyOf(handle: Pick<WorkflowHandle, 'fetchHistory'>) {
+  return (await handle.fetchHistory()).events ?? [];
+}
+
+it(`${PEOPLE} people in batches of ${BATCH}: child workflows, a sliding window, bounded histories and payloads`, async () => {
+  const csv = Array.from({ length: PEOPLE }, (_, i) => `Person ${i},p${i}@example.com,+4477009${String(i).padStart(5, '0')},`).join('\n');
+  const handle = await startRun(temporal.client, config, { csv, seed: 1, batchSize: BATCH, maxConcurrency: MAX_CONCURRENCY });
+  const result = await handle.result();
+  expect(result.email).toEqual({ sent: PEOPLE, skipped: 0, failed: 0 });
+  expect(result.sms).toEqual({ sent: PEOPLE, skipped: 0, failed: 0 });
+  expect(new Set(providers.mailgun.messages.map((m) => m.to)).size).toBe(PEOPLE);
+  expect(providers.mailgun.maxInFlight).toBeLessThanOrEqual(MAX_CONCURRENCY);
+  expect(providers.twilio.maxInFlight).toBeLessThanOrEqual(MAX_CONCURRENCY);
+
+  const parent = await historyOf(handle);
+  const children = parent.filter((e) => e.startChildWorkflowExecutionInitiatedEventAttributes);
+  expect(children).toHaveLength((PEOPLE / BATCH) * 2);
+
+  const histories = [parent];
+  for (const child of children) {
+    const id = child.startChildWorkflowExecutionInitiatedEventAttributes!.workflowId!;
+    histories.push(await historyOf(temporal.client.workflow.getHandle(id)));
+  }
+  const longest = Math.max(...histories.map((h) => h.length));
+  const largestPayload = Math.max(...histories.flatMap((h) => payloadsIn(h).map((p) => p.data?.length ?? 0)));
+  // The parent grows with the number of batches, a child with its batch: at 100,000 people in batches of 500
+  // that is 400 children, each of 500 messages, so these per-unit costs show the bound holds there too.
+  const perChildInParent = parent.length / children.length;
+  const perMessageInChild = Math.max(...histories.slice(1).map((h) => h.length)) / BATCH;
+  expect(perChildInParent * 400).toBeLessThan(HISTORY_WARNING);
+  expect(perMessageInChild * 500).toBeLessThan(HISTORY_WARNING);
+  expect(longest).toBeLessThan(HISTORY_WARNING);
+  expect(largestPayload).toBeLessThan(PAYLOAD_WARNING / 4);
+}, 300_000);

@@ -1,0 +1,59 @@
+import { ActivityFailure, defineQuery, isCancellation, setHandler } from '@temporalio/workflow';
+import type { NotificationItem } from '../activities/load-batch';
+import type { Channel } from '../lib/types';
+import { io, steps } from './activity-proxies';
+import { mapWithConcurrency } from './map-with-concurrency';
+import { type BatchReport, noCounts, recordFailures } from './status';
+
+export interface NotifyBatchInput {
+  runId: string;
+  channel: Channel;
+  allocationKey: string;
+  participantsKey: string;
+  start: number;
+  end: number;
+  /** Messages in flight at once in this batch. */
+  maxConcurrency: number;
+}
+
+export const batchStatusQuery = defineQuery<BatchReport>('batchStatus');
+
+const send = { email: io.notifyEmail, sms: io.notifySms } as const;
+const contactOf = (item: NotificationItem, channel: Channel) => (channel === 'email' ? item.email : item.phone);
+
+/** A batch of one channel's Map, run as a child workflow so no history grows with the whole run. */
+export async function notifyBatch(input: NotifyBatchInput): Promise<BatchReport> {
+  const report: BatchReport = { counts: noCounts(), failures: [] };
+  setHandler(batchStatusQuery, () => report);
+  await runBatch(input, report);
+  return report;
+}
+
+/**
+ * The Map's items over a slice of the stored draw, each a Choice (contact known? send : skip) with a Catch that
+ * records a message failing for good. Also called inline by the parent when the whole run is one batch.
+ */
+export async function runBatch(input: NotifyBatchInput, report: BatchReport): Promise<void> {
+  const { channel, runId } = input;
+  const items = await steps.loadBatch(input);
+  await mapWithConcurrency(items, input.maxConcurrency, async (item) => {
+    const to = contactOf(item, channel);
+    if (!to) {
+      report.counts.skipped++;
+      return;
+    }
+    try {
+      await send[channel]({ runId, name: item.name, recipient: item.recipient, to });
+      report.counts.sent++;
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      report.counts.failed++;
+      recordFailures(report.failures, [{ name: item.name, channel, error: failureMessage(error) }]);
+    }
+  });
+}
+
+function failureMessage(error: unknown): string {
+  if (error instanceof ActivityFailure && error.cause) return error.cause.message;
+  return error instanceof Error ? error.message : String(error);
+}
