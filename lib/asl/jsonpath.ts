@@ -437,11 +437,11 @@ export function writePath(target: unknown, source: string, value: unknown): unkn
     const segment = path.segments[i];
     if (segment.kind === 'name') {
       const base = node === undefined ? {} : node;
-      if (!isObject(base)) throw runtimeError(`Unable to apply ResultPath '${source}': '${segment.name}' cannot be set on a ${typeName(node)}`);
+      if (!isObject(base)) throw runtimeError(`Unable to apply ResultPath '${source}': '${segment.name}' cannot be set on ${withArticle(typeName(node))}`);
       return { ...base, [segment.name]: put(base[segment.name], i + 1) };
     }
     if (segment.kind === 'index') {
-      if (!Array.isArray(node)) throw runtimeError(`Unable to apply ResultPath '${source}': [${segment.index}] needs an array, not a ${typeName(node)}`);
+      if (!Array.isArray(node)) throw runtimeError(`Unable to apply ResultPath '${source}': [${segment.index}] needs an array, not ${withArticle(typeName(node))}`);
       const at = segment.index < 0 ? node.length + segment.index : segment.index;
       if (at < 0 || at >= node.length) throw runtimeError(`Unable to apply ResultPath '${source}': index ${segment.index} is out of bounds`);
       const copy = node.slice();
@@ -452,6 +452,8 @@ export function writePath(target: unknown, source: string, value: unknown): unkn
   };
   return put(target, 0);
 }
+
+const withArticle = (word: string) => `${/^[aeiou]/.test(word) ? 'an' : 'a'} ${word}`;
 
 export function typeName(v: unknown): string {
   if (v === null) return 'null';

@@ -6,15 +6,14 @@ import { Pool } from 'pg';
 import { createExampleActivities } from '../../activities/examples';
 import { recordValue, resultsKey } from '../../activities/examples/records';
 import { createObjectStore } from '../../activities/object-store';
-import type { AllocateInput } from '../../activities/allocate';
-import { RunData, runKeys, uploadParticipants } from '../../activities/run-data';
+import { RunData, uploadParticipants } from '../../activities/run-data';
 import { loadAllocation } from '../../activities/store-allocations';
 import { executionOutcome } from '../../api/state-machine-runs';
 import type { Definition } from '../../lib/asl/interpreter';
-import type { Participant } from '../../lib/types';
 import { testConfig } from '../support/config';
 import { type FakeProviders, startFakeProviders } from '../support/providers';
 import { startRun } from '../support/runs';
+import { selfDrawingAllocate } from '../support/self-drawing-allocate';
 import { FakeTeamApi } from './support/fake-team-api';
 import { TemporalRunner } from './support/temporal-runner';
 
@@ -40,12 +39,7 @@ beforeAll(async () => {
       // The dice are loaded: each roll takes the next scripted face.
       rollDie: async () => rolls.shift() ?? 6,
       // Everyone draws themselves: the independent check refuses every such draw.
-      selfDraw: async ({ runId, participantsKey, seed, attempt }: AllocateInput) => {
-        const participants = await data.read<Participant[]>(participantsKey);
-        const drawKey = runKeys.draw(runId, attempt);
-        await data.write(drawKey, { seed, pairs: participants.map((p) => ({ giver: p.name, recipient: p.name })) });
-        return { drawKey, seed };
-      },
+      selfDraw: selfDrawingAllocate(data),
     },
     providers.env,
   );
