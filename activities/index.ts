@@ -2,7 +2,7 @@ import type { Config } from '../lib/config';
 import { createAllocate } from './allocate';
 import { createLoadStateMachine, StateMachineStore } from './asl-state-machines';
 import { createExampleActivities } from './examples';
-import { createLoadBatch } from './load-batch';
+import { createFindNotification, createLoadBatch } from './load-batch';
 import { createNotifyEmail } from './notify-email';
 import { createNotifySms } from './notify-sms';
 import { createObjectStore } from './object-store';
@@ -24,6 +24,7 @@ export function createActivities(config: Config) {
     validateAllocations: createValidateAllocations(data),
     storeAllocations: createStoreAllocations(data),
     loadBatch: createLoadBatch(data),
+    findNotification: createFindNotification(data),
     notifyEmail: createNotifyEmail(config.mailgun, outbox),
     notifySms: createNotifySms(config.twilio, outbox),
     loadStateMachine: createLoadStateMachine(new StateMachineStore(data.store)),

@@ -1,3 +1,5 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { ErrorType } from '../lib/errors';
 import type { Participant } from '../lib/types';
 import type { RunData } from './run-data';
 import type { StoredAllocation } from './store-allocations';
@@ -40,4 +42,24 @@ function contactsByName(participants: Participant[]) {
     contactIndexes.set(participants, index);
   }
   return index;
+}
+
+export interface FindNotificationInput {
+  allocationKey: string;
+  participantsKey: string;
+  name: string;
+}
+
+/** One giver's message from the stored draw, for a resend: never a new draw. Names match case-insensitively. */
+export function createFindNotification(data: RunData) {
+  return async function findNotification({ allocationKey, participantsKey, name }: FindNotificationInput): Promise<NotificationItem> {
+    const [allocation, participants] = await Promise.all([
+      data.read<StoredAllocation>(allocationKey),
+      data.read<Participant[]>(participantsKey),
+    ]);
+    const wanted = name.trim().toLowerCase();
+    const pair = allocation.pairs.find((p) => p.giver.toLowerCase() === wanted);
+    if (!pair) throw ApplicationFailure.nonRetryable(`nobody called "${name}" takes part in this run`, ErrorType.UnknownParticipant);
+    return { name: pair.giver, recipient: pair.recipient, ...contactsByName(participants).get(pair.giver) };
+  };
 }

@@ -5,12 +5,17 @@ import {
   WorkflowFailedError,
   WorkflowNotFoundError,
 } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { NotifyResult } from '../activities/notify-types';
 import type { ObjectStore } from '../activities/object-store';
-import { uploadParticipants } from '../activities/run-data';
+import { allocationKey, runKeys, uploadParticipants } from '../activities/run-data';
+import { ErrorType } from '../lib/errors';
+import type { Channel } from '../lib/types';
+import { ApiError } from './api-error';
 import { allocate } from '../lib/allocation/allocate';
 import type { TemporalConfig } from '../lib/config';
 import { readParticipants } from '../lib/participants/validate';
-import { secretSanta, statusQuery } from '../workflows';
+import { resendMessage, secretSanta, statusQuery } from '../workflows';
 import type { SecretSantaInput } from '../workflows/secret-santa';
 import { initialStatus, type RunStatus } from '../workflows/status';
 
@@ -69,6 +74,43 @@ export class AllocationRuns {
     return { id, status: (await this.state(id)) ?? 'RUNNING' };
   }
 
+  /**
+   * Cancels a running run and answers once it has closed: messages already on their way finish first,
+   * so nothing is sent after this returns.
+   */
+  async cancel(id: string): Promise<RunState> {
+    const state = await this.state(id);
+    if (!state) throw new ApiError(404, 'NotFound', `no allocation run ${id}`);
+    if (state !== 'RUNNING') throw new ApiError(409, 'NotRunning', `run ${id} has already ended: ${state}`);
+    const handle = this.client.workflow.getHandle(id);
+    await handle.cancel();
+    await handle.result().catch(() => undefined);
+    return (await this.state(id))!;
+  }
+
+  /** One person's message again, from the stored draw: never a new draw. */
+  async resend(id: string, name: string, channel: Channel): Promise<NotifyResult & { name: string }> {
+    if (!(await this.state(id))) throw new ApiError(404, 'NotFound', `no allocation run ${id}`);
+    const allocation = allocationKey(id);
+    if ((await this.store.get(allocation)) === undefined) {
+      throw new ApiError(409, 'NotStored', `run ${id} has no stored draw yet (or was a dry run): nothing to resend`);
+    }
+    try {
+      return await this.client.workflow.execute(resendMessage, {
+        workflowId: `${id}-resend-${randomUUID()}`,
+        taskQueue: this.temporal.taskQueue,
+        args: [{ runId: id, allocationKey: allocation, participantsKey: runKeys.participants(id), name, channel }],
+      });
+    } catch (error) {
+      const cause = error instanceof WorkflowFailedError ? innermost(error) : undefined;
+      const type = cause instanceof ApplicationFailure ? cause.type : undefined;
+      if (type === ErrorType.UnknownParticipant) throw new ApiError(404, type, cause!.message);
+      if (type === ErrorType.NoContact) throw new ApiError(422, type, cause!.message);
+      if (type === ErrorType.ProviderRejected) throw new ApiError(502, type, cause!.message);
+      throw error;
+    }
+  }
+
   /** Undefined for an unknown id. Never carries the draw: RunStatus holds counts only. */
   async get(id: string): Promise<AllocationView | undefined> {
     const state = await this.state(id);
@@ -114,11 +156,13 @@ function toRunState(name: string): RunState {
   }
 }
 
+function innermost(failure: WorkflowFailedError): Error | undefined {
+  let cause: Error | undefined = failure.cause;
+  while (cause && 'cause' in cause && cause.cause instanceof Error) cause = cause.cause;
+  return cause;
+}
+
 function failureMessage(failure: unknown): string {
-  if (failure instanceof WorkflowFailedError) {
-    let cause: Error | undefined = failure.cause;
-    while (cause && 'cause' in cause && cause.cause instanceof Error) cause = cause.cause;
-    return cause?.message ?? failure.message;
-  }
+  if (failure instanceof WorkflowFailedError) return innermost(failure)?.message ?? failure.message;
   return failure instanceof Error ? failure.message : String(failure);
 }

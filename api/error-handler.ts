@@ -1,14 +1,18 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { InvalidParticipantsError, NoValidAllocationError } from '../lib/errors';
+import { ApiError } from './api-error';
 
 /** The one place errors become answers: domain errors by name, client errors as they are, the rest without detail. */
 export function registerErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
+  app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
     if (error instanceof InvalidParticipantsError) {
       return reply.code(400).send({ error: error.name, message: error.message, details: error.problems });
     }
     if (error instanceof NoValidAllocationError) {
       return reply.code(422).send({ error: error.name, message: error.message });
+    }
+    if (error instanceof ApiError) {
+      return reply.code(error.statusCode).send({ error: error.code, message: error.message });
     }
     if (error.validation) {
       return reply.code(400).send({ error: 'BadRequest', message: error.message });

@@ -6,6 +6,8 @@ export const ErrorType = {
   NoValidAllocation: 'NoValidAllocation',
   InvalidAllocation: 'InvalidAllocation',
   ProviderRejected: 'ProviderRejected',
+  UnknownParticipant: 'UnknownParticipant',
+  NoContact: 'NoContact',
 } as const;
 
 export class InvalidParticipantsError extends Error {

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Channel } from '../../lib/types';
 import type { AllocationRuns } from '../allocation-runs';
 import { allocationView, errorAnswer } from './schemas';
 
@@ -82,6 +83,51 @@ export default async function allocationRoutes(app: FastifyInstance, { runs }: {
       const view = await runs.get(request.params.id);
       if (!view) return reply.code(404).send({ error: 'NotFound', message: `no allocation run ${request.params.id}` });
       return view;
+    },
+  );
+
+  const idParams = { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 255 } }, required: ['id'] } as const;
+
+  app.delete<{ Params: { id: string } }>(
+    '/allocations/:id',
+    {
+      schema: {
+        summary: 'Cancel a run',
+        description: 'Answers once the run has closed: messages already on their way finish first, and nothing is sent afterwards.',
+        tags: ['allocations'],
+        params: idParams,
+        response: { 200: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string' } } }, 404: errorAnswer, 409: errorAnswer },
+      },
+    },
+    async (request) => ({ id: request.params.id, status: await runs.cancel(request.params.id) }),
+  );
+
+  app.post<{ Params: { id: string }; Body: { name: string; channel: Channel } }>(
+    '/allocations/:id/resend',
+    {
+      schema: {
+        summary: "Send one person's message again",
+        description: 'From the stored draw, never a new one: for the participant who lost their email or text.',
+        tags: ['allocations'],
+        params: idParams,
+        body: {
+          type: 'object',
+          properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, channel: { type: 'string', enum: ['email', 'sms'] } },
+          required: ['name', 'channel'],
+          additionalProperties: false,
+        },
+        response: {
+          200: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, channel: { type: 'string' }, via: { type: 'string' } } },
+          404: errorAnswer,
+          409: errorAnswer,
+          422: errorAnswer,
+          502: errorAnswer,
+        },
+      },
+    },
+    async (request) => {
+      const sent = await runs.resend(request.params.id, request.body.name, request.body.channel);
+      return { id: request.params.id, name: sent.name, channel: sent.channel, via: sent.via };
     },
   );
 }

@@ -1,6 +1,7 @@
 /** What the provider fakes share: a node:http server on 127.0.0.1 with request counting and scripted failures. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createRng } from '../../lib/random';
 
 export interface Reply {
   status: number;
@@ -54,6 +55,33 @@ export abstract class FakeHttpServer {
     return this;
   }
 
+  /**
+   * Fails a `fraction` of send requests at random (seeded, so a run can be repeated), each with one of
+   * `failures` and, with `slowMs`, answers late by up to that much: a flaky provider.
+   */
+  beFlaky(fraction: number, failures: Failure[], seed = 1, slowMs = 0): this {
+    const rng = createRng(seed);
+    this.flakiness = { fraction, failures, random: () => rng.next(), slowMs };
+    return this;
+  }
+
+  steady(): this {
+    this.flakiness = undefined;
+    return this;
+  }
+
+  private flakiness?: { fraction: number; failures: Failure[]; random: () => number; slowMs: number };
+
+  private flaky(): Failure | undefined {
+    const f = this.flakiness;
+    if (!f || f.random() >= f.fraction) return undefined;
+    return f.failures[Math.floor(f.random() * f.failures.length)];
+  }
+
+  private extraDelay(): number {
+    return this.flakiness ? Math.floor(this.flakiness.random() * this.flakiness.slowMs) : 0;
+  }
+
   succeedFor(to: string): this {
     this.failing.delete(to);
     return this;
@@ -80,10 +108,11 @@ export abstract class FakeHttpServer {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
       const request = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks) };
-      if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+      const delay = this.delayMs + this.extraDelay();
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       const routed = this.route(request);
       if (!('accept' in routed)) return send(res, routed);
-      const failure = this.failing.get(routed.to) ?? this.planned.shift();
+      const failure = this.failing.get(routed.to) ?? this.planned.shift() ?? this.flaky();
       if (failure === 'reset') return void req.socket.destroy();
       if (failure === undefined) send(res, routed.accept());
       else send(res, typeof failure === 'number' ? { status: failure, body: this.errorBody(failure) } : failure);

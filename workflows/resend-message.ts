@@ -1,0 +1,25 @@
+import { ApplicationFailure } from '@temporalio/workflow';
+import type { NotifyResult } from '../activities/notify-types';
+import { ErrorType } from '../lib/errors';
+import type { Channel } from '../lib/types';
+import { io, steps } from './activity-proxies';
+
+export interface ResendMessageInput {
+  runId: string;
+  allocationKey: string;
+  participantsKey: string;
+  name: string;
+  channel: Channel;
+}
+
+/** "I lost my email": one person's message again, from the stored draw, with the same Retry as the run's. */
+export async function resendMessage(input: ResendMessageInput): Promise<NotifyResult & { name: string }> {
+  const item = await steps.findNotification(input);
+  const to = input.channel === 'email' ? item.email : item.phone;
+  if (!to) {
+    throw ApplicationFailure.nonRetryable(`${item.name} has no ${input.channel === 'email' ? 'email address' : 'phone number'}`, ErrorType.NoContact);
+  }
+  const send = input.channel === 'email' ? io.notifyEmail : io.notifySms;
+  const result = await send({ runId: input.runId, name: item.name, recipient: item.recipient, to });
+  return { ...result, name: item.name };
+}
