@@ -75,7 +75,12 @@ async function start(event) {
       $('token-box').open = true;
       return showProblems('The server needs its API token: enter it under "API token" and start again.', []);
     }
-    if (res.status !== 202) return showProblems(answer.message ?? `The server answered ${res.status}.`, answer.details ?? []);
+    if (res.status !== 202) {
+      const details = answer.details ?? [];
+      // With details, the table says it all, line by line; the message would repeat it.
+      const summary = `The file has ${details.length} problem${details.length === 1 ? '' : 's'}: fix ${details.length === 1 ? 'it' : 'them'} and start again.`;
+      return showProblems(details.length > 0 ? summary : (answer.message ?? `The server answered ${res.status}.`), details);
+    }
     $('run').hidden = false;
     $('run-id').textContent = answer.id;
     $('run-ui').href = answer.links.ui;

@@ -1,0 +1,202 @@
+/**
+ * In a real browser (Debian's chromium through playwright-core): the organiser's upload page, and a finished run
+ * in the Temporal Web UI, once without the codec (payloads are ciphertext) and once with it (readable).
+ * Screenshots go to test-results/browser/.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { buildApp } from '../../api/app';
+import { testConfig } from '../support/config';
+import { freePort } from '../support/net';
+import { type FakeProviders, startFakeProviders } from '../support/providers';
+import { connectTestTemporal, createTestWorker, type TestTemporal, uniqueTaskQueue } from '../support/temporal';
+import { until } from '../support/until';
+
+const root = join(__dirname, '../..');
+const artifacts = join(root, 'test-results/browser');
+const example = readFileSync(join(root, 'examples/participants.csv'));
+const STEPS = ['parseParticipants', 'validateParticipants', 'allocate', 'validateAllocations', 'storeAllocations', 'notifyEmail', 'notifySms'];
+const TOKEN = 'browser-test-token';
+
+let temporal: TestTemporal;
+let providers: FakeProviders;
+let worker: Worker;
+let workerRun: Promise<void>;
+const apps: FastifyInstance[] = [];
+const uiServers: ChildProcess[] = [];
+let browser: BrowserContext;
+let api: string;
+let tokenApi: string;
+let uiWithCodec: string;
+let uiWithoutCodec: string;
+
+async function listen(app: FastifyInstance): Promise<string> {
+  apps.push(app);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+}
+
+/** The Temporal Web UI server (as `npm run selfhost` runs it) in front of the suite's Temporal server. */
+async function startUi(port: number, codecEndpoint?: string): Promise<string> {
+  const bin = process.env.TEMPORAL_UI_SERVER_BIN;
+  if (!bin) throw new Error('TEMPORAL_UI_SERVER_BIN is not set: run the suite with `npm test`, which builds it');
+  const child = spawn(bin, ['--root', join(root, 'scripts/selfhost'), '--config', 'ui', '--env', 'selfhost', 'start'], {
+    env: { ...process.env, TEMPORAL_UI_PORT: String(port), TEMPORAL_CODEC_ENDPOINT: codecEndpoint ?? '', TEMPORAL_CORS_ORIGINS: api },
+    stdio: 'ignore',
+  });
+  uiServers.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  await until('the Temporal UI to answer', async () => ((await fetch(`${url}/api/v1/settings`)).ok ? true : undefined));
+  return url;
+}
+
+beforeAll(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  temporal = await connectTestTemporal();
+  providers = await startFakeProviders();
+  providers.mailgun.delayMs = 1500; // long enough a notifying stage for the page to show it
+  const codecUiPort = await freePort();
+  uiWithCodec = `http://127.0.0.1:${codecUiPort}`;
+  const env = { ...providers.env, TEMPORAL_TASK_QUEUE: uniqueTaskQueue('browser'), TEMPORAL_UI_URL: uiWithCodec, S3_BUCKET: undefined };
+  const config = testConfig(env);
+  worker = await createTestWorker(temporal, config);
+  workerRun = worker.run();
+  api = await listen(await buildApp({ config, client: temporal.client, logger: false }));
+  // The same storage as the worker's (the API hands the file over there), behind a token.
+  tokenApi = await listen(await buildApp({ config: { ...config, api: { ...config.api, token: TOKEN } }, client: temporal.client, logger: false }));
+
+  // The UI with the codec on the port the API links to; its browser decodes through the API's /codec.
+  await startUi(codecUiPort, `${api}/codec`);
+  uiWithoutCodec = await startUi(await freePort());
+
+  browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'santa-chromium-')), {
+    executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1400, height: 1600 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  for (const child of uiServers) child.kill('SIGTERM');
+  for (const app of apps) await app.close();
+  worker?.shutdown();
+  await workerRun;
+  await providers?.close();
+  await temporal?.close();
+});
+
+const text = (page: Page, selector: string) => page.locator(selector).innerText();
+
+let runId: string;
+
+describe('the upload page', () => {
+  it('starts a run from a valid file, shows its progress live until COMPLETED, and links to the run in the Temporal UI', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${api}/`);
+    await page.setInputFiles('#file', { name: 'participants.csv', mimeType: 'text/csv', buffer: example });
+    await page.click('#start');
+    // Seen while it runs: the notifying stage, with the counts so far.
+    await until('the page to show the run notifying', async () =>
+      (await text(page, '#run-status')) === 'RUNNING' && (await text(page, '#run-stage')) === 'notifying' ? true : undefined,
+    );
+    await until('the page to show COMPLETED', async () => ((await text(page, '#run-status')) === 'COMPLETED' ? true : undefined), 60_000);
+    expect(await text(page, '#run-stage')).toBe('done');
+    expect(await text(page, '#run-participants')).toBe('6');
+    for (const row of ['#email-row', '#sms-row']) {
+      expect([row, await text(page, `${row} .sent`), await text(page, `${row} .failed`)]).toEqual([row, '6', '0']);
+    }
+    runId = await text(page, '#run-id');
+    expect(runId).toMatch(/^santa-/);
+    expect(await page.getAttribute('#run-ui', 'href')).toBe(`${uiWithCodec}/namespaces/default/workflows/${runId}`);
+    expect(await page.isHidden('#problems')).toBe(true);
+    await page.screenshot({ path: join(artifacts, 'upload-page-completed.png'), fullPage: true });
+    await page.close();
+  }, 90_000);
+
+  it('shows every problem of an invalid file with its line number, and no run', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${api}/`);
+    const bad = 'Alice,not-an-email,,\nBob,,,\nAlice,alice@example.com,,\n';
+    await page.setInputFiles('#file', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+    await page.click('#start');
+    await page.locator('#problems').waitFor({ state: 'visible' });
+    const rows = await page.locator('#problem-rows tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(rows.map(([line]) => line)).toEqual(expect.arrayContaining(['1', '2', '3']));
+    expect(rows).toContainEqual(['1', 'email', expect.any(String)]);
+    expect(rows).toContainEqual(['3', 'name', expect.any(String)]);
+    expect(await text(page, '#problems-message')).toBe('The file has 3 problems: fix them and start again.');
+    expect(await page.isHidden('#run')).toBe(true);
+    await page.screenshot({ path: join(artifacts, 'upload-page-problems.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('asks for the API token when the server needs one, and keeps it for the tab', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${tokenApi}/`);
+    await page.setInputFiles('#file', { name: 'participants.csv', mimeType: 'text/csv', buffer: example });
+    await page.click('#start');
+    await until('the page to ask for the token', async () => ((await text(page, '#problems-message')).includes('API token') ? true : undefined));
+    expect(await page.locator('#token-box').getAttribute('open')).not.toBeNull();
+    await page.fill('#token', TOKEN);
+    await page.check('#dry-run');
+    await page.click('#start');
+    await until('the dry run to complete', async () => ((await text(page, '#run-status')) === 'COMPLETED' ? true : undefined), 60_000);
+    expect(await text(page, '#email-row .sent')).toBe('0'); // a dry run sends nothing
+    await page.reload();
+    expect(await page.inputValue('#token')).toBe(TOKEN);
+    await page.close();
+  }, 90_000);
+});
+
+/** The text of the UI's Input and Result boxes and of the whole page, once the timeline has drawn. */
+async function runPage(uiUrl: string, screenshot: string, ready: (input: string) => boolean) {
+  const page = await browser.newPage();
+  const codecCalls: string[] = [];
+  page.on('request', (request) => request.url().includes('/codec/') && codecCalls.push(request.url()));
+  await page.goto(`${uiUrl}/namespaces/default/workflows/${runId}`);
+  const read = async () => {
+    const body = await page.innerText('body');
+    const input = body.slice(body.indexOf('\nInput\n') + 7, body.indexOf('\nResult\n'));
+    const result = body.slice(body.indexOf('\nResult\n') + 8, body.indexOf('\nTimeline\n', body.indexOf('\nResult\n')));
+    return { body, input, result };
+  };
+  const shown = await until('the run page to draw', async () => {
+    const current = await read();
+    return current.body.includes('notifySms') && ready(current.input) ? current : undefined;
+  }, 30_000);
+  await page.screenshot({ path: join(artifacts, screenshot), fullPage: true });
+  await page.close();
+  return { ...shown, codecCalls };
+}
+
+describe('the Temporal Web UI', () => {
+  it('shows the finished run with each step by name, and its payloads readable through the codec', async () => {
+    expect(runId).toBeDefined();
+    const shown = await runPage(uiWithCodec, 'temporal-ui-run.png', (input) => input.includes('csvKey'));
+    for (const step of STEPS) expect([step, shown.body.includes(step)]).toEqual([step, true]);
+    expect(shown.body).toContain('COMPLETED');
+    expect(shown.input).toContain(`runs/${runId}/`);
+    expect(shown.result).toMatch(/"stage": "done"/);
+    expect(shown.result).toMatch(/"participants": 6/);
+    expect(shown.codecCalls.some((url) => url.startsWith(`${api}/codec/decode`))).toBe(true);
+  }, 60_000);
+
+  it('shows the same payloads as ciphertext without the codec', async () => {
+    expect(runId).toBeDefined();
+    const shown = await runPage(uiWithoutCodec, 'temporal-ui-run-without-codec.png', (input) => /"[A-Za-z0-9+/=]{40,}"/.test(input));
+    expect(shown.input.trim()).toMatch(/^"[A-Za-z0-9+/=]{40,}"$/);
+    expect(shown.result.trim()).toMatch(/^"[A-Za-z0-9+/=]{40,}"$/);
+    expect(shown.body).not.toContain('csvKey');
+    expect(shown.body).not.toContain('"stage"');
+    expect(shown.codecCalls).toEqual([]);
+    for (const step of STEPS) expect([step, shown.body.includes(step)]).toEqual([step, true]);
+  }, 60_000);
+});
