@@ -8,6 +8,8 @@ import { progressFor, type Suite, writeSuiteResult } from './report';
 /** Loaded only when run, so one suite's set-up never slows another. */
 const SUITES: Record<string, () => Promise<Suite>> = {
   allocation: async () => (await import('./allocation')).suite,
+  asl: async () => (await import('./asl')).suite,
+  scale: async () => (await import('./scale')).suite,
 };
 
 async function main(names: string[]): Promise<number> {

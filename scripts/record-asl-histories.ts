@@ -97,17 +97,22 @@ async function main(): Promise<void> {
     return handle;
   };
 
+  const firstChild = async (parent: { workflowId: string; fetchHistory(): Promise<{ events?: { startChildWorkflowExecutionInitiatedEventAttributes?: { workflowId?: string | null } | null }[] | null }> }) => {
+    const id = (await parent.fetchHistory()).events?.find((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)?.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId;
+    if (!id) throw new Error(`${parent.workflowId} started no child`);
+    return id;
+  };
+
   try {
     await worker.runUntil(async () => {
       const csv = ['Alice,alice@example.com,+447700900001,Bob', 'Bob,bob@example.com,,', 'Carol,,+447700900003,Alice', 'Dave,dave@example.com,+447700900004,'].join('\n');
       const csvKey = await uploadParticipants(store, 'history-secret-santa', csv);
-      await record('secret-santa', example('secret-santa'), { csvKey, seed: 1 }, 'secret-santa');
+      const santa = await record('secret-santa', example('secret-santa'), { csvKey, seed: 1 }, 'secret-santa');
+      await save(await firstChild(santa), 'secret-santa-batch');
       await record('dice', example('dice'), { rolls: 0, waitSeconds: 1 }, 'dice');
       await record('records', example('records'), { source: { name: 'history', total: 7 }, pageSize: 3 }, 'records');
       const onboarding = await record('onboarding', example('onboarding'), { members: [1, 2, 3].map((i) => ({ email: `history-${i}@example.com`, name: `Member ${i}`, team: 'red' })) }, 'onboarding');
-      const child = (await onboarding.fetchHistory()).events?.find((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)?.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId;
-      if (!child) throw new Error('the onboarding run started no child');
-      await save(child, 'onboard-member');
+      await save(await firstChild(onboarding), 'onboard-member');
       await record('mixed', mixed, { numbers: [1, 2, 3] }, 'mixed');
     });
   } finally {

@@ -309,6 +309,7 @@ class Checker {
       if (processor.ProcessorConfig !== undefined) {
         const config = processor.ProcessorConfig;
         if (!isObject(config) || (config.Mode !== undefined && config.Mode !== 'INLINE' && config.Mode !== 'DISTRIBUTED')) this.add(`${where}.ProcessorConfig`, 'Mode is INLINE or DISTRIBUTED');
+        else if (config.ExecutionType !== undefined && config.ExecutionType !== 'STANDARD' && config.ExecutionType !== 'EXPRESS') this.add(`${where}.ProcessorConfig.ExecutionType`, 'ExecutionType is STANDARD or EXPRESS');
       }
       const { ProcessorConfig: _config, ...machine } = processor;
       this.branch(machine, where, lang);

@@ -53,6 +53,18 @@ export interface ExecutionHost {
   startExecution(request: ChildExecutionRequest, cancel: Cancellation): Promise<unknown>;
   /** Runs `fn` in a scope that `cancel()` stops (a CancellationScope in a workflow). */
   cancellable<T>(fn: () => Promise<T>): { promise: Promise<T>; cancel(): void };
+  /**
+   * Runs one iteration of a DISTRIBUTED Map as an execution of its own (a child workflow); its failure is
+   * thrown as a StatesError with the iteration's Error and Cause. Without it, such Maps run inline.
+   */
+  runChildMachine?(request: ChildMachineRequest, cancel: Cancellation): Promise<unknown>;
+}
+
+export interface ChildMachineRequest {
+  definition: Definition;
+  input: unknown;
+  /** The parent machine's name and the Map state's, for the child's `$$.StateMachine.Name`. */
+  name: string;
 }
 
 /** `$$` without the per-state parts: what the caller knows of the execution. */
@@ -156,13 +168,19 @@ class Visit {
     this.jsonata = (state.QueryLanguage ?? env.queryLanguage) === 'JSONata';
   }
 
+  private cachedContext?: { retryCount: number; value: Record<string, unknown> };
+
+  /** `$$`, built once per attempt: a Map of thousands of items reads it for every path. */
   get context(): Record<string, unknown> {
-    const ctx: Record<string, unknown> = {
-      ...this.env.context,
-      State: { Name: this.name, EnteredTime: this.entered, RetryCount: this.retryCount },
-    };
-    if (this.env.mapItem) ctx.Map = { Item: this.env.mapItem };
-    return ctx;
+    if (this.cachedContext?.retryCount !== this.retryCount) {
+      const value: Record<string, unknown> = {
+        ...this.env.context,
+        State: { Name: this.name, EnteredTime: this.entered, RetryCount: this.retryCount },
+      };
+      if (this.env.mapItem) value.Map = { Item: this.env.mapItem };
+      this.cachedContext = { retryCount: this.retryCount, value };
+    }
+    return this.cachedContext.value;
   }
 
   /** The roots of the JSONPath paths of this state, with `$` bound to `input`. */
@@ -542,7 +560,8 @@ async function runParallel(v: Visit): Promise<Outcome> {
 async function runMap(v: Visit): Promise<Outcome> {
   const { state } = v;
   const effective = v.jsonata ? v.raw : v.effectiveInput();
-  const processor = (state.ItemProcessor ?? state.Iterator) as Branch;
+  const processor = (state.ItemProcessor ?? state.Iterator) as Branch & { ProcessorConfig?: { Mode?: string } };
+  const distributed = processor.ProcessorConfig?.Mode === 'DISTRIBUTED';
   return v.guarded(async () => {
     let items: unknown;
     if (v.jsonata) items = state.Items === undefined ? v.raw : await v.eval(state.Items, 'Items');
@@ -567,6 +586,11 @@ async function runMap(v: Visit): Promise<Outcome> {
           const context = { ...v.context, Map: { Item: mapItem } };
           if (v.jsonata) input = await evaluateTemplate(selector, { input: v.raw, context }, v.env.variables.all(), v.env.host, 'ItemSelector');
           else input = applyTemplate(selector, { ...v.scope(effective), context }, v.env.host);
+        }
+        if (distributed && v.env.host.runChildMachine) {
+          // An execution of its own, as in AWS: it sees neither $$.Map nor the parent's variables.
+          const definition: Definition = { StartAt: processor.StartAt, States: processor.States, QueryLanguage: lang };
+          return v.env.host.runChildMachine({ definition, input, name: `${v.env.context.StateMachine.Name}-${v.name}` }, env.cancel);
         }
         return runBranch(processor, input, itemEnv);
       },

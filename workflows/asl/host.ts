@@ -21,7 +21,7 @@ import {
 import type { Cancellation } from '../../lib/asl/cancellation';
 import { StatesError, taskTimeout } from '../../lib/asl/errors';
 import { childFailed, childSucceeded } from '../../lib/asl/executions';
-import type { ChildExecutionRequest, Definition, ExecutionHost, TaskOptions } from '../../lib/asl/interpreter';
+import type { ChildExecutionRequest, ChildMachineRequest, Definition, ExecutionHost, TaskOptions } from '../../lib/asl/interpreter';
 
 /** What a failed execution carries, so the client reads Error and Cause exactly (either may be absent). */
 export interface ExecutionFailureDetails {
@@ -109,6 +109,20 @@ export class WorkflowHost implements ExecutionHost {
       return await activitiesFor(options)[name](input);
     } catch (error) {
       throw taskError(error, options);
+    }
+  }
+
+  /** A DISTRIBUTED Map iteration: a child workflow of its own, failing with the iteration's Error and Cause. */
+  async runChildMachine(request: ChildMachineRequest): Promise<unknown> {
+    try {
+      return await executeChild(this.workflowType, {
+        workflowId: `${workflowInfo().workflowId}-${uuid4()}`,
+        args: [{ definition: request.definition, input: request.input, name: request.name }],
+      });
+    } catch (error) {
+      if (isCancellation(error) || !(error instanceof ChildWorkflowFailure)) throw error;
+      const details = failureDetails(error) ?? { Error: 'States.Runtime', Cause: error.cause?.message ?? error.message };
+      throw new StatesError(details.Error, details.Cause);
     }
   }
 

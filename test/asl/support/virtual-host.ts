@@ -6,7 +6,7 @@
 import { Cancellation, ExecutionCancelled } from '../../../lib/asl/cancellation';
 import { StatesError, taskTimeout } from '../../../lib/asl/errors';
 import { childFailed, childSucceeded, executionContext } from '../../../lib/asl/executions';
-import { type ChildExecutionRequest, type Definition, type ExecutionHost, runExecution, type TaskOptions } from '../../../lib/asl/interpreter';
+import { type ChildExecutionRequest, type ChildMachineRequest, type Definition, type ExecutionHost, runExecution, type TaskOptions } from '../../../lib/asl/interpreter';
 import { type ActivityTools, type TestActivity, testActivities } from './test-activities';
 
 interface Timer {
@@ -140,6 +140,15 @@ export class VirtualHost implements ExecutionHost {
     } finally {
       own.cancel();
     }
+  }
+
+  /** Names of the child executions that DISTRIBUTED Map iterations ran as. */
+  readonly childMachines: string[] = [];
+
+  runChildMachine(request: ChildMachineRequest, cancel: Cancellation): Promise<unknown> {
+    const name = `${request.name}-${this.uuid()}`;
+    this.childMachines.push(name);
+    return runExecution(request.definition, request.input, { host: this, context: executionContext(request.name, name, request.input, this.now()), cancel });
   }
 
   async startExecution(request: ChildExecutionRequest, cancel: Cancellation): Promise<unknown> {

@@ -1,0 +1,105 @@
+/**
+ * The Secret Santa state machine (examples/state-machines/secret-santa.asl.json) run by the States Language
+ * interpreter, against the hand-written secretSanta workflow: 1,000 people, the same worker, the same fake
+ * Mailgun and Twilio, alternating runs in one process. The hand-written workflow is the floor; the target is
+ * the interpreter taking at most 1.3× its time.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { createObjectStore } from '../activities/object-store';
+import { uploadParticipants } from '../activities/run-data';
+import { executionOutcome } from '../api/state-machine-runs';
+import type { Definition } from '../lib/asl/interpreter';
+import { loadConfig } from '../lib/config';
+import { startFakeProviders } from '../test/support/providers';
+import { startRun } from '../test/support/runs';
+import { createWorker } from '../worker/create-worker';
+import { stateMachine } from '../workflows';
+import { formatMs, formatRatio, markdownTable, median, type Suite } from './report';
+
+const PEOPLE = 1000;
+const ROUNDS = 5;
+const TARGET = 1.3;
+
+function participantsCsv(n: number): string {
+  return Array.from({ length: n }, (_, i) => `Person ${i},p${i}@example.com,+4477009${String(i).padStart(5, '0')},`).join('\n');
+}
+
+export const suite: Suite = {
+  name: 'asl',
+  async run(progress) {
+    const executable = process.env.TEMPORAL_CLI;
+    if (!executable) throw new Error('TEMPORAL_CLI is not set: run through `npm run bench`');
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    progress('starting a Temporal dev server and the fake providers');
+    const env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: executable }, ui: false } });
+    const providers = await startFakeProviders();
+    const dir = mkdtempSync(join(tmpdir(), 'bench-asl-'));
+    const config = loadConfig({ ...providers.env, TEMPORAL_TASK_QUEUE: 'bench-asl', SANTA_DATA_DIR: dir, SANTA_OUTBOX_DIR: dir });
+    const store = createObjectStore(config.storage);
+    const definition = JSON.parse(readFileSync(join(__dirname, '../examples/state-machines/secret-santa.asl.json'), 'utf8')) as Definition;
+    const csv = participantsCsv(PEOPLE);
+    const worker = await createWorker(config, env.nativeConnection, { activities: createActivities(config) });
+    const times = { handWritten: [] as number[], interpreter: [] as number[] };
+    try {
+      await worker.runUntil(async () => {
+        const handWritten = async () => {
+          const started = performance.now();
+          const status = await (await startRun(env.client, config, { csv, seed: 1 })).result();
+          if (status.email.sent !== PEOPLE || status.sms.sent !== PEOPLE) throw new Error(`hand-written run sent ${status.email.sent} emails, ${status.sms.sent} SMS`);
+          return performance.now() - started;
+        };
+        const interpreted = async () => {
+          const started = performance.now();
+          const id = `secret-santa-${randomUUID()}`;
+          const csvKey = await uploadParticipants(store, id, csv);
+          const handle = await env.client.workflow.start(stateMachine, { workflowId: id, taskQueue: config.temporal.taskQueue, args: [{ definition, input: { csvKey, seed: 1 }, name: 'secret-santa' }] });
+          const outcome = await executionOutcome(handle.result());
+          const output = outcome.status === 'SUCCEEDED' ? (outcome.output as { email: { sent: number }; sms: { sent: number } }) : undefined;
+          if (!output || output.email.sent !== PEOPLE || output.sms.sent !== PEOPLE) throw new Error(`interpreted run: ${JSON.stringify(outcome).slice(0, 300)}`);
+          return performance.now() - started;
+        };
+        progress('warming up (one small run of each)');
+        // Warm-up: bundles are loaded and caches filled before anything is timed.
+        await (await startRun(env.client, config, { csv: participantsCsv(10), seed: 1 })).result();
+        await executionOutcome((await env.client.workflow.start(stateMachine, { workflowId: `warm-${randomUUID()}`, taskQueue: config.temporal.taskQueue, args: [{ definition, input: { csvKey: await uploadParticipants(store, 'warm', participantsCsv(10)), seed: 1 }, name: 'secret-santa' }] })).result());
+        for (let round = 1; round <= ROUNDS; round++) {
+          // Alternating, so both see the same machine state.
+          times.handWritten.push(await handWritten());
+          progress(`round ${round}: hand-written ${formatMs(times.handWritten.at(-1)!)}`);
+          times.interpreter.push(await interpreted());
+          progress(`round ${round}: interpreter ${formatMs(times.interpreter.at(-1)!)}`);
+        }
+      });
+    } finally {
+      store.close();
+      await providers.close();
+      await env.teardown();
+    }
+    const hand = median(times.handWritten);
+    const interp = median(times.interpreter);
+    const ratio = interp / hand;
+    const markdown = [
+      '## States Language interpreter: Secret Santa machine vs the hand-written workflow',
+      '',
+      `${PEOPLE.toLocaleString('en')} people (2,000 messages through fake Mailgun and Twilio), MaxConcurrency 10 per channel, one worker, ${ROUNDS} alternating rounds, medians. Target: at most ${TARGET}× the hand-written workflow's time.`,
+      '',
+      markdownTable(
+        ['workflow', 'median', 'runs', 'ratio'],
+        [
+          ['hand-written `secretSanta` (floor)', formatMs(hand), times.handWritten.map(formatMs).join(', '), '1.0×'],
+          ['`stateMachine` running secret-santa.asl.json', formatMs(interp), times.interpreter.map(formatMs).join(', '), formatRatio(ratio)],
+        ],
+      ),
+      '',
+      ratio <= TARGET ? `Within the target (${formatRatio(ratio)} ≤ ${TARGET}×).` : `Over the target: ${formatRatio(ratio)} > ${TARGET}×.`,
+    ].join('\n');
+    return { markdown, data: { people: PEOPLE, rounds: ROUNDS, target: TARGET, times, medians: { handWritten: hand, interpreter: interp }, ratio } };
+  },
+};
