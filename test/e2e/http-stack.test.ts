@@ -7,6 +7,7 @@ import { testConfig } from '../support/config';
 import { freePort } from '../support/net';
 import { type FakeProviders, startFakeProviders } from '../support/providers';
 import { uniqueTaskQueue } from '../support/temporal';
+import { until } from '../support/until';
 
 const root = join(__dirname, '../..');
 const tsx = join(root, 'node_modules/.bin/tsx');
@@ -23,17 +24,6 @@ function start(script: string, env: Record<string, string | undefined>): ChildPr
 
 const exited = (child: ChildProcess) =>
   new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
-
-/** Polls until `check` returns a value: waiting on a condition, with a deadline. */
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 beforeAll(async () => {
   providers = await startFakeProviders();
