@@ -61,6 +61,7 @@ export class AllocationRuns {
     const csvKey = await uploadParticipants(this.store, id, csv);
     const input: SecretSantaInput = { csvKey, seed: options.seed, dryRun: options.dryRun, maxConcurrency: options.maxConcurrency };
     try {
+      // Idempotency keys race here: the first start wins and the others find its run.
       await this.client.workflow.start(secretSanta, {
         workflowId: id,
         taskQueue: this.temporal.taskQueue,
@@ -70,8 +71,9 @@ export class AllocationRuns {
       });
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      return { id, status: (await this.state(id)) ?? 'RUNNING' };
     }
-    return { id, status: (await this.state(id)) ?? 'RUNNING' };
+    return { id, status: 'RUNNING' };
   }
 
   /**

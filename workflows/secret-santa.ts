@@ -10,7 +10,7 @@ import {
 } from '@temporalio/workflow';
 import { ErrorType } from '../lib/errors';
 import type { Channel } from '../lib/types';
-import { io, steps } from './activity-proxies';
+import { remoteSteps, steps } from './activity-proxies';
 import { planBatches } from './batches';
 import { mapWithConcurrency } from './map-with-concurrency';
 import { notifyBatch, type NotifyBatchInput, runBatch } from './notify-batch';
@@ -27,6 +27,8 @@ export interface SecretSantaInput {
   maxConcurrency?: number;
   /** Pairs per child workflow of a notification Map. */
   batchSize?: number;
+  /** false runs the short steps as ordinary activities instead of local ones: for the bench's comparison. */
+  localSteps?: boolean;
 }
 
 export const DEFAULT_MAX_CONCURRENCY = 10;
@@ -40,13 +42,14 @@ export async function secretSanta(input: SecretSantaInput): Promise<RunStatus> {
   const status = initialStatus(input.dryRun ?? false);
   setHandler(statusQuery, () => status);
   const runId = workflowInfo().workflowId;
+  const run = input.localSteps === false ? remoteSteps : steps;
 
-  const { parsedKey } = await steps.parseParticipants({ runId, csvKey: input.csvKey });
+  const { parsedKey } = await run.parseParticipants({ runId, csvKey: input.csvKey });
   status.stage = 'validating';
-  const { participantsKey, participants } = await steps.validateParticipants({ runId, parsedKey });
+  const { participantsKey, participants } = await run.validateParticipants({ runId, parsedKey });
   status.participants = participants;
 
-  const { drawKey, seed } = await drawValidAllocation(runId, participantsKey, input.seed, status);
+  const { drawKey, seed } = await drawValidAllocation(run, runId, participantsKey, input.seed, status);
   status.seed = seed;
   if (status.dryRun) {
     status.stage = 'done';
@@ -55,7 +58,7 @@ export async function secretSanta(input: SecretSantaInput): Promise<RunStatus> {
 
   // Stored before any message, so no retry can ever re-draw after someone was told.
   status.stage = 'storing';
-  const stored = await io.storeAllocations({ runId, drawKey, participants });
+  const stored = await run.storeAllocations({ runId, drawKey, participants });
   status.stored = stored.key;
 
   status.stage = 'notifying';
@@ -79,15 +82,15 @@ export async function secretSanta(input: SecretSantaInput): Promise<RunStatus> {
   return status;
 }
 
-async function drawValidAllocation(runId: string, participantsKey: string, requestedSeed: number | undefined, status: RunStatus) {
+async function drawValidAllocation(run: typeof steps, runId: string, participantsKey: string, requestedSeed: number | undefined, status: RunStatus) {
   const firstSeed = requestedSeed ?? Math.floor(Math.random() * 2 ** 32);
   for (let attempt = 0; attempt < MAX_DRAWS; attempt++) {
     status.stage = 'allocating';
     const seed = (firstSeed + attempt * 0x9e3779b9) >>> 0;
-    const draw = await steps.allocate({ runId, participantsKey, seed, attempt });
+    const draw = await run.allocate({ runId, participantsKey, seed, attempt });
     status.stage = 'checking';
     try {
-      await steps.validateAllocations({ participantsKey, drawKey: draw.drawKey });
+      await run.validateAllocations({ participantsKey, drawKey: draw.drawKey });
       return draw;
     } catch (error) {
       if (!isFailureOfType(error, ErrorType.InvalidAllocation)) throw error;
@@ -96,6 +99,8 @@ async function drawValidAllocation(runId: string, participantsKey: string, reque
   throw ApplicationFailure.nonRetryable(`no draw passed the check in ${MAX_DRAWS} attempts`, ErrorType.InvalidAllocation);
 }
 
+/** A step's failure, whether it ran as an ordinary activity (wrapped in ActivityFailure) or a local one. */
 function isFailureOfType(error: unknown, type: string): boolean {
-  return error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === type;
+  const failure = error instanceof ActivityFailure ? error.cause : error;
+  return failure instanceof ApplicationFailure && failure.type === type;
 }

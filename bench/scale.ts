@@ -1,0 +1,206 @@
+/**
+ * Issue 4's figures, each a ratio against a floor measured on the same dev server in the same run:
+ * latency (10 people, POST to COMPLETED, against one no-op activity), throughput (10,000 people against the
+ * same fan-out of no-op activities), 100,000 people through the whole workflow (time, longest history,
+ * largest payload), and API starts per second against bare client starts.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { WorkflowHandle } from '@temporalio/client';
+import { buildApp } from '../api/app';
+import { payloadsIn } from '../test/support/history';
+import { startRun } from '../test/support/runs';
+import { noopFanOut, oneNoop, secretSanta } from './floor-workflows';
+import { formatMs, formatRatio, markdownTable, median, type Progress, type Suite } from './report';
+import { type BenchStack, startBenchStack } from './stack';
+
+const LATENCY_RUNS = 30;
+const THROUGHPUT_PEOPLE = 10_000;
+const THROUGHPUT_ROUNDS = 2;
+const BIG_PEOPLE = 100_000;
+const MAX_CONCURRENCY = 100;
+const BATCH_SIZE = 500;
+const API_STARTS = 200;
+const API_IN_FLIGHT = 10;
+const HISTORY_WARNING = 10_240;
+const PAYLOAD_WARNING = 256 * 1024;
+
+const participantsCsv = (n: number) => Array.from({ length: n }, (_, i) => `Person ${i},p${i}@example.com,+447${String(i).padStart(9, '0')},`).join('\n');
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function timeIt(fn: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await fn();
+  return performance.now() - started;
+}
+
+async function latency(stack: BenchStack, apiUrl: string, progress: Progress) {
+  const { env, config } = stack;
+  const csv = participantsCsv(10);
+  const times = { floor: [] as number[], api: [] as number[], remoteSteps: [] as number[], localSteps: [] as number[] };
+  const floor = () => env.client.workflow.execute(oneNoop, { workflowId: `floor-${randomUUID()}`, taskQueue: config.temporal.taskQueue });
+  const viaApi = async () => {
+    const res = await fetch(`${apiUrl}/allocations`, { method: 'POST', body: csv, headers: { 'content-type': 'text/csv' } });
+    const { id } = (await res.json()) as { id: string };
+    const status = await env.client.workflow.getHandle<typeof secretSanta>(id).result();
+    if (status.stage !== 'done') throw new Error(`run ${id} did not complete`);
+  };
+  const direct = (localSteps: boolean) => async () => (await startRun(env.client, config, { csv, localSteps })).result();
+  for (let i = 0; i < 3; i++) await Promise.all([floor(), viaApi(), direct(true)(), direct(false)()]); // warm-up
+  for (let i = 1; i <= LATENCY_RUNS; i++) {
+    times.floor.push(await timeIt(floor));
+    times.api.push(await timeIt(viaApi));
+    times.remoteSteps.push(await timeIt(direct(false)));
+    times.localSteps.push(await timeIt(direct(true)));
+    if (i % 10 === 0) progress(`latency: ${i}/${LATENCY_RUNS} rounds`);
+  }
+  const summary = (values: number[]) => ({ p50: percentile(values, 50), p95: percentile(values, 95) });
+  return { runs: LATENCY_RUNS, times, floor: summary(times.floor), api: summary(times.api), remoteSteps: summary(times.remoteSteps), localSteps: summary(times.localSteps) };
+}
+
+async function throughput(stack: BenchStack, progress: Progress) {
+  const { env, config } = stack;
+  const csv = participantsCsv(THROUGHPUT_PEOPLE);
+  const messages = THROUGHPUT_PEOPLE * 2;
+  const rates = { floor: [] as number[], ours: [] as number[] };
+  for (let round = 1; round <= THROUGHPUT_ROUNDS; round++) {
+    const floorMs = await timeIt(() =>
+      env.client.workflow.execute(noopFanOut, {
+        workflowId: `fan-out-${randomUUID()}`,
+        taskQueue: config.temporal.taskQueue,
+        args: [{ items: THROUGHPUT_PEOPLE, channels: 2, batchSize: BATCH_SIZE, maxConcurrency: MAX_CONCURRENCY }],
+      }),
+    );
+    rates.floor.push(messages / (floorMs / 1000));
+    progress(`throughput round ${round}: no-op fan-out ${Math.round(rates.floor.at(-1)!)} activities/s`);
+    const oursMs = await timeIt(async () => {
+      const status = await (await startRun(env.client, config, { csv, seed: round, batchSize: BATCH_SIZE, maxConcurrency: MAX_CONCURRENCY })).result();
+      if (status.email.sent + status.sms.sent !== messages) throw new Error(`sent ${status.email.sent + status.sms.sent} of ${messages}`);
+    });
+    rates.ours.push(messages / (oursMs / 1000));
+    progress(`throughput round ${round}: Secret Santa ${Math.round(rates.ours.at(-1)!)} messages/s`);
+  }
+  return { people: THROUGHPUT_PEOPLE, messages, rates, floor: median(rates.floor), ours: median(rates.ours) };
+}
+
+async function histories(stack: BenchStack, handle: WorkflowHandle) {
+  const parent = (await handle.fetchHistory()).events ?? [];
+  const childIds = parent.flatMap((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId ?? []);
+  let longest = { id: handle.workflowId, events: parent.length };
+  let largestPayload = Math.max(0, ...payloadsIn(parent).map((p) => p.data?.length ?? 0));
+  for (const id of childIds) {
+    const events = (await stack.env.client.workflow.getHandle(id).fetchHistory()).events ?? [];
+    if (events.length > longest.events) longest = { id, events: events.length };
+    largestPayload = Math.max(largestPayload, ...payloadsIn(events).map((p) => p.data?.length ?? 0));
+  }
+  return { parentEvents: parent.length, children: childIds.length, longest, largestPayload };
+}
+
+async function hundredThousand(stack: BenchStack, progress: Progress) {
+  const csv = participantsCsv(BIG_PEOPLE);
+  const started = performance.now();
+  const handle = await startRun(stack.env.client, stack.config, { csv, seed: 1, batchSize: BATCH_SIZE, maxConcurrency: MAX_CONCURRENCY });
+  const ticker = setInterval(async () => {
+    const status = await handle.query('status').catch(() => undefined);
+    if (status) progress(`100,000: ${JSON.stringify(status).slice(0, 160)}`);
+  }, 15_000);
+  const status = await handle.result().finally(() => clearInterval(ticker));
+  const totalMs = performance.now() - started;
+  progress('100,000: reading every history');
+  return { people: BIG_PEOPLE, totalMs, email: status.email, sms: status.sms, ...(await histories(stack, handle)) };
+}
+
+async function apiStarts(stack: BenchStack, apiUrl: string, idleQueue: string, progress: Progress) {
+  const csv = participantsCsv(10);
+  const inParallel = async (start: () => Promise<unknown>) =>
+    timeIt(async () => {
+      let next = 0;
+      await Promise.all(Array.from({ length: API_IN_FLIGHT }, async () => { while (next++ < API_STARTS) await start(); }));
+    });
+  const post = async () => {
+    const res = await fetch(`${apiUrl}/allocations`, { method: 'POST', body: csv, headers: { 'content-type': 'text/csv' } });
+    if (res.status !== 202) throw new Error(`POST answered ${res.status}`);
+  };
+  const bare = () => stack.env.client.workflow.start(secretSanta, { workflowId: `bare-${randomUUID()}`, taskQueue: idleQueue, args: [{ csvKey: 'runs/none/participants.csv' }] });
+  const rates = { bare: [] as number[], api: [] as number[] };
+  for (let round = 1; round <= 2; round++) {
+    rates.bare.push(API_STARTS / ((await inParallel(bare)) / 1000));
+    rates.api.push(API_STARTS / ((await inParallel(post)) / 1000));
+    progress(`API round ${round}: bare ${Math.round(rates.bare.at(-1)!)}/s, POST ${Math.round(rates.api.at(-1)!)}/s`);
+  }
+  return { starts: API_STARTS, inFlight: API_IN_FLIGHT, rates, bare: median(rates.bare), api: median(rates.api) };
+}
+
+export const suite: Suite = {
+  name: 'scale',
+  async run(progress) {
+    const stack = await startBenchStack('scale', progress, {
+      workflowsPath: require.resolve('./floor-workflows'),
+      extraActivities: { noop: async () => undefined },
+      maxConcurrentActivityTaskExecutions: MAX_CONCURRENCY * 2,
+    });
+    // The API starts runs on its own queue with no worker, so its starts are measured alone.
+    const idleQueue = 'bench-scale-idle';
+    const latencyApp = await buildApp({ config: stack.config, client: stack.env.client, logger: false });
+    const startsApp = await buildApp({ config: { ...stack.config, temporal: { ...stack.config.temporal, taskQueue: idleQueue } }, client: stack.env.client, logger: false });
+    const url = async (app: typeof latencyApp) => `http://127.0.0.1:${((await app.listen({ port: 0, host: '127.0.0.1' }), app.server.address()) as AddressInfo).port}`;
+    const [latencyUrl, startsUrl] = [await url(latencyApp), await url(startsApp)];
+    try {
+      const results = await stack.worker.runUntil(async () => {
+        progress('latency: 10 people, POST to COMPLETED');
+        const lat = await latency(stack, latencyUrl, progress);
+        progress('throughput: 10,000 people');
+        const thr = await throughput(stack, progress);
+        progress('API starts per second');
+        const api = await apiStarts(stack, startsUrl, idleQueue, progress);
+        progress('100,000 people through the whole workflow');
+        const big = await hundredThousand(stack, progress);
+        return { latency: lat, throughput: thr, api, big };
+      });
+      return { markdown: report(results), data: results };
+    } finally {
+      await latencyApp.close();
+      await startsApp.close();
+      await stack.close();
+    }
+  },
+};
+
+type Results = {
+  latency: Awaited<ReturnType<typeof latency>>;
+  throughput: Awaited<ReturnType<typeof throughput>>;
+  api: Awaited<ReturnType<typeof apiStarts>>;
+  big: Awaited<ReturnType<typeof hundredThousand>>;
+};
+
+function report({ latency: l, throughput: t, api, big }: Results): string {
+  const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
+  const latencyRatio = l.api.p50 / l.floor.p50;
+  const throughputRatio = t.ours / t.floor;
+  const apiRatio = api.api / api.bare;
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+  return [
+    '## Scale: latency, throughput, 100,000 people, API starts',
+    '',
+    `One dev server, one worker (up to ${MAX_CONCURRENCY * 2} activities at once), fake providers answering at once; MaxConcurrency ${MAX_CONCURRENCY} per channel, batches of ${BATCH_SIZE}.`,
+    '',
+    markdownTable(
+      ['measure', 'ours', 'floor', 'ratio', 'target'],
+      [
+        [`latency p50, 10 people, POST → COMPLETED (${l.runs} runs)`, formatMs(l.api.p50), `${formatMs(l.floor.p50)} (one no-op activity)`, formatRatio(latencyRatio), `≤ 3×: ${verdict(latencyRatio <= 3)}`],
+        ['latency p95', formatMs(l.api.p95), formatMs(l.floor.p95), formatRatio(l.api.p95 / l.floor.p95), ''],
+        [`throughput, ${t.people.toLocaleString('en')} people (${t.messages.toLocaleString('en')} messages)`, `${Math.round(t.ours)} msg/s`, `${Math.round(t.floor)} no-op activities/s (same fan-out)`, formatRatio(throughputRatio), `≥ 0.7: ${verdict(throughputRatio >= 0.7)}`],
+        [`API starts (${api.starts}, ${api.inFlight} in flight)`, `${Math.round(api.api)} POST/s`, `${Math.round(api.bare)} client starts/s`, formatRatio(apiRatio), `≥ 0.8: ${verdict(apiRatio >= 0.8)}`],
+      ],
+    ),
+    '',
+    `**100,000 people**: completed in ${formatMs(big.totalMs)} (email ${big.email.sent.toLocaleString('en')} sent, SMS ${big.sms.sent.toLocaleString('en')} sent); ${big.children} child workflows; the longest history has ${big.longest.events.toLocaleString('en')} events (\`${big.longest.id}\`; Temporal warns at ${HISTORY_WARNING.toLocaleString('en')}), the parent's ${big.parentEvents.toLocaleString('en')}; the largest payload is ${kb(big.largestPayload)} (warning at ${kb(PAYLOAD_WARNING)}).`,
+    '',
+    `**Local activities** for the pure steps (parse, validate, allocate, check), 10 people, started directly: p50 ${formatMs(l.localSteps.p50)} local against ${formatMs(l.remoteSteps.p50)} as ordinary activities (${formatRatio(l.localSteps.p50 / l.remoteSteps.p50)}).`,
+  ].join('\n');
+}

@@ -1,0 +1,46 @@
+/** A private Temporal dev server, fake providers, storage and a worker for one bench suite. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, type Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { type Config, loadConfig } from '../lib/config';
+import { startFakeProviders, type FakeProviders } from '../test/support/providers';
+import { createWorker } from '../worker/create-worker';
+import type { Progress } from './report';
+
+export interface BenchStack {
+  env: TestWorkflowEnvironment;
+  providers: FakeProviders;
+  config: Config;
+  worker: Worker;
+  close(): Promise<void>;
+}
+
+/** `extraActivities` join the product's (a floor's no-op, say); `workerOptions` override the worker's. */
+export async function startBenchStack(
+  name: string,
+  progress: Progress,
+  { extraActivities = {}, ...workerOptions }: Partial<WorkerOptions> & { extraActivities?: Record<string, (...args: never[]) => Promise<unknown>> } = {},
+): Promise<BenchStack> {
+  const executable = process.env.TEMPORAL_CLI;
+  if (!executable) throw new Error('TEMPORAL_CLI is not set: run through `npm run bench`');
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  progress('starting a Temporal dev server and the fake providers');
+  const env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: executable }, ui: false } });
+  const providers = await startFakeProviders();
+  const dir = mkdtempSync(join(tmpdir(), `bench-${name}-`));
+  const config = loadConfig({ ...providers.env, TEMPORAL_TASK_QUEUE: `bench-${name}`, SANTA_DATA_DIR: dir, SANTA_OUTBOX_DIR: dir });
+  const worker = await createWorker(config, env.nativeConnection, { activities: { ...createActivities(config), ...extraActivities }, ...workerOptions });
+  return {
+    env,
+    providers,
+    config,
+    worker,
+    async close() {
+      await providers.close();
+      await env.teardown();
+    },
+  };
+}
