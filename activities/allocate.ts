@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { allocate as drawPairs } from '../lib/allocation/allocate';
 import { ErrorType, NoValidAllocationError } from '../lib/errors';
 import type { Allocation, Participant } from '../lib/types';
+import { allocationOptions, type DrawOptions } from './draw-options';
 import { type RunData, runKeys } from './run-data';
 
 export interface AllocateInput {
@@ -10,15 +11,16 @@ export interface AllocateInput {
   seed: number;
   /** Which draw of the run this is (the re-draw loop's counter): each draw is kept under its own key. */
   attempt: number;
+  options?: DrawOptions;
 }
 
 /** An impossible draw stays impossible: answered as a non-retryable failure, never retried. */
 export function createAllocate(data: RunData) {
-  return async function allocate({ runId, participantsKey, seed, attempt }: AllocateInput): Promise<{ drawKey: string; seed: number }> {
-    const participants = await data.read<Participant[]>(participantsKey);
+  return async function allocate({ runId, participantsKey, seed, attempt, options }: AllocateInput): Promise<{ drawKey: string; seed: number }> {
+    const [participants, drawOptions] = await Promise.all([data.read<Participant[]>(participantsKey), allocationOptions(data, options)]);
     let allocation: Allocation;
     try {
-      allocation = drawPairs(participants, seed);
+      allocation = drawPairs(participants, seed, drawOptions);
     } catch (error) {
       if (error instanceof NoValidAllocationError) {
         throw ApplicationFailure.nonRetryable(error.message, ErrorType.NoValidAllocation, { blockers: error.blockers });

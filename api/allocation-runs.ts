@@ -13,6 +13,7 @@ import { ErrorType } from '../lib/errors';
 import type { Channel } from '../lib/types';
 import { ApiError } from './api-error';
 import { allocate } from '../lib/allocation/allocate';
+import { previousPairs } from '../lib/allocation/previous';
 import type { TemporalConfig } from '../lib/config';
 import { readParticipants } from '../lib/participants/validate';
 import { resendMessage, secretSanta, statusQuery } from '../workflows';
@@ -23,6 +24,9 @@ export type RunState = 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
 
 export interface StartOptions {
   seed?: number;
+  singleCycle?: boolean;
+  /** Id of an earlier run whose stored draw's pairs must not come again. */
+  avoidPrevious?: string;
   dryRun?: boolean;
   maxConcurrency?: number;
   idempotencyKey?: string;
@@ -57,9 +61,16 @@ export class AllocationRuns {
       if (existing) return { id, status: existing };
     }
     const participants = readParticipants(csv);
-    allocate(participants, options.seed ?? 0);
+    const avoidKey = options.avoidPrevious ? allocationKey(options.avoidPrevious) : undefined;
+    allocate(participants, options.seed ?? 0, { singleCycle: options.singleCycle, avoid: avoidKey ? await this.previousPairs(avoidKey) : undefined });
     const csvKey = await uploadParticipants(this.store, id, csv);
-    const input: SecretSantaInput = { csvKey, seed: options.seed, dryRun: options.dryRun, maxConcurrency: options.maxConcurrency };
+    const input: SecretSantaInput = {
+      csvKey,
+      seed: options.seed,
+      dryRun: options.dryRun,
+      maxConcurrency: options.maxConcurrency,
+      draw: { singleCycle: options.singleCycle, avoidKey },
+    };
     try {
       // Idempotency keys race here: the first start wins and the others find its run.
       await this.client.workflow.start(secretSanta, {
@@ -74,6 +85,16 @@ export class AllocationRuns {
       return { id, status: (await this.state(id)) ?? 'RUNNING' };
     }
     return { id, status: 'RUNNING' };
+  }
+
+  private async previousPairs(key: string) {
+    const stored = await this.store.get(key);
+    if (stored === undefined) throw new ApiError(400, 'InvalidPreviousDraw', 'avoidPrevious names no run with a stored draw');
+    try {
+      return previousPairs(stored);
+    } catch (error) {
+      throw new ApiError(400, 'InvalidPreviousDraw', `the earlier run's draw cannot be read: ${(error as Error).message}`);
+    }
   }
 
   /**

@@ -8,6 +8,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { DrawOptions } from '../activities/draw-options';
 import { ErrorType } from '../lib/errors';
 import type { Channel } from '../lib/types';
 import { remoteSteps, steps } from './activity-proxies';
@@ -27,6 +28,8 @@ export interface SecretSantaInput {
   maxConcurrency?: number;
   /** Pairs per child workflow of a notification Map. */
   batchSize?: number;
+  /** One loop through everyone, and/or last year's stored draw (by key) whose pairs must not come again. */
+  draw?: DrawOptions;
   /** false runs the short steps as ordinary activities instead of local ones: for the bench's comparison. */
   localSteps?: boolean;
 }
@@ -49,7 +52,7 @@ export async function secretSanta(input: SecretSantaInput): Promise<RunStatus> {
   const { participantsKey, participants } = await run.validateParticipants({ runId, parsedKey });
   status.participants = participants;
 
-  const { drawKey, seed } = await drawValidAllocation(run, runId, participantsKey, input.seed, status);
+  const { drawKey, seed } = await drawValidAllocation(run, { runId, participantsKey, options: input.draw }, input.seed, status);
   status.seed = seed;
   if (status.dryRun) {
     status.stage = 'done';
@@ -82,15 +85,20 @@ export async function secretSanta(input: SecretSantaInput): Promise<RunStatus> {
   return status;
 }
 
-async function drawValidAllocation(run: typeof steps, runId: string, participantsKey: string, requestedSeed: number | undefined, status: RunStatus) {
+async function drawValidAllocation(
+  run: typeof steps,
+  { runId, participantsKey, options }: { runId: string; participantsKey: string; options?: DrawOptions },
+  requestedSeed: number | undefined,
+  status: RunStatus,
+) {
   const firstSeed = requestedSeed ?? Math.floor(Math.random() * 2 ** 32);
   for (let attempt = 0; attempt < MAX_DRAWS; attempt++) {
     status.stage = 'allocating';
     const seed = (firstSeed + attempt * 0x9e3779b9) >>> 0;
-    const draw = await run.allocate({ runId, participantsKey, seed, attempt });
+    const draw = await run.allocate({ runId, participantsKey, seed, attempt, options });
     status.stage = 'checking';
     try {
-      await run.validateAllocations({ participantsKey, drawKey: draw.drawKey });
+      await run.validateAllocations({ participantsKey, drawKey: draw.drawKey, options });
       return draw;
     } catch (error) {
       if (!isFailureOfType(error, ErrorType.InvalidAllocation)) throw error;

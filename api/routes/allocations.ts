@@ -7,6 +7,8 @@ interface StartQuery {
   seed?: number;
   dryRun?: boolean;
   maxConcurrency?: number;
+  singleCycle?: boolean;
+  avoidPrevious?: string;
 }
 
 const MAX_CSV_BYTES = 16 * 1024 * 1024;
@@ -39,6 +41,8 @@ export default async function allocationRoutes(app: FastifyInstance, { runs }: {
             seed: { type: 'integer', minimum: 0, maximum: 4294967295 },
             dryRun: { type: 'boolean' },
             maxConcurrency: { type: 'integer', minimum: 1, maximum: 1000 },
+            singleCycle: { type: 'boolean', description: 'one loop through everyone (A→B→…→A)' },
+            avoidPrevious: { type: 'string', minLength: 1, maxLength: 255, description: "id of an earlier run whose pairs must not come again" },
           },
           additionalProperties: false,
         },

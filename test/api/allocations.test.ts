@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Worker } from '@temporalio/worker';
 import { buildApp } from '../../api/app';
+import { loadAllocation } from '../../activities/store-allocations';
 import type { Config } from '../../lib/config';
 import { testConfig } from '../support/config';
 import { connectTestTemporal, createTestWorker, type TestTemporal, uniqueTaskQueue } from '../support/temporal';
@@ -104,5 +105,45 @@ describe('GET /allocations/:id', () => {
     const res = await app.inject({ method: 'GET', url: '/allocations/santa-does-not-exist' });
     expect(res.statusCode).toBe(404);
     expect(res.json().error).toBe('NotFound');
+  });
+});
+
+describe('draw options', () => {
+  it('singleCycle: the stored draw is one loop through everyone', async () => {
+    const csv = ['A,a@example.com,,', 'B,b@example.com,,', 'C,c@example.com,,', 'D,d@example.com,,', 'E,e@example.com,,', 'F,f@example.com,,'].join('\n');
+    const res = await post(csv, { query: '?singleCycle=true&seed=3' });
+    expect(res.statusCode).toBe(202);
+    const status = await temporal.client.workflow.getHandle(res.json().id).result();
+    const { pairs } = await loadAllocation(config.storage, status.stored!);
+    const next = new Map(pairs.map((p) => [p.giver, p.recipient]));
+    let at = 'A';
+    const seen = new Set<string>();
+    do {
+      seen.add(at);
+      at = next.get(at)!;
+    } while (at !== 'A');
+    expect(seen.size).toBe(6);
+  });
+
+  it('avoidPrevious: no pair of the earlier run comes again, and an impossible avoid answers 422 before any run', async () => {
+    const csv = ['A,a@example.com,,', 'B,b@example.com,,', 'C,c@example.com,,', 'D,d@example.com,,'].join('\n');
+    const first = await post(csv, { query: '?seed=1' });
+    const firstStatus = await temporal.client.workflow.getHandle(first.json().id).result();
+    const before = (await loadAllocation(config.storage, firstStatus.stored!)).pairs;
+    const second = await post(csv, { query: `?seed=2&avoidPrevious=${first.json().id}` });
+    expect(second.statusCode).toBe(202);
+    const after = (await loadAllocation(config.storage, (await temporal.client.workflow.getHandle(second.json().id).result()).stored!)).pairs;
+    const key = (p: { giver: string; recipient: string }) => `${p.giver}>${p.recipient}`;
+    expect(after.filter((p) => before.map(key).includes(key(p)))).toEqual([]);
+
+    const two = 'A,a@example.com,,\nB,b@example.com,,';
+    const pairOnce = await post(two);
+    await temporal.client.workflow.getHandle(pairOnce.json().id).result();
+    const impossible = await post(two, { query: `?avoidPrevious=${pairOnce.json().id}` });
+    expect(impossible.statusCode).toBe(422);
+    expect(impossible.json().message).toMatch(/last year/);
+
+    const unknown = await post(csv, { query: '?avoidPrevious=santa-nope' });
+    expect([unknown.statusCode, unknown.json().error]).toEqual([400, 'InvalidPreviousDraw']);
   });
 });

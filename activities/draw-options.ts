@@ -1,0 +1,14 @@
+import { previousPairs } from '../lib/allocation/previous';
+import type { AllocationOptions } from '../lib/types';
+import type { RunData } from './run-data';
+
+/** How a run wants its draw, as the workflow passes it: last year's draw by key, so it never travels as a payload. */
+export interface DrawOptions {
+  singleCycle?: boolean;
+  /** Key of a stored draw whose pairs must not come again. */
+  avoidKey?: string;
+}
+
+export async function allocationOptions(data: RunData, { singleCycle, avoidKey }: DrawOptions = {}): Promise<AllocationOptions> {
+  return { singleCycle, avoid: avoidKey ? previousPairs(await data.read<unknown>(avoidKey)) : undefined };
+}
