@@ -7,6 +7,7 @@ import { DefaultLogger, Runtime, type Worker, type WorkerOptions } from '@tempor
 import { createActivities } from '../activities';
 import { type Config, loadConfig } from '../lib/config';
 import { startFakeProviders, type FakeProviders } from '../test/support/providers';
+import { DEV_SERVER_ARGS } from '../lib/dev-server';
 import { createWorker } from '../worker/create-worker';
 import type { Progress } from './report';
 
@@ -28,7 +29,9 @@ export async function startBenchStack(
   if (!executable) throw new Error('TEMPORAL_CLI is not set: run through `npm run bench`');
   Runtime.install({ logger: new DefaultLogger('WARN') });
   progress('starting a Temporal dev server and the fake providers');
-  const env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: executable }, ui: false } });
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: { type: 'existing-path', path: executable }, ui: false, extraArgs: DEV_SERVER_ARGS },
+  });
   const providers = await startFakeProviders();
   const dir = mkdtempSync(join(tmpdir(), `bench-${name}-`));
   const config = loadConfig({ ...providers.env, TEMPORAL_TASK_QUEUE: `bench-${name}`, SANTA_DATA_DIR: dir, SANTA_OUTBOX_DIR: dir });

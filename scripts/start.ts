@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { loadConfig } from '../lib/config';
+import { DEV_SERVER_ARGS } from '../lib/dev-server';
 
 const root = join(__dirname, '..');
 ensureEncryptionKey();
@@ -111,6 +112,7 @@ async function main(): Promise<void> {
     '--ui-codec-endpoint', `http://${config.api.host}:${config.api.port}/codec`,
     ...(config.temporal.namespace === 'default' ? [] : ['--namespace', config.temporal.namespace]),
     '--log-level', 'error',
+    ...DEV_SERVER_ARGS,
   ]);
   await waitForTemporal();
   startWorker();

@@ -14,6 +14,8 @@ export function createWorker(config: Config, connection: NativeConnection, overr
     workflowsPath,
     activities: createActivities(config),
     dataConverter: createDataConverter(config.encryption),
+    // With eager execution on in the server, up to this many of a task's new activities start here at once.
+    maxEagerActivityReservationsPerWorkflowTask: 20,
     ...overrides,
   });
 }

@@ -12,6 +12,7 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { failureConverterPath } from '../../lib/codec/data-converter';
+import { DEV_SERVER_ARGS } from '../../lib/dev-server';
 import { workflowsPath } from '../../worker/create-worker';
 import { freePort } from './net';
 
@@ -50,7 +51,7 @@ export default async function globalSetup(): Promise<void> {
 
   const [temporal, minio, bundle] = await Promise.all([
     TestWorkflowEnvironment.createLocal({
-      server: { executable: { type: 'existing-path', path: executable }, ip: '127.0.0.1', ui: false },
+      server: { executable: { type: 'existing-path', path: executable }, ip: '127.0.0.1', ui: false, extraArgs: DEV_SERVER_ARGS },
     }),
     startMinio(workDir),
     bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: quietLogger }),
