@@ -4,15 +4,9 @@
  */
 import { Writable } from 'node:stream';
 import { DefaultLogger } from '@temporalio/worker';
-import type { FastifyInstance } from 'fastify';
-import type { Worker } from '@temporalio/worker';
-import { buildApp } from '../../api/app';
 import { EncryptionCodec } from '../../lib/codec/encryption-codec';
-import type { Config } from '../../lib/config';
-import { testConfig } from '../support/config';
 import { payloadsIn } from '../support/history';
-import { type FakeProviders, startFakeProviders } from '../support/providers';
-import { connectTestTemporal, createTestWorker, type TestTemporal, uniqueTaskQueue } from '../support/temporal';
+import { startTestStack, type TestStack } from '../support/stack';
 
 const people = [
   ['Quokka Zanzibar', 'quokka.z@example.com', '+447700911101'],
@@ -25,12 +19,7 @@ const secrets = people.flat();
 
 const logs: string[] = [];
 const capture = new Writable({ write: (chunk, _encoding, done) => (logs.push(String(chunk)), done()) });
-let temporal: TestTemporal;
-let providers: FakeProviders;
-let config: Config;
-let worker: Worker;
-let workerRun: Promise<void>;
-let app: FastifyInstance;
+let stack: TestStack;
 
 /** Every string and byte array of a protobuf object, as text. */
 function allText(value: unknown): string {
@@ -41,41 +30,35 @@ function allText(value: unknown): string {
 }
 
 beforeAll(async () => {
-  temporal = await connectTestTemporal(new DefaultLogger('TRACE', ({ level, message, meta }) => logs.push(`${level} ${message} ${JSON.stringify(meta)}`)));
   for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
     jest.spyOn(console, method).mockImplementation((...args: unknown[]) => void logs.push(args.map(String).join(' ')));
   }
-  providers = await startFakeProviders();
-  config = testConfig({ ...providers.env, TEMPORAL_TASK_QUEUE: uniqueTaskQueue('secrecy') });
-  expect(config.encryption).toBeDefined();
-  worker = await createTestWorker(temporal, config);
-  workerRun = worker.run();
-  app = await buildApp({ config, client: temporal.client, logger: { level: 'trace', stream: capture } });
+  stack = await startTestStack('secrecy', {
+    sdkLogger: new DefaultLogger('TRACE', ({ level, message, meta }) => logs.push(`${level} ${message} ${JSON.stringify(meta)}`)),
+    apiLogger: { level: 'trace', stream: capture },
+  });
+  expect(stack.config.encryption).toBeDefined();
 });
 
 afterAll(async () => {
-  await app?.close();
-  worker?.shutdown();
-  await workerRun;
-  await providers?.close();
-  await temporal?.close();
+  await stack?.close();
   jest.restoreAllMocks();
 });
 
 it('keeps every name, contact and pair out of logs, API answers and the stored history', async () => {
   const answers: string[] = [];
-  const posted = await app.inject({ method: 'POST', url: '/allocations', payload: csv, headers: { 'content-type': 'text/csv' } });
+  const posted = await stack.app.inject({ method: 'POST', url: '/allocations', payload: csv, headers: { 'content-type': 'text/csv' } });
   answers.push(posted.body);
   expect(posted.statusCode).toBe(202);
   const { id } = posted.json();
-  await temporal.client.workflow.getHandle(id).result();
-  const view = await app.inject({ method: 'GET', url: `/allocations/${id}` });
+  await stack.temporal.client.workflow.getHandle(id).result();
+  const view = await stack.app.inject({ method: 'GET', url: `/allocations/${id}` });
   answers.push(view.body);
   expect(view.json()).toMatchObject({ status: 'COMPLETED', email: { sent: 4 }, sms: { sent: 4 } });
   // Everyone was told, so the draw exists in the messages, and only there.
-  expect(providers.mailgun.messages.map((m) => m.text).join()).toContain('Secret Santa for');
+  expect(stack.providers.mailgun.messages.map((m) => m.text).join()).toContain('Secret Santa for');
 
-  const { history } = await temporal.client.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId: id } });
+  const { history } = await stack.temporal.client.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId: id } });
   const stored = allText(history);
   expect(stored).toContain('binary/encrypted');
   for (const secret of secrets) {
@@ -86,6 +69,6 @@ it('keeps every name, contact and pair out of logs, API answers and the stored h
   expect(logs.length).toBeGreaterThan(0);
 
   // The search itself works: opened with the key, the history's payloads do show the names.
-  const opened = allText(await new EncryptionCodec(config.encryption!).decode(payloadsIn(history)));
+  const opened = allText(await new EncryptionCodec(stack.config.encryption!).decode(payloadsIn(history)));
   expect(opened).toContain(people[0][0]);
 });

@@ -4,13 +4,9 @@
  * Temporal's limits and every payload small.
  */
 import type { WorkflowHandle } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
-import type { Config } from '../../lib/config';
-import { testConfig } from '../support/config';
 import { payloadsIn } from '../support/history';
-import { type FakeProviders, startFakeProviders } from '../support/providers';
 import { startRun } from '../support/runs';
-import { connectTestTemporal, createTestWorker, type TestTemporal, uniqueTaskQueue } from '../support/temporal';
+import { startTestStack, type TestStack } from '../support/stack';
 
 const PEOPLE = 2000;
 const BATCH = 100;
@@ -19,26 +15,13 @@ const MAX_CONCURRENCY = 20;
 const HISTORY_WARNING = 10_240;
 const PAYLOAD_WARNING = 256 * 1024;
 
-let temporal: TestTemporal;
-let providers: FakeProviders;
-let config: Config;
-let worker: Worker;
-let workerRun: Promise<void>;
+let stack: TestStack;
 
 beforeAll(async () => {
-  temporal = await connectTestTemporal();
-  providers = await startFakeProviders();
-  config = testConfig({ ...providers.env, TEMPORAL_TASK_QUEUE: uniqueTaskQueue('batching') });
-  worker = await createTestWorker(temporal, config, { maxConcurrentActivityTaskExecutions: 100 });
-  workerRun = worker.run();
+  stack = await startTestStack('batching', { workerOptions: { maxConcurrentActivityTaskExecutions: 100 } });
 });
 
-afterAll(async () => {
-  worker?.shutdown();
-  await workerRun;
-  await providers?.close();
-  await temporal?.close();
-});
+afterAll(() => stack?.close());
 
 async function historyOf(handle: Pick<WorkflowHandle, 'fetchHistory'>) {
   return (await handle.fetchHistory()).events ?? [];
@@ -46,13 +29,13 @@ async function historyOf(handle: Pick<WorkflowHandle, 'fetchHistory'>) {
 
 it(`${PEOPLE} people in batches of ${BATCH}: child workflows, a sliding window, bounded histories and payloads`, async () => {
   const csv = Array.from({ length: PEOPLE }, (_, i) => `Person ${i},p${i}@example.com,+4477009${String(i).padStart(5, '0')},`).join('\n');
-  const handle = await startRun(temporal.client, config, { csv, seed: 1, batchSize: BATCH, maxConcurrency: MAX_CONCURRENCY });
+  const handle = await startRun(stack.temporal.client, stack.config, { csv, seed: 1, batchSize: BATCH, maxConcurrency: MAX_CONCURRENCY });
   const result = await handle.result();
   expect(result.email).toEqual({ sent: PEOPLE, skipped: 0, failed: 0 });
   expect(result.sms).toEqual({ sent: PEOPLE, skipped: 0, failed: 0 });
-  expect(new Set(providers.mailgun.messages.map((m) => m.to)).size).toBe(PEOPLE);
-  expect(providers.mailgun.maxInFlight).toBeLessThanOrEqual(MAX_CONCURRENCY);
-  expect(providers.twilio.maxInFlight).toBeLessThanOrEqual(MAX_CONCURRENCY);
+  expect(new Set(stack.providers.mailgun.messages.map((m) => m.to)).size).toBe(PEOPLE);
+  expect(stack.providers.mailgun.maxInFlight).toBeLessThanOrEqual(MAX_CONCURRENCY);
+  expect(stack.providers.twilio.maxInFlight).toBeLessThanOrEqual(MAX_CONCURRENCY);
 
   const parent = await historyOf(handle);
   const children = parent.filter((e) => e.startChildWorkflowExecutionInitiatedEventAttributes);
@@ -61,7 +44,7 @@ it(`${PEOPLE} people in batches of ${BATCH}: child workflows, a sliding window, 
   const histories = [parent];
   for (const child of children) {
     const id = child.startChildWorkflowExecutionInitiatedEventAttributes!.workflowId!;
-    histories.push(await historyOf(temporal.client.workflow.getHandle(id)));
+    histories.push(await historyOf(stack.temporal.client.workflow.getHandle(id)));
   }
   const longest = Math.max(...histories.map((h) => h.length));
   const largestPayload = Math.max(...histories.flatMap((h) => payloadsIn(h).map((p) => p.data?.length ?? 0)));

@@ -1,0 +1,50 @@
+/** What most tests run against: the suite's Temporal server, fake providers, a worker on its own queue, and the API. */
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { Logger, Worker, WorkerOptions } from '@temporalio/worker';
+import { buildApp } from '../../api/app';
+import type { Config } from '../../lib/config';
+import { testConfig } from './config';
+import { type FakeProviders, startFakeProviders } from './providers';
+import { connectTestTemporal, createTestWorker, type TestTemporal, uniqueTaskQueue } from './temporal';
+
+export interface TestStack {
+  temporal: TestTemporal;
+  providers: FakeProviders;
+  config: Config;
+  worker: Worker;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+export interface TestStackOptions {
+  /** Environment overrides on top of the suite's and the fake providers'. */
+  env?: Record<string, string | undefined>;
+  workerOptions?: Partial<WorkerOptions>;
+  /** The API's pino options; silent unless given. */
+  apiLogger?: FastifyServerOptions['logger'];
+  /** The SDK's logger for this test file. */
+  sdkLogger?: Logger;
+}
+
+export async function startTestStack(name: string, { env = {}, workerOptions, apiLogger = false, sdkLogger }: TestStackOptions = {}): Promise<TestStack> {
+  const temporal = await connectTestTemporal(sdkLogger);
+  const providers = await startFakeProviders();
+  const config = testConfig({ ...providers.env, TEMPORAL_TASK_QUEUE: uniqueTaskQueue(name), ...env });
+  const worker = await createTestWorker(temporal, config, workerOptions);
+  const running = worker.run();
+  const app = await buildApp({ config, client: temporal.client, logger: apiLogger });
+  return {
+    temporal,
+    providers,
+    config,
+    worker,
+    app,
+    async close() {
+      await app.close();
+      worker.shutdown();
+      await running;
+      await providers.close();
+      await temporal.close();
+    },
+  };
+}
