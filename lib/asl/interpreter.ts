@@ -152,6 +152,13 @@ interface Outcome {
   next?: string;
 }
 
+/**
+ * JSONPath states are computed synchronously: in a workflow every promise costs a stack trace (the SDK's
+ * promise hook), so a Map of thousands of items only makes promises where something is really awaited.
+ */
+type MaybePromise<T> = T | Promise<T>;
+const isPromise = <T>(value: MaybePromise<T>): value is Promise<T> => value instanceof Promise;
+
 /** One visit to a state: its name, definition, raw input, and the `$$` object at this moment. */
 class Visit {
   readonly entered: string;
@@ -223,11 +230,24 @@ class Visit {
     return readPath(path, this.scope(value));
   }
 
-  /** Variables to assign (not yet assigned: Output and OutputPath still see the old values). */
-  async assignments(assign: unknown, dollar: unknown, extra: Partial<StatesBinding> = {}): Promise<Record<string, unknown> | undefined> {
+  /** Variables to assign (not yet assigned: Output and OutputPath still see the old values). JSONPath: `$` is `dollar`. */
+  assignPath(assign: unknown, dollar: unknown): Record<string, unknown> | undefined {
     if (assign === undefined) return undefined;
-    if (this.jsonata) return (await this.eval(assign, 'Assign', extra)) as Record<string, unknown>;
     return applyTemplate(assign, this.scope(dollar), this.env.host) as Record<string, unknown>;
+  }
+
+  /** The same for JSONata, with `$states` bound (plus `extra`). */
+  async assignJsonata(assign: unknown, extra: Partial<StatesBinding> = {}): Promise<Record<string, unknown> | undefined> {
+    if (assign === undefined) return undefined;
+    return (await this.eval(assign, 'Assign', extra)) as Record<string, unknown>;
+  }
+
+  /** JSONata's end of a state: Assign and Output (default: `fallback`), both seeing the old variables. */
+  async outputJsonata(holder: StateDefinition, fallback: unknown, next: string | undefined, extra: Partial<StatesBinding> = {}): Promise<Outcome> {
+    const assigned = await this.assignJsonata(holder.Assign, extra);
+    const output = holder.Output === undefined ? fallback : await this.eval(holder.Output, 'Output', extra);
+    this.commit(assigned);
+    return { output, next };
   }
 
   commit(assigned: Record<string, unknown> | undefined): void {
@@ -238,34 +258,25 @@ class Visit {
    * The end of a state that produced `result` (Task, Parallel, Map, Pass): ResultSelector, Assign, ResultPath and
    * OutputPath for JSONPath; Assign and Output (default: the result) for JSONata.
    */
-  async finish(result: unknown): Promise<Outcome> {
-    if (this.jsonata) {
-      const assigned = await this.assignments(this.state.Assign, undefined, { result });
-      const output = this.state.Output === undefined ? result : await this.eval(this.state.Output, 'Output', { result });
-      this.commit(assigned);
-      return { output, next: this.next };
-    }
+  finish(result: unknown): MaybePromise<Outcome> {
+    if (this.jsonata) return this.outputJsonata(this.state, result, this.next, { result });
     const selected = this.state.ResultSelector === undefined ? result : applyTemplate(this.state.ResultSelector, this.scope(result), this.env.host);
-    const assigned = await this.assignments(this.state.Assign, selected);
+    const assigned = this.assignPath(this.state.Assign, selected);
     const output = this.applyOutputPath(this.applyResultPath(selected));
     this.commit(assigned);
     return { output, next: this.next };
   }
 
   /** A number field that may also be given as `<Field>Path` (JSONPath) or an expression (JSONata). */
-  async numberField(field: string, effective: unknown): Promise<number | undefined> {
-    let value: unknown = this.state[field];
-    if (this.jsonata && isExpression(value)) value = await this.eval(value, field);
-    else if (!this.jsonata && this.state[`${field}Path`] !== undefined) value = readPath(this.state[`${field}Path`], this.scope(effective));
-    if (value === undefined) return undefined;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      throw runtimeError(`${field} must be a non-negative number, not ${JSON.stringify(value)}`);
-    }
-    return value;
+  numberField(field: string, effective: unknown): MaybePromise<number | undefined> {
+    const value: unknown = this.state[field];
+    if (this.jsonata && isExpression(value)) return this.eval(value, field).then((v) => checkNumber(field, v));
+    if (!this.jsonata && this.state[`${field}Path`] !== undefined) return checkNumber(field, readPath(this.state[`${field}Path`], this.scope(effective)));
+    return checkNumber(field, value);
   }
 
   /** Retry, then Catch, around `attempt`; `finish` runs once after a success, its failures only caught. */
-  async guarded(attempt: () => Promise<unknown>): Promise<Outcome> {
+  async guarded(attempt: () => MaybePromise<unknown>): Promise<Outcome> {
     const counts: number[] = [];
     let result: unknown;
     for (;;) {
@@ -282,7 +293,8 @@ class Visit {
       }
     }
     try {
-      return await this.finish(result);
+      const finished = this.finish(result);
+      return isPromise(finished) ? await finished : finished;
     } catch (error) {
       if (!(error instanceof StatesError)) throw error;
       return this.caught(error);
@@ -295,13 +307,8 @@ class Visit {
     if (i < 0) throw error;
     const catcher = catchers![i];
     const errorOutput: ErrorOutput = error.output;
-    if (this.jsonata) {
-      const assigned = await this.assignments(catcher.Assign, undefined, { errorOutput });
-      const output = catcher.Output === undefined ? errorOutput : await this.eval(catcher.Output, 'Output', { errorOutput });
-      this.commit(assigned);
-      return { output, next: catcher.Next };
-    }
-    const assigned = await this.assignments(catcher.Assign, errorOutput);
+    if (this.jsonata) return this.outputJsonata(catcher, errorOutput, catcher.Next, { errorOutput });
+    const assigned = this.assignPath(catcher.Assign, errorOutput);
     const output = this.applyResultPath(errorOutput, catcher.ResultPath);
     this.commit(assigned);
     return { output, next: catcher.Next };
@@ -316,14 +323,15 @@ async function runBranch(branch: Branch, input: unknown, env: Env): Promise<unkn
     env.cancel.throwIfCancelled();
     const state = Object.prototype.hasOwnProperty.call(branch.States, name) ? branch.States[name] : undefined;
     if (!state) throw runtimeError(`There is no state named '${name}'`);
-    const { output, next } = await runState(new Visit(name, state, raw, scoped));
+    const outcome = runState(new Visit(name, state, raw, scoped));
+    const { output, next } = isPromise(outcome) ? await outcome : outcome;
     if (next === undefined) return output;
     name = next;
     raw = output;
   }
 }
 
-function runState(v: Visit): Promise<Outcome> {
+function runState(v: Visit): MaybePromise<Outcome> {
   switch (v.state.Type) {
     case 'Pass':
       return runPass(v);
@@ -346,20 +354,20 @@ function runState(v: Visit): Promise<Outcome> {
   }
 }
 
-async function runPass(v: Visit): Promise<Outcome> {
+function runPass(v: Visit): MaybePromise<Outcome> {
   if (v.jsonata) return v.finish(v.raw);
   const effective = v.effectiveInput();
   let result = effective;
   if (v.state.Parameters !== undefined) result = applyTemplate(v.state.Parameters, v.scope(effective), v.env.host);
   else if ('Result' in v.state) result = v.state.Result;
-  const assigned = await v.assignments(v.state.Assign, result);
+  const assigned = v.assignPath(v.state.Assign, result);
   const output = v.applyOutputPath(v.applyResultPath(result));
   v.commit(assigned);
   return { output, next: v.next };
 }
 
-async function runSucceed(v: Visit): Promise<Outcome> {
-  if (v.jsonata) return { output: v.state.Output === undefined ? v.raw : await v.eval(v.state.Output, 'Output') };
+function runSucceed(v: Visit): MaybePromise<Outcome> {
+  if (v.jsonata) return v.state.Output === undefined ? { output: v.raw } : v.eval(v.state.Output, 'Output').then((output) => ({ output }));
   return { output: v.applyOutputPath(v.effectiveInput()) };
 }
 
@@ -375,39 +383,39 @@ async function runFail(v: Visit): Promise<Outcome> {
   throw new StatesError(await read('Error'), await read('Cause'));
 }
 
-async function runChoice(v: Visit): Promise<Outcome> {
-  const rules = v.state.Choices as ChoiceRule[];
-  if (v.jsonata) {
-    for (const [i, rule] of rules.entries()) {
-      const holds = await v.eval(rule.Condition, `Choices[${i}].Condition`);
-      if (typeof holds !== 'boolean') {
-        throw new StatesError(StatesErrors.QueryEvaluationError, `The Condition of Choices[${i}] in state '${v.name}' must be a boolean, not ${JSON.stringify(holds)}`);
-      }
-      if (holds) return chosen(v, rule, rule.Next as string);
-    }
-  } else {
-    const effective = v.effectiveInput();
-    const scope = v.scope(effective);
-    for (const rule of rules) if (evaluateRule(rule, scope)) return chosen(v, rule, rule.Next as string, effective);
-    if (v.state.Default !== undefined) return chosen(v, v.state, v.state.Default, effective);
-  }
-  if (v.jsonata && v.state.Default !== undefined) return chosen(v, v.state, v.state.Default);
-  throw new StatesError(StatesErrors.NoChoiceMatched, `No Choice rule matched the input in state '${v.name}', and it has no Default`);
+function checkNumber(field: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw runtimeError(`${field} must be a non-negative number, not ${JSON.stringify(value)}`);
+  return value;
 }
 
-/** The chosen branch's Assign (and, for JSONata, Output) apply; the state's own apply to the Default. */
-async function chosen(v: Visit, holder: StateDefinition, next: string, effective?: unknown): Promise<Outcome> {
-  if (v.jsonata) {
-    const assigned = await v.assignments(holder.Assign, undefined);
-    const outputTemplate = holder.Output ?? (holder === v.state ? undefined : v.state.Output);
-    const output = outputTemplate === undefined ? v.raw : await v.eval(outputTemplate, 'Output');
-    v.commit(assigned);
-    return { output, next };
-  }
-  const assigned = await v.assignments(holder.Assign, effective);
+const noChoice = (v: Visit) => new StatesError(StatesErrors.NoChoiceMatched, `No Choice rule matched the input in state '${v.name}', and it has no Default`);
+
+function runChoice(v: Visit): MaybePromise<Outcome> {
+  if (v.jsonata) return runChoiceJsonata(v);
+  const effective = v.effectiveInput();
+  const scope = v.scope(effective);
+  const rule = (v.state.Choices as ChoiceRule[]).find((r) => evaluateRule(r, scope));
+  // The chosen rule's Assign applies; the state's own applies to the Default.
+  const holder = rule ?? (v.state.Default !== undefined ? v.state : undefined);
+  if (!holder) throw noChoice(v);
+  const assigned = v.assignPath(holder.Assign, effective);
   const output = v.applyOutputPath(effective);
   v.commit(assigned);
-  return { output, next };
+  return { output, next: (rule ? rule.Next : v.state.Default) as string };
+}
+
+async function runChoiceJsonata(v: Visit): Promise<Outcome> {
+  for (const [i, rule] of (v.state.Choices as ChoiceRule[]).entries()) {
+    const holds = await v.eval(rule.Condition, `Choices[${i}].Condition`);
+    if (typeof holds !== 'boolean') {
+      throw new StatesError(StatesErrors.QueryEvaluationError, `The Condition of Choices[${i}] in state '${v.name}' must be a boolean, not ${JSON.stringify(holds)}`);
+    }
+    // A rule's Output replaces the state's; without either the input goes on.
+    if (holds) return v.outputJsonata({ Assign: rule.Assign, Output: rule.Output ?? v.state.Output }, v.raw, rule.Next as string);
+  }
+  if (v.state.Default === undefined) throw noChoice(v);
+  return v.outputJsonata(v.state, v.raw, v.state.Default);
 }
 
 async function runWait(v: Visit): Promise<Outcome> {
@@ -427,35 +435,33 @@ async function runWait(v: Visit): Promise<Outcome> {
   }
   if (ms > 0) await host.sleep(ms, v.env.cancel);
   v.env.cancel.throwIfCancelled();
-  if (v.jsonata) {
-    const assigned = await v.assignments(v.state.Assign, undefined);
-    const output = v.state.Output === undefined ? v.raw : await v.eval(v.state.Output, 'Output');
-    v.commit(assigned);
-    return { output, next: v.next };
-  }
-  const assigned = await v.assignments(v.state.Assign, effective);
+  if (v.jsonata) return v.outputJsonata(v.state, v.raw, v.next);
+  const assigned = v.assignPath(v.state.Assign, effective);
   const output = v.applyOutputPath(effective);
   v.commit(assigned);
   return { output, next: v.next };
 }
 
-async function runTask(v: Visit): Promise<Outcome> {
-  const effective = v.jsonata ? v.raw : v.effectiveInput();
-  return v.guarded(async () => {
-    let args: unknown;
-    if (v.jsonata) args = v.state.Arguments === undefined ? v.raw : await v.eval(v.state.Arguments, 'Arguments');
-    else args = v.state.Parameters === undefined ? effective : applyTemplate(v.state.Parameters, v.scope(effective), v.env.host);
-    const options: TaskOptions = {
-      timeoutSeconds: await v.numberField('TimeoutSeconds', effective),
-      heartbeatSeconds: await v.numberField('HeartbeatSeconds', effective),
-    };
+function runTask(v: Visit): Promise<Outcome> {
+  if (v.jsonata) {
+    return v.guarded(async () => {
+      const args = v.state.Arguments === undefined ? v.raw : await v.eval(v.state.Arguments, 'Arguments');
+      const options = { timeoutSeconds: await v.numberField('TimeoutSeconds', v.raw), heartbeatSeconds: await v.numberField('HeartbeatSeconds', v.raw) };
+      return invoke(v, args, options);
+    });
+  }
+  const effective = v.effectiveInput();
+  return v.guarded(() => {
+    const args = v.state.Parameters === undefined ? effective : applyTemplate(v.state.Parameters, v.scope(effective), v.env.host);
+    // Never promises in JSONPath: the fields are numbers or paths.
+    const options = { timeoutSeconds: v.numberField('TimeoutSeconds', effective), heartbeatSeconds: v.numberField('HeartbeatSeconds', effective) } as TaskOptions;
     return invoke(v, args, options);
   });
 }
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
-async function invoke(v: Visit, args: unknown, options: TaskOptions): Promise<unknown> {
+function invoke(v: Visit, args: unknown, options: TaskOptions): Promise<unknown> {
   const { host, cancel } = v.env;
   const target = resolveResource(v.state.Resource as string);
   switch (target.kind) {
@@ -465,8 +471,9 @@ async function invoke(v: Visit, args: unknown, options: TaskOptions): Promise<un
       if (!isObject(args) || typeof args.FunctionName !== 'string') {
         throw runtimeError(`Task '${v.name}' calls lambda:invoke without a FunctionName string in its ${v.jsonata ? 'Arguments' : 'Parameters'}`);
       }
-      const payload = await host.runActivity(lambdaFunctionName(args.FunctionName), args.Payload ?? {}, options, cancel);
-      return { ExecutedVersion: '$LATEST', Payload: payload, StatusCode: 200 };
+      return host
+        .runActivity(lambdaFunctionName(args.FunctionName), args.Payload ?? {}, options, cancel)
+        .then((payload) => ({ ExecutedVersion: '$LATEST', Payload: payload, StatusCode: 200 }));
     }
     case 'startExecution': {
       if (!isObject(args) || typeof args.StateMachineArn !== 'string') {
@@ -495,31 +502,26 @@ interface Tolerance {
 
 /**
  * Runs `count` jobs, at most `limit` at once, in order of index. The first failure that is not tolerated
- * cancels every job still running and is thrown once they have all stopped.
+ * cancels every job still running (one cancellation scope for them all) and is thrown once they have stopped.
  */
 async function runConcurrently(env: Env, count: number, limit: number, job: (i: number, env: Env) => Promise<unknown>, tolerance?: Tolerance): Promise<unknown[]> {
-  const group = env.cancel.child();
   const results = new Array<unknown>(count);
-  const running = new Map<number, () => void>();
+  if (count === 0) return results;
+  const jobs: Env = { ...env, cancel: env.cancel.child() };
+  let group: { promise: Promise<unknown>; cancel(): void } | undefined;
   let failure: unknown;
   let next = 0;
   const fail = (error: unknown) => {
     if (failure !== undefined) return;
     failure = error;
-    group.cancel();
-    for (const stop of running.values()) stop();
+    jobs.cancel.cancel();
+    group?.cancel();
   };
   const lane = async () => {
     while (next < count && failure === undefined) {
       const i = next++;
-      const cancel = group.child();
-      const handle = env.host.cancellable(() => job(i, { ...env, cancel }));
-      running.set(i, () => {
-        cancel.cancel();
-        handle.cancel();
-      });
       try {
-        results[i] = await handle.promise;
+        results[i] = await job(i, jobs);
       } catch (error) {
         if (failure !== undefined) continue; // stopped because another job failed
         if (tolerance && error instanceof StatesError) {
@@ -527,13 +529,12 @@ async function runConcurrently(env: Env, count: number, limit: number, job: (i: 
           if ('value' in decision) results[i] = decision.value;
           else fail(decision.error);
         } else fail(error);
-      } finally {
-        running.delete(i);
       }
     }
   };
-  const lanes = Math.max(1, Math.min(limit, count));
-  await Promise.all(Array.from({ length: count === 0 ? 0 : lanes }, lane));
+  group = env.host.cancellable(() => Promise.all(Array.from({ length: Math.max(1, Math.min(limit, count)) }, lane)));
+  if (failure !== undefined) group.cancel();
+  await group.promise;
   if (failure !== undefined) throw failure;
   env.cancel.throwIfCancelled();
   return results;
@@ -578,21 +579,20 @@ async function runMap(v: Visit): Promise<Outcome> {
       v.env,
       batched.length,
       maxConcurrency === 0 ? batched.length : maxConcurrency,
-      async (i, env) => {
+      (i, env) => {
         const mapItem = { Index: i, Value: batched[i] };
-        const itemEnv = { ...branchEnv(v, env.cancel, mapItem), queryLanguage: lang };
-        let input = batched[i];
-        if (selector !== undefined) {
-          const context = { ...v.context, Map: { Item: mapItem } };
-          if (v.jsonata) input = await evaluateTemplate(selector, { input: v.raw, context }, v.env.variables.all(), v.env.host, 'ItemSelector');
-          else input = applyTemplate(selector, { ...v.scope(effective), context }, v.env.host);
-        }
-        if (distributed && v.env.host.runChildMachine) {
-          // An execution of its own, as in AWS: it sees neither $$.Map nor the parent's variables.
-          const definition: Definition = { StartAt: processor.StartAt, States: processor.States, QueryLanguage: lang };
-          return v.env.host.runChildMachine({ definition, input, name: `${v.env.context.StateMachine.Name}-${v.name}` }, env.cancel);
-        }
-        return runBranch(processor, input, itemEnv);
+        const item = (input: unknown): Promise<unknown> => {
+          if (distributed && v.env.host.runChildMachine) {
+            // An execution of its own, as in AWS: it sees neither $$.Map nor the parent's variables.
+            const definition: Definition = { StartAt: processor.StartAt, States: processor.States, QueryLanguage: lang };
+            return v.env.host.runChildMachine({ definition, input, name: `${v.env.context.StateMachine.Name}-${v.name}` }, env.cancel);
+          }
+          return runBranch(processor, input, { ...branchEnv(v, env.cancel, mapItem), queryLanguage: lang });
+        };
+        if (selector === undefined) return item(batched[i]);
+        const context = { ...v.context, Map: { Item: mapItem } };
+        if (v.jsonata) return evaluateTemplate(selector, { input: v.raw, context }, v.env.variables.all(), v.env.host, 'ItemSelector').then(item);
+        return item(applyTemplate(selector, { ...v.scope(effective), context }, v.env.host));
       },
       tolerance,
     );

@@ -104,12 +104,10 @@ export class WorkflowHost implements ExecutionHost {
     return { promise: scope.run(fn), cancel: () => scope.cancel() };
   }
 
-  async runActivity(name: string, input: unknown, options: TaskOptions): Promise<unknown> {
-    try {
-      return await activitiesFor(options)[name](input);
-    } catch (error) {
+  runActivity(name: string, input: unknown, options: TaskOptions): Promise<unknown> {
+    return activitiesFor(options)[name](input).catch((error: unknown) => {
       throw taskError(error, options);
-    }
+    });
   }
 
   /** A DISTRIBUTED Map iteration: a child workflow of its own, failing with the iteration's Error and Cause. */
