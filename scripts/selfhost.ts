@@ -8,13 +8,11 @@
  * databases TEMPORAL_DB and TEMPORAL_VISIBILITY_DB (temporal, temporal_visibility). Everything else is the
  * contract's configuration; with no S3_BUCKET, the draws go to the bucket `secret-santa` on the MinIO started here.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CreateBucketCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { loadConfig } from '../lib/config';
 import { freeTemporalPort } from './selfhost/ports';
-import { Supervisor, waitUntil } from './selfhost/supervisor';
+import { encryptionKey, Supervisor, waitUntil } from './supervisor';
 
 const root = resolve(__dirname, '..');
 const DEFAULT_BUCKET = 'secret-santa';
@@ -31,18 +29,6 @@ function tool(name: string): string {
   const path = process.env[name];
   if (!path) throw new Error(`${name} is not set: run this through \`npm run selfhost\`, which builds it`);
   return path;
-}
-
-/** The same key file as `npm start`, so runs started by either can be read by both. */
-function encryptionKey(dataDir: string): string {
-  if (process.env.SANTA_ENCRYPTION_KEY) return process.env.SANTA_ENCRYPTION_KEY;
-  const file = join(dataDir, 'encryption-key');
-  if (!existsSync(file)) {
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
-    console.log(`made an encryption key for payloads: ${file} (set SANTA_ENCRYPTION_KEY to use your own)`);
-  }
-  return readFileSync(file, 'utf8').trim();
 }
 
 async function createBucket(endpoint: string, bucket: string, accessKeyId: string, secretAccessKey: string, region: string) {

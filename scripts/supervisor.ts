@@ -4,6 +4,9 @@
  * in the reverse order of their start.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface ProcessSpec {
   command: string;
@@ -88,4 +91,19 @@ export async function waitUntil(what: string, check: () => Promise<boolean>, tim
     if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs / 1000}s`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
+
+/**
+ * SANTA_ENCRYPTION_KEY, or else a key made once and kept in `dataDir`: payloads are sealed from the first run,
+ * and `npm start` and `npm run selfhost` share the file, so either can read the other's runs.
+ */
+export function encryptionKey(dataDir: string): string {
+  if (process.env.SANTA_ENCRYPTION_KEY) return process.env.SANTA_ENCRYPTION_KEY;
+  const file = join(dataDir, 'encryption-key');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+    console.log(`made an encryption key for payloads: ${file} (set SANTA_ENCRYPTION_KEY to use your own)`);
+  }
+  return readFileSync(file, 'utf8').trim();
 }
