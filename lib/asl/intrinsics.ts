@@ -2,9 +2,12 @@
  * Intrinsic functions of JSONPath states: `States.Format('{} {}', $.a, 'b')`, nested calls, string, number,
  * boolean and null literals, and paths (`$`, `$$`, `$var`) as arguments. Failures are States.IntrinsicFailure.
  */
+import { partition, range } from './arrays';
 import { base64Decode, base64Encode, HASH_ALGORITHMS, type HashAlgorithm, hashText, utf8Decode, utf8Encode } from './encoding';
 import { StatesError, StatesErrors } from './errors';
+import { seededUnit } from './seeded';
 import { type JsonPath, jsonEquals, parsePathAt, type PathScope, readPath, typeName } from './jsonpath';
+import { memoized } from './memo';
 
 export type IntrinsicArg =
   | { kind: 'literal'; value: unknown; raw?: string }
@@ -121,16 +124,8 @@ export function parseIntrinsic(src: string): IntrinsicCall {
   return result;
 }
 
-const parsed = new Map<string, IntrinsicCall>();
-export function compileIntrinsic(src: string): IntrinsicCall {
-  let call = parsed.get(src);
-  if (!call) {
-    call = parseIntrinsic(src);
-    if (parsed.size > 10_000) parsed.clear();
-    parsed.set(src, call);
-  }
-  return call;
-}
+/** parseIntrinsic, remembered. */
+export const compileIntrinsic = memoized(parseIntrinsic);
 
 /** Where intrinsics get their randomness: the workflow's deterministic source, or a real one. */
 export interface IntrinsicHost {
@@ -159,6 +154,14 @@ function evalCall(call: IntrinsicCall, scope: PathScope, host: IntrinsicHost): u
   const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
   const isArray = (v: unknown): v is unknown[] => Array.isArray(v);
   const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const arrayHelper = <T>(fn: () => T): T => {
+    try {
+      return fn();
+    } catch (error) {
+      if (error instanceof RangeError) fail(error.message);
+      throw error;
+    }
+  };
   const limit = (text: string, what: string) => {
     if (text.length > 10_000) fail(`${what} is longer than 10000 characters`);
   };
@@ -197,25 +200,13 @@ function evalCall(call: IntrinsicCall, scope: PathScope, host: IntrinsicHost): u
       return JSON.stringify(values[0]);
     case 'Array':
       return values;
-    case 'ArrayPartition': {
-      const array = want(0, isArray, 'an array');
-      const size = want(1, isNumber, 'a number');
-      if (!Number.isInteger(size) || size <= 0) fail('the chunk size must be a positive integer');
-      const out: unknown[][] = [];
-      for (let i = 0; i < array.length; i += size) out.push(array.slice(i, i + size));
-      return out;
-    }
+    case 'ArrayPartition':
+      return arrayHelper(() => partition(want(0, isArray, 'an array'), want(1, isNumber, 'a number')));
     case 'ArrayContains':
       return want(0, isArray, 'an array').some((v) => jsonEquals(v, values[1]));
     case 'ArrayRange': {
       const [start, end, step] = [0, 1, 2].map((i) => Math.round(want(i, isNumber, 'a number')));
-      if (step === 0) fail('the step cannot be 0');
-      const out: number[] = [];
-      for (let v = start; step > 0 ? v <= end : v >= end; v += step) {
-        out.push(v);
-        if (out.length > 1000) fail('the range has more than 1000 items');
-      }
-      return out;
+      return arrayHelper(() => range(start, end, step));
     }
     case 'ArrayGetItem': {
       const array = want(0, isArray, 'an array');
@@ -263,7 +254,7 @@ function evalCall(call: IntrinsicCall, scope: PathScope, host: IntrinsicHost): u
       const start = Math.trunc(want(0, isNumber, 'a number'));
       const end = Math.trunc(want(1, isNumber, 'a number'));
       if (end < start) fail('the end must not be below the start');
-      const r = values.length === 3 ? seeded(Math.trunc(want(2, isNumber, 'a number'))) : host.random();
+      const r = values.length === 3 ? seededUnit(Math.trunc(want(2, isNumber, 'a number'))) : host.random();
       return start + Math.floor(r * (end - start + 1));
     }
     case 'MathAdd':
@@ -289,12 +280,4 @@ function evalCall(call: IntrinsicCall, scope: PathScope, host: IntrinsicHost): u
     default:
       return fail('unknown function');
   }
-}
-
-/** A number in [0, 1) fixed by the seed (mulberry32). */
-function seeded(seed: number): number {
-  let t = (seed + 0x6d2b79f5) | 0;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }

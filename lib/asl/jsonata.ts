@@ -5,8 +5,11 @@
  * $parse) are provided. Every failure is States.QueryEvaluationError.
  */
 import jsonata from 'jsonata';
+import { partition, range } from './arrays';
 import { HASH_ALGORITHMS, type HashAlgorithm, hashText } from './encoding';
 import { StatesError, StatesErrors } from './errors';
+import { memoized } from './memo';
+import { seededUnit } from './seeded';
 
 export interface JsonataHost {
   now(): number;
@@ -28,18 +31,8 @@ export const isExpression = (v: unknown): v is string => typeof v === 'string' &
 
 const body = (text: string) => text.slice(OPEN.length, -CLOSE.length).trim();
 
-const compiled = new Map<string, jsonata.Expression>();
-
-/** Compiles an expression; throws with jsonata's own message on a syntax error. */
-export function compileExpression(text: string): jsonata.Expression {
-  let expr = compiled.get(text);
-  if (!expr) {
-    expr = jsonata(body(text));
-    if (compiled.size > 10_000) compiled.clear();
-    compiled.set(text, expr);
-  }
-  return expr;
-}
+/** Compiles an expression (remembered); throws with jsonata's own message on a syntax error. */
+export const compileExpression = memoized((text: string): jsonata.Expression => jsonata(body(text)));
 
 const queryError = (cause: string) => new StatesError(StatesErrors.QueryEvaluationError, cause);
 
@@ -47,22 +40,15 @@ function awsFunctions(host: JsonataHost) {
   return {
     now: () => new Date(host.now()).toISOString(),
     millis: () => host.now(),
-    random: (seed?: number) => (seed === undefined ? host.random() : seededRandom(seed)),
+    random: (seed?: number) => (seed === undefined ? host.random() : seededUnit(seed)),
     uuid: () => host.uuid(),
     partition: (array: unknown[], size: number) => {
-      if (!Array.isArray(array) || !Number.isInteger(size) || size <= 0) throw new Error('$partition needs an array and a positive chunk size');
-      const out: unknown[][] = [];
-      for (let i = 0; i < array.length; i += size) out.push(array.slice(i, i + size));
-      return out;
+      if (!Array.isArray(array)) throw new Error('$partition needs an array');
+      return partition(array, size);
     },
     range: (start: number, end: number, step: number) => {
-      if (![start, end, step].every(Number.isFinite) || step === 0) throw new Error('$range needs numbers and a non-zero step');
-      const out: number[] = [];
-      for (let v = start; step > 0 ? v <= end : v >= end; v += step) {
-        out.push(v);
-        if (out.length > 1000) throw new Error('$range gives at most 1000 items');
-      }
-      return out;
+      if (![start, end, step].every(Number.isFinite)) throw new Error('$range needs numbers');
+      return range(start, end, step);
     },
     hash: (value: unknown, algorithm: string) => {
       if (!(HASH_ALGORITHMS as readonly string[]).includes(algorithm)) throw new Error(`$hash algorithm must be one of ${HASH_ALGORITHMS.join(', ')}`);
@@ -72,12 +58,6 @@ function awsFunctions(host: JsonataHost) {
   };
 }
 
-function seededRandom(seed: number): number {
-  let t = (Math.trunc(seed) + 0x6d2b79f5) | 0;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
 
 /** Evaluates one `{% %}` string. `field` names it in error messages. An undefined answer is an error. */
 export async function evaluateExpression(

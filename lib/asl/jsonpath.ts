@@ -5,6 +5,7 @@
  * node and fails when it is missing; an indefinite one gives the list of what it finds, `[]` over missing data.
  */
 import { runtimeError } from './errors';
+import { memoized } from './memo';
 
 export type Root = { kind: 'input' } | { kind: 'context' } | { kind: 'variable'; name: string };
 
@@ -48,17 +49,8 @@ export function parsePath(source: string): JsonPath {
   return path;
 }
 
-const cache = new Map<string, JsonPath>();
-/** parsePath, remembered: definitions use the same few paths again and again. */
-export function compilePath(source: string): JsonPath {
-  let path = cache.get(source);
-  if (!path) {
-    path = parsePath(source);
-    if (cache.size > 10_000) cache.clear();
-    cache.set(source, path);
-  }
-  return path;
-}
+/** parsePath, remembered. */
+export const compilePath = memoized(parsePath);
 
 /** Parses the path that starts at `pos` of `src` and stops before ',', ')' or a space (for intrinsic arguments). */
 export function parsePathAt(src: string, pos: number): { path: JsonPath; end: number } {
