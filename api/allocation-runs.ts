@@ -14,7 +14,7 @@ import type { Channel } from '../lib/types';
 import { ApiError } from './api-error';
 import { allocate } from '../lib/allocation/allocate';
 import { previousPairs } from '../lib/allocation/previous';
-import type { TemporalConfig } from '../lib/config';
+import { type TemporalConfig, workflowUiLink } from '../lib/config';
 import { readParticipants } from '../lib/participants/validate';
 import { resendMessage, secretSanta, statusQuery } from '../workflows';
 import type { SecretSantaInput } from '../workflows/secret-santa';
@@ -47,7 +47,7 @@ export class AllocationRuns {
   ) {}
 
   uiLink(id: string): string {
-    return `${this.temporal.uiUrl}/namespaces/${encodeURIComponent(this.temporal.namespace)}/workflows/${encodeURIComponent(id)}`;
+    return workflowUiLink(this.temporal, id);
   }
 
   /**

@@ -4,7 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { StateMachineStore } from '../activities/asl-state-machines';
 import { checkDefinition, type Problem } from '../lib/asl/checker';
 import type { Definition } from '../lib/asl/interpreter';
-import type { TemporalConfig } from '../lib/config';
+import { type TemporalConfig, workflowUiLink } from '../lib/config';
 import { stateMachine } from '../workflows';
 
 /** How an execution ended, in the shape `santa asl run` prints and the API answers. */
@@ -55,7 +55,7 @@ export class StateMachineRuns {
   ) {}
 
   uiLink(id: string): string {
-    return `${this.temporal.uiUrl}/namespaces/${encodeURIComponent(this.temporal.namespace)}/workflows/${encodeURIComponent(id)}`;
+    return workflowUiLink(this.temporal, id);
   }
 
   /** Checks, then stores (replacing any earlier version). */

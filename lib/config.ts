@@ -50,6 +50,11 @@ export interface RateLimitConfig {
   windowMs: number;
 }
 
+/** The run's page in the Temporal Web UI. */
+export function workflowUiLink(temporal: TemporalConfig, workflowId: string): string {
+  return `${temporal.uiUrl}/namespaces/${encodeURIComponent(temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}
+
 type Env = Record<string, string | undefined>;
 
 const nonEmpty = (value: string | undefined): string | undefined => (value && value.trim() !== '' ? value.trim() : undefined);

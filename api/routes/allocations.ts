@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Channel } from '../../lib/types';
 import type { AllocationRuns } from '../allocation-runs';
-import { allocationView, errorAnswer } from './schemas';
+import { allocationView, errorAnswer, startedAnswer } from './schemas';
 
 interface StartQuery {
   seed?: number;
@@ -49,14 +49,7 @@ export default async function allocationRoutes(app: FastifyInstance, { runs }: {
         headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } } },
         body: { type: 'string' },
         response: {
-          202: {
-            type: 'object',
-            properties: {
-              id: { type: 'string' },
-              status: { type: 'string' },
-              links: { type: 'object', properties: { self: { type: 'string' }, ui: { type: 'string' } } },
-            },
-          },
+          202: startedAnswer,
           400: { ...errorAnswer, properties: { ...errorAnswer.properties, details: { type: 'array' } } },
           422: errorAnswer,
         },

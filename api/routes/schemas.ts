@@ -32,3 +32,13 @@ export const allocationView = {
   },
   required: ['id', 'status', 'stage', 'participants', 'email', 'sms'],
 } as const;
+
+/** The answer to a request that starts a run: where to follow it. */
+export const startedAnswer = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    status: { type: 'string' },
+    links: { type: 'object', properties: { self: { type: 'string' }, ui: { type: 'string' } } },
+  },
+} as const;

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { STATE_MACHINE_NAME } from '../../activities/asl-state-machines';
 import { InvalidDefinitionError, type StateMachineRuns, UnknownStateMachineError } from '../state-machine-runs';
-import { errorAnswer } from './schemas';
+import { errorAnswer, startedAnswer } from './schemas';
 
 const nameParams = {
   type: 'object',
@@ -51,14 +51,7 @@ export default async function stateMachineRoutes(app: FastifyInstance, { runs }:
       schema: {
         params: nameParams,
         response: {
-          202: {
-            type: 'object',
-            properties: {
-              id: { type: 'string' },
-              status: { type: 'string' },
-              links: { type: 'object', properties: { self: { type: 'string' }, ui: { type: 'string' } } },
-            },
-          },
+          202: startedAnswer,
           404: errorAnswer,
         },
       },
