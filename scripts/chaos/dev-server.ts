@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
+import { DEV_SERVER_ARGS } from '../../lib/dev-server';
 import { freeTemporalPort } from '../selfhost/ports';
+import { waitUntil } from '../supervisor';
 import { KeptProcess } from './processes';
 
 /**
@@ -15,7 +17,7 @@ export class DevServer {
 
   static async start(cli: string, dir: string, cwd: string): Promise<DevServer> {
     const port = await freeTemporalPort();
-    const args = ['server', 'start-dev', '--headless', '--db-filename', join(dir, 'temporal.db'), '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error'];
+    const args = ['server', 'start-dev', '--headless', '--db-filename', join(dir, 'temporal.db'), '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error', ...DEV_SERVER_ARGS];
     const server = new DevServer(`127.0.0.1:${port}`, new KeptProcess('temporal', { command: cli, args, env: process.env, cwd }));
     server.process.start();
     await server.waitUntilServing();
@@ -34,22 +36,21 @@ export class DevServer {
     return this.process.stop();
   }
 
-  private async waitUntilServing(timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      try {
-        const connection = await Connection.connect({ address: this.address, connectTimeout: 1000 });
-        try {
-          await connection.workflowService.getSystemInfo({});
-          return;
-        } finally {
-          await connection.close();
-        }
-      } catch (error) {
-        if (!this.process.running) throw new Error(`the Temporal dev server exited:\n${this.process.tail.join('\n')}`);
-        if (Date.now() > deadline) throw new Error(`the Temporal dev server did not answer at ${this.address} within ${timeoutMs / 1000}s: ${error}`);
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
+  private async waitUntilServing(): Promise<void> {
+    try {
+      await waitUntil(`the Temporal dev server at ${this.address}`, () => this.answers(), 60_000);
+    } catch (error) {
+      throw new Error(`${error instanceof Error ? error.message : error}; its last lines:\n${this.process.tail.join('\n')}`);
+    }
+  }
+
+  private async answers(): Promise<boolean> {
+    const connection = await Connection.connect({ address: this.address, connectTimeout: 1000 });
+    try {
+      await connection.workflowService.getSystemInfo({});
+      return true;
+    } finally {
+      await connection.close();
     }
   }
 }

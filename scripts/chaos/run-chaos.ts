@@ -16,6 +16,7 @@ import { type Config, loadConfig } from '../../lib/config';
 import { secretSantaMessage } from '../../lib/message';
 import { createRng, type Rng } from '../../lib/random';
 import { connectClient } from '../../lib/temporal-client';
+import { peopleCsv } from '../../test/support/people';
 import { type FakeProviders, startFakeProviders } from '../../test/support/providers';
 import { startRun } from '../../test/support/runs';
 import { statusQuery } from '../../workflows';
@@ -71,9 +72,9 @@ export interface ChaosReport {
 const root = join(__dirname, '../..');
 const WORKER_RESTART_DELAY_MS = 1000;
 
-/** Names, emails and phones are all distinct, so every message tells whose it is. */
-export function chaosPeople(n: number): Array<{ name: string; email: string; phone: string }> {
-  return Array.from({ length: n }, (_, i) => ({ name: `Person ${i}`, email: `p${i}@example.com`, phone: `+4477009${String(i).padStart(5, '0')}` }));
+/** Each person's email and phone, by name, from a file of made-up people (all distinct, so a message tells whose it is). */
+function contactsIn(csv: string): Map<string, { email: string; phone: string }> {
+  return new Map(csv.split('\n').map((line) => line.split(',')).map(([name, email, phone]) => [name, { email, phone }]));
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -130,13 +131,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
     const client = await connectClient(config);
     cleanup.push(() => client.connection.close());
-    const csv = chaosPeople(people).map((p) => `${p.name},${p.email},${p.phone},`).join('\n');
+    const csv = peopleCsv(people);
     const handle = await startRun(client, config, { csv, seed, maxConcurrency: options.maxConcurrency, batchSize: options.batchSize });
     log(`run ${handle.workflowId} started`);
 
     const chaos = new Chaos(options, config, providers, workers, server, handle, client, deadline);
     const outcome = await chaos.run();
-    const report = await checkRun(options, config, providers, handle.workflowId, outcome, chaos, workers);
+    const report = await checkRun(options, config, providers, contactsIn(csv), handle.workflowId, outcome, chaos, workers);
     report.seconds = Math.round((Date.now() - started) / 1000);
     return report;
   } finally {
@@ -322,6 +323,7 @@ async function checkRun(
   options: ChaosOptions,
   config: Config,
   providers: FakeProviders,
+  contacts: Map<string, { email: string; phone: string }>,
   runId: string,
   outcome: Outcome,
   chaos: Chaos,
@@ -330,7 +332,6 @@ async function checkRun(
   const { people } = options;
   const final = await loadAllocation(config.storage, allocationKey(runId)).catch(() => undefined);
   // What each address must get: its giver's message naming the recipient of the stored draw.
-  const contacts = new Map(chaosPeople(people).map((p) => [p.name, p]));
   const expectedEmail = new Map<string, string>();
   const expectedSms = new Map<string, string>();
   for (const { giver, recipient } of final?.pairs ?? []) {
