@@ -15,5 +15,15 @@ export async function mapWithConcurrency<T>(
       await fn(items[index], index);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  await settleAll(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+/**
+ * Like Promise.all, but on a failure it still waits for the others before rethrowing the first one:
+ * a cancelled run must not report itself closed while a message is still on its way.
+ */
+export async function settleAll(promises: Promise<unknown>[]): Promise<void> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) throw failed.reason;
 }

@@ -13,7 +13,7 @@ import { ErrorType } from '../lib/errors';
 import type { Channel } from '../lib/types';
 import { remoteSteps, steps } from './activity-proxies';
 import { planBatches } from './batches';
-import { mapWithConcurrency } from './map-with-concurrency';
+import { mapWithConcurrency, settleAll } from './map-with-concurrency';
 import { notifyBatch, type NotifyBatchInput, runBatch } from './notify-batch';
 import { addBatchReport, CHANNELS, initialStatus, type RunStatus } from './status';
 
@@ -67,7 +67,7 @@ export async function secretSanta(input: SecretSantaInput): Promise<RunStatus> {
   status.stage = 'notifying';
   const plan = planBatches(participants, input.batchSize ?? DEFAULT_BATCH_SIZE, input.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY);
   // Parallel: both channels' Maps at once.
-  await Promise.all(
+  await settleAll(
     CHANNELS.map((channel) => {
       const batch = (start: number, end: number): NotifyBatchInput => ({
         runId, channel, allocationKey: stored.key, participantsKey, start, end, maxConcurrency: plan.perBatch,

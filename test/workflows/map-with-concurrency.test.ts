@@ -1,4 +1,4 @@
-import { mapWithConcurrency } from '../../workflows/map-with-concurrency';
+import { mapWithConcurrency, settleAll } from '../../workflows/map-with-concurrency';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -26,5 +26,25 @@ describe('mapWithConcurrency', () => {
 
   it('rejects a limit that is not a positive integer', async () => {
     await expect(mapWithConcurrency([1], 0, async () => undefined)).rejects.toThrow(/MaxConcurrency/);
+  });
+});
+
+describe('settleAll', () => {
+  it('waits for every promise before rethrowing the first failure', async () => {
+    let slowDone = false;
+    const slow = new Promise<void>((resolve) => setTimeout(() => ((slowDone = true), resolve()), 20));
+    await expect(settleAll([Promise.reject(new Error('first')), slow, Promise.reject(new Error('second'))])).rejects.toThrow('first');
+    expect(slowDone).toBe(true);
+  });
+
+  it('makes the Map wait for items in flight when one fails', async () => {
+    const finished: number[] = [];
+    const run = mapWithConcurrency([0, 1], 2, async (item) => {
+      if (item === 0) throw new Error('cancelled');
+      await tick();
+      finished.push(item);
+    });
+    await expect(run).rejects.toThrow('cancelled');
+    expect(finished).toEqual([1]);
   });
 });
