@@ -8,6 +8,8 @@ export interface NotifyInput {
   /** Who the giver drew: the secret. */
   recipient: string;
   to: string;
+  /** A resend: send even though this message went out before. */
+  again?: boolean;
 }
 
 export interface NotifyResult {

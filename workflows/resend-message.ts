@@ -20,6 +20,6 @@ export async function resendMessage(input: ResendMessageInput): Promise<NotifyRe
     throw ApplicationFailure.nonRetryable(`${item.name} has no ${input.channel === 'email' ? 'email address' : 'phone number'}`, ErrorType.NoContact);
   }
   const send = input.channel === 'email' ? io.notifyEmail : io.notifySms;
-  const result = await send({ runId: input.runId, name: item.name, recipient: item.recipient, to });
+  const result = await send({ runId: input.runId, name: item.name, recipient: item.recipient, to, again: true });
   return { ...result, name: item.name };
 }
