@@ -17,13 +17,6 @@ import { encryptionKey, Supervisor, waitUntil } from './supervisor';
 const root = resolve(__dirname, '..');
 const DEFAULT_BUCKET = 'secret-santa';
 const supervisor = new Supervisor(root);
-let stopping = false;
-
-function stop(code: number): void {
-  if (stopping) return;
-  stopping = true;
-  void supervisor.stop().then(() => process.exit(code));
-}
 
 function tool(name: string): string {
   const path = process.env[name];
@@ -46,8 +39,7 @@ async function main(): Promise<void> {
   const dataDir = resolve(root, process.env.SANTA_DATA_DIR ?? '.data');
   const env: NodeJS.ProcessEnv = { SANTA_ENCRYPTION_KEY: encryptionKey(dataDir) };
   const config = loadConfig({ ...process.env, ...env });
-  process.on('SIGINT', () => stop(0));
-  process.on('SIGTERM', () => stop(0));
+  supervisor.exitOnSignals();
 
   // MinIO, unless the storage is elsewhere: S3_BUCKET set by hand means a bucket that already exists.
   if (!config.storage.bucket) {
@@ -129,5 +121,5 @@ async function main(): Promise<void> {
 
 main().catch((error) => {
   console.error(`selfhost: ${error instanceof Error ? error.message : error}`);
-  stop(1);
+  supervisor.exit(1);
 });

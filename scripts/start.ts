@@ -17,13 +17,6 @@ const [temporalHost, temporalPort = '7233'] = config.temporal.address.split(':')
 const uiPort = Number(new URL(config.temporal.uiUrl).port || 8233);
 const tsx = join(root, 'node_modules/.bin/tsx');
 const supervisor = new Supervisor(root);
-let stopping = false;
-
-function stop(code: number): void {
-  if (stopping) return;
-  stopping = true;
-  void supervisor.stop().then(() => process.exit(code));
-}
 
 async function temporalAnswers(): Promise<boolean> {
   const connection = await Connection.connect({ address: config.temporal.address, connectTimeout: 1000 });
@@ -36,8 +29,7 @@ async function temporalAnswers(): Promise<boolean> {
 }
 
 async function main(): Promise<void> {
-  process.on('SIGINT', () => stop(0));
-  process.on('SIGTERM', () => stop(0));
+  supervisor.exitOnSignals();
   console.log('starting the Temporal dev server…');
   supervisor.start('temporal', {
     command: temporalCli,
@@ -73,5 +65,5 @@ async function main(): Promise<void> {
 
 main().catch((error) => {
   console.error(error instanceof Error ? error.message : error);
-  stop(1);
+  supervisor.exit(1);
 });

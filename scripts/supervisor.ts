@@ -69,6 +69,21 @@ export class Supervisor {
     }
   }
 
+  /** Stops everything, then exits with `code`; once only, however often it is asked. */
+  exit(code: number): void {
+    if (this.exiting) return;
+    this.exiting = true;
+    void this.stop().then(() => process.exit(code));
+  }
+
+  /** Ctrl-C (SIGINT) and SIGTERM stop everything started here. */
+  exitOnSignals(): void {
+    process.on('SIGINT', () => this.exit(0));
+    process.on('SIGTERM', () => this.exit(0));
+  }
+
+  private exiting = false;
+
   /** Stops everything, newest first, each given STOP_GRACE_MS to finish before it is killed. */
   async stop(): Promise<void> {
     this.stopping = true;
