@@ -3,8 +3,8 @@ import { createAllocate } from './allocate';
 import { createLoadStateMachine, StateMachineStore } from './asl-state-machines';
 import { createExampleActivities } from './examples';
 import { createFindNotification, createLoadBatch } from './load-batch';
-import { withDeliveryRecord } from './delivery-record';
 import { createNotifyEmail } from './notify-email';
+import { notifyActivity } from './notify-retries';
 import { createNotifySms } from './notify-sms';
 import { createObjectStore } from './object-store';
 import { Outbox } from './outbox';
@@ -26,8 +26,8 @@ export function createActivities(config: Config) {
     storeAllocations: createStoreAllocations(data),
     loadBatch: createLoadBatch(data),
     findNotification: createFindNotification(data),
-    notifyEmail: withDeliveryRecord(data, 'email', createNotifyEmail(config.mailgun, outbox)),
-    notifySms: withDeliveryRecord(data, 'sms', createNotifySms(config.twilio, outbox)),
+    notifyEmail: notifyActivity(createNotifyEmail(config.mailgun, outbox)),
+    notifySms: notifyActivity(createNotifySms(config.twilio, outbox)),
     loadStateMachine: createLoadStateMachine(new StateMachineStore(data.store)),
     // Tasks of the example state machines (examples/state-machines/).
     ...createExampleActivities(data.store),

@@ -2,7 +2,7 @@ import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient';
 import type { Config } from '../lib/config';
 import { secretSantaMessage } from '../lib/message';
-import { DEFAULT_PROVIDER_TIMEOUT_MS, type NotifyInput, type NotifyOptions, type NotifyResult } from './notify-types';
+import { DEFAULT_PROVIDER_TIMEOUT_MS, type Notify, type NotifyInput, type NotifyOptions, type NotifyResult, type SendOptions } from './notify-types';
 import type { Outbox } from './outbox';
 import { providerFailure } from './provider-errors';
 
@@ -27,8 +27,11 @@ export class RebasedRequestClient extends twilio.RequestClient {
   }
 }
 
+/** Messages read per lookup, newest first: one number gets few texts from the run's sender. */
+const LOOKUP_LIMIT = 50;
+
 /** Activity sending one giver their draw by SMS: through Twilio, or to the outbox when Twilio is not configured. */
-export function createNotifySms(config: Config['twilio'] | undefined, outbox: Outbox, options: NotifyOptions = {}) {
+export function createNotifySms(config: Config['twilio'] | undefined, outbox: Outbox, options: NotifyOptions = {}): Notify {
   if (!config) {
     return async function notifySms(input: NotifyInput): Promise<NotifyResult> {
       outbox.warnOnce(`TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN not set: text messages are written to ${outbox.dir}, nothing is sent`);
@@ -40,9 +43,24 @@ export function createNotifySms(config: Config['twilio'] | undefined, outbox: Ou
 
   const httpClient = new RebasedRequestClient(config.apiUrl, { timeout: options.timeoutMs ?? DEFAULT_PROVIDER_TIMEOUT_MS });
   const client = twilio(config.accountSid, config.authToken, { httpClient });
-  return async function notifySms(input: NotifyInput): Promise<NotifyResult> {
+
+  /**
+   * The sid of this message if Twilio accepted it since `since`: a message with this very text, to this number, from
+   * this sender. Twilio keeps no metadata of ours on a message; the text names the giver and the recipient, so another
+   * message with the same text is this one (or the same words, which tell the giver nothing new).
+   */
+  async function acceptedSince(to: string, body: string, since: Date): Promise<string | undefined> {
+    const recent = await client.messages.list({ to, from: config!.from, limit: LOOKUP_LIMIT });
+    return recent.find((message) => message.body === body && message.dateCreated >= since)?.sid;
+  }
+
+  return async function notifySms(input: NotifyInput, send: SendOptions = {}): Promise<NotifyResult> {
     const body = secretSantaMessage(input.name, input.recipient);
     try {
+      if (send.sentSince && !input.again) {
+        const sid = await acceptedSince(input.to, body, send.sentSince);
+        if (sid !== undefined) return { channel: 'sms', via: 'twilio', id: sid };
+      }
       const sent = await client.messages.create({ to: input.to, from: config.from, body });
       return { channel: 'sms', via: 'twilio', id: sent.sid };
     } catch (err) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Channel } from '../lib/types';
 
 /** One message to one giver. `to` is an email address or an E.164 phone number. */
@@ -11,6 +12,18 @@ export interface NotifyInput {
   /** A resend: send even though this message went out before. */
   again?: boolean;
 }
+
+/** How one message is sent, beside its input. */
+export interface SendOptions {
+  /**
+   * The message may already have been accepted by the provider since this time (a retry: after a crash, a
+   * timeout, a lost answer): ask the provider first and send only if it has no such message. Ignored for a resend.
+   */
+  sentSince?: Date;
+}
+
+/** One message of a run as a notify function sends it: through a provider, or to the outbox. */
+export type Notify = (input: NotifyInput, options?: SendOptions) => Promise<NotifyResult>;
 
 export interface NotifyResult {
   channel: Channel;
@@ -26,3 +39,11 @@ export interface NotifyOptions {
 }
 
 export const DEFAULT_PROVIDER_TIMEOUT_MS = 30_000;
+
+/**
+ * A token naming one message of a run (run, channel, giver), sent with it so the provider can tell whether it
+ * already took that very message. A hash: it carries neither the names nor the recipient.
+ */
+export function messageToken(runId: string, channel: Channel, name: string): string {
+  return createHash('sha256').update(JSON.stringify([runId, channel, name])).digest('hex').slice(0, 32);
+}

@@ -7,7 +7,6 @@ export const runKeys = {
   parsed: (runId: string) => `runs/${pathSegment(runId)}/parsed.json`,
   participants: (runId: string) => `runs/${pathSegment(runId)}/participants.json`,
   draw: (runId: string, attempt: number) => `runs/${pathSegment(runId)}/draws/${attempt}.json`,
-  delivery: (runId: string, channel: string, name: string) => `runs/${pathSegment(runId)}/sent/${channel}/${pathSegment(name)}.json`,
 };
 
 /** The stored draw of a run: its claim check, the one object that holds who gives to whom. */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { createNotifyEmail } from '../../activities/notify-email';
+import { messageToken } from '../../activities/notify-types';
 import { Outbox } from '../../activities/outbox';
 import type { MailgunConfig } from '../../lib/config';
 import { refusedUrl } from '../support/fake-http-server';
@@ -13,6 +14,9 @@ const API_KEY = 'key-test';
 const input = { runId: 'run-1', name: 'Alice', recipient: 'Bob', to: 'alice@example.com' };
 const TEXT = "Hey Alice, you're Secret Santa for Bob this year!";
 const mailgun = (url: string, apiKey = API_KEY): MailgunConfig => ({ apiKey, domain: 'santa.test', url, from: 'Secret Santa <santa@santa.test>' });
+
+/** When a retried activity was first scheduled: a little before now. */
+const since = () => new Date(Date.now() - 60_000);
 
 // The draw is secret: no failure may name the recipient or carry the message.
 const failureOf = (promise: Promise<unknown>) => failureOfActivity(promise, ['Bob', TEXT]);
@@ -36,9 +40,27 @@ describe('notifyEmail through Mailgun', () => {
     const result = await createNotifyEmail(mailgun(fake.url), outbox)(input);
     expect(result).toEqual({ channel: 'email', via: 'mailgun', id: '<fake-1@santa.test>' });
     expect(fake.messages).toEqual([
-      { domain: 'santa.test', from: 'Secret Santa <santa@santa.test>', to: 'alice@example.com', subject: 'Who are you Secret Santa for?', text: TEXT },
+      {
+        domain: 'santa.test',
+        from: 'Secret Santa <santa@santa.test>',
+        to: 'alice@example.com',
+        subject: 'Who are you Secret Santa for?',
+        text: TEXT,
+        variables: { 'santa-message': messageToken('run-1', 'email', 'Alice') },
+        id: '<fake-1@santa.test>',
+        at: expect.any(Date),
+      },
     ]);
+    // A first attempt cannot have sent anything before: no lookup.
+    expect(fake.lookups).toBe(0);
     expect(warn).not.toHaveBeenCalled();
+  });
+
+  it("names each message with a token of its run, channel and giver that holds neither names nor the draw", () => {
+    const token = messageToken('run-1', 'email', 'Alice');
+    expect(token).toMatch(/^[0-9a-f]{32}$/);
+    expect(messageToken('run-1', 'email', 'Alice')).toBe(token);
+    expect(new Set([token, messageToken('run-2', 'email', 'Alice'), messageToken('run-1', 'sms', 'Alice'), messageToken('run-1', 'email', 'Carol')]).size).toBe(4);
   });
 
   it.each([500, 503, 408, 429])('HTTP %i is a retryable failure', async (status) => {
@@ -83,12 +105,12 @@ describe('notifyEmail through Mailgun', () => {
     expect(timedOut).toMatchObject({ nonRetryable: false, type: 'ProviderUnavailable' });
   });
 
-  it('a retry after a failure sends once', async () => {
+  it('a retry after a failure asks Mailgun, finds nothing accepted, and sends once', async () => {
     const notify = createNotifyEmail(mailgun(fake.url), outbox);
     fake.failNext(1, 500);
     await expect(notify(input)).rejects.toThrow(ApplicationFailure);
-    await notify(input);
-    expect(fake.requests).toBe(2);
+    expect(await notify(input, { sentSince: since() })).toEqual({ channel: 'email', via: 'mailgun', id: '<fake-1@santa.test>' });
+    expect([fake.requests, fake.lookups]).toEqual([3, 1]);
     expect(fake.messages).toHaveLength(1);
   });
 
@@ -99,6 +121,60 @@ describe('notifyEmail through Mailgun', () => {
     expect(fake.maxInFlight).toBe(5);
     expect(fake.inFlight).toBe(0);
     expect(fake.messages.map((m) => m.to).sort()).toEqual([1, 2, 3, 4, 5].map((i) => `p${i}@example.com`));
+  });
+});
+
+describe('notifyEmail retried: Mailgun is asked first whether it took the message', () => {
+  it('a retry after a lost answer finds the accepted message and does not send it again', async () => {
+    const notify = createNotifyEmail(mailgun(fake.url), outbox);
+    const sentSince = since();
+    fake.failNext(1, 'accept-then-reset');
+    const lost = await failureOf(notify(input));
+    expect(lost).toMatchObject({ nonRetryable: false, type: 'ProviderUnavailable' });
+    expect(fake.messages).toHaveLength(1);
+
+    expect(await notify(input, { sentSince })).toEqual({ channel: 'email', via: 'mailgun', id: '<fake-1@santa.test>' });
+    expect(fake.lookups).toBe(1);
+    expect(fake.messages).toHaveLength(1);
+  });
+
+  it('only this message counts: not the same giver in another run, not another giver to the same address', async () => {
+    const notify = createNotifyEmail(mailgun(fake.url), outbox);
+    const sentSince = since();
+    await notify({ ...input, runId: 'run-0' });
+    await notify({ ...input, name: 'Carol', recipient: 'Dan' });
+    expect(await notify(input, { sentSince })).toEqual({ channel: 'email', via: 'mailgun', id: '<fake-3@santa.test>' });
+    expect(fake.messages.map((m) => m.to)).toEqual(['alice@example.com', 'alice@example.com', 'alice@example.com']);
+  });
+
+  it('a message accepted before the activity was first scheduled does not count', async () => {
+    const notify = createNotifyEmail(mailgun(fake.url), outbox);
+    await notify(input);
+    // Scheduled after that message was accepted (a whole second later: Mailgun's begin is in seconds).
+    const sentSince = new Date(fake.messages[0].at.getTime() + 1_000);
+    await notify(input, { sentSince });
+    expect(fake.lookups).toBe(1);
+    expect(fake.messages).toHaveLength(2);
+  });
+
+  it('a resend always sends, without asking', async () => {
+    const notify = createNotifyEmail(mailgun(fake.url), outbox);
+    await notify(input);
+    await notify({ ...input, again: true }, { sentSince: since() });
+    expect(fake.lookups).toBe(0);
+    expect(fake.messages).toHaveLength(2);
+  });
+
+  it('a failing lookup is a retryable failure and sends nothing', async () => {
+    const notify = createNotifyEmail(mailgun(fake.url), outbox);
+    fake.failNext(1, 503);
+    const failure = await failureOf(notify(input, { sentSince: since() }));
+    expect(failure).toMatchObject({ nonRetryable: false, type: 'ProviderUnavailable' });
+    expect(failure.message).toContain('HTTP 503');
+    fake.failNext(1, 'reset');
+    expect(await failureOf(notify(input, { sentSince: since() }))).toMatchObject({ nonRetryable: false, type: 'ProviderUnavailable' });
+    expect(fake.lookups).toBe(2);
+    expect(fake.messages).toEqual([]);
   });
 });
 

@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
 import { createNotifySms } from '../../activities/notify-sms';
 import { Outbox } from '../../activities/outbox';
 import type { TwilioConfig } from '../../lib/config';
@@ -13,6 +14,9 @@ const TOKEN = 'token-test';
 const input = { runId: 'run-1', name: 'Alice', recipient: 'Bob', to: '+447700900001' };
 const TEXT = "Hey Alice, you're Secret Santa for Bob this year!";
 const twilio = (apiUrl: string, authToken = TOKEN): TwilioConfig => ({ accountSid: SID, authToken, apiUrl, from: 'SecretSanta' });
+
+/** When a retried activity was first scheduled: a little before now. */
+const since = () => new Date(Date.now() - 60_000);
 
 // The draw is secret: no failure may name the recipient or carry the message.
 const failureOf = (promise: Promise<unknown>) => failureOfActivity(promise, ['Bob', TEXT]);
@@ -35,7 +39,9 @@ describe('notifySms through Twilio', () => {
   it('sends the contract text to TWILIO_API_URL instead of api.twilio.com', async () => {
     const result = await createNotifySms(twilio(`${fake.url}/`), outbox)(input);
     expect(result).toEqual({ channel: 'sms', via: 'twilio', id: `SM${'1'.padStart(32, '0')}` });
-    expect(fake.messages).toEqual([{ accountSid: SID, from: 'SecretSanta', to: '+447700900001', body: TEXT }]);
+    expect(fake.messages).toEqual([{ accountSid: SID, from: 'SecretSanta', to: '+447700900001', body: TEXT, sid: result.id, at: expect.any(Date) }]);
+    // A first attempt cannot have sent anything before: no lookup.
+    expect(fake.lookups).toBe(0);
     expect(warn).not.toHaveBeenCalled();
   });
 
@@ -97,6 +103,66 @@ describe('notifySms through Twilio', () => {
     await Promise.all([1, 2, 3, 4].map((i) => notify({ ...input, to: `+44770090000${i}` })));
     expect(fake.maxInFlight).toBe(4);
     expect(fake.messages).toHaveLength(4);
+  });
+});
+
+describe('notifySms retried: Twilio is asked first whether it took the message', () => {
+  it('a retry after a lost answer finds the accepted message and does not send it again', async () => {
+    const notify = createNotifySms(twilio(fake.url), outbox);
+    const sentSince = since();
+    fake.failNext(1, 'accept-then-reset');
+    expect(await failureOf(notify(input))).toMatchObject({ nonRetryable: false, type: 'ProviderUnavailable' });
+    expect(fake.messages).toHaveLength(1);
+
+    expect(await notify(input, { sentSince })).toEqual({ channel: 'sms', via: 'twilio', id: fake.messages[0].sid });
+    expect(fake.lookups).toBe(1);
+    expect(fake.messages).toHaveLength(1);
+  });
+
+  it('a retry when nothing was accepted sends: another text to the number, or this text from another sender, does not count', async () => {
+    await createNotifySms(twilio(fake.url), outbox)({ ...input, name: 'Carol', recipient: 'Dan' });
+    await createNotifySms({ ...twilio(fake.url), from: '+15005550006' }, outbox)(input);
+    const notify = createNotifySms(twilio(fake.url), outbox);
+    fake.failNext(1, 500);
+    await expect(notify(input)).rejects.toThrow(ApplicationFailure);
+    const result = await notify(input, { sentSince: since() });
+    expect(result.id).toBe(fake.messages[2].sid);
+    expect(fake.lookups).toBe(1);
+    expect(fake.messages.map((m) => [m.from, m.body])).toEqual([
+      ['SecretSanta', "Hey Carol, you're Secret Santa for Dan this year!"],
+      ['+15005550006', TEXT],
+      ['SecretSanta', TEXT],
+    ]);
+  });
+
+  it('a message accepted before the activity was first scheduled (an older run with the same text) does not count', async () => {
+    const notify = createNotifySms(twilio(fake.url), outbox);
+    await notify(input);
+    // Scheduled a second after that message was accepted: Twilio's date_created is in whole seconds.
+    const sentSince = new Date(fake.messages[0].at.getTime() + 1_000);
+    await notify(input, { sentSince });
+    expect(fake.lookups).toBe(1);
+    expect(fake.messages).toHaveLength(2);
+  });
+
+  it('a resend always sends, without asking', async () => {
+    const notify = createNotifySms(twilio(fake.url), outbox);
+    await notify(input);
+    await notify({ ...input, again: true }, { sentSince: since() });
+    expect(fake.lookups).toBe(0);
+    expect(fake.messages).toHaveLength(2);
+  });
+
+  it('a failing lookup is a retryable failure and sends nothing', async () => {
+    const notify = createNotifySms(twilio(fake.url), outbox);
+    fake.failNext(1, 503);
+    const failure = await failureOf(notify(input, { sentSince: since() }));
+    expect(failure).toMatchObject({ nonRetryable: false, type: 'ProviderUnavailable' });
+    expect(failure.message).toContain('HTTP 503');
+    fake.failNext(1, 'reset');
+    expect(await failureOf(notify(input, { sentSince: since() }))).toMatchObject({ nonRetryable: false, type: 'ProviderUnavailable' });
+    expect(fake.lookups).toBe(2);
+    expect(fake.messages).toEqual([]);
   });
 });
 

@@ -8,8 +8,12 @@ export interface Reply {
   body: unknown;
 }
 
-/** A planned failure: an HTTP status (with the provider's usual error body), a full reply, or 'reset' to drop the connection. */
-export type Failure = number | Reply | 'reset';
+/**
+ * A planned failure: an HTTP status (with the provider's usual error body), a full reply, 'reset' to drop the
+ * connection, or 'accept-then-reset': the provider takes the message, then the connection drops before its answer
+ * (a lost answer; for a lookup, a plain reset).
+ */
+export type Failure = number | Reply | 'reset' | 'accept-then-reset';
 
 export interface FakeRequest {
   method: string;
@@ -24,11 +28,19 @@ export interface SendRequest {
   accept: () => Reply;
 }
 
+/** A request the fake understood as "which messages to `to` did you accept?"; `answer` lists them. */
+export interface LookupRequest {
+  to: string;
+  answer: () => Reply;
+}
+
 export abstract class FakeHttpServer {
   /** Base URL once listening, e.g. http://127.0.0.1:43121. */
   url = '';
   /** Every request received, including failed ones. */
   requests = 0;
+  /** Lookup requests received (of `requests`), including failed ones. */
+  lookups = 0;
   inFlight = 0;
   maxInFlight = 0;
   /** Delay before each answer, to make requests overlap. */
@@ -38,25 +50,25 @@ export abstract class FakeHttpServer {
   private readonly planned: Failure[] = [];
   private readonly failing = new Map<string, Failure>();
 
-  /** A send request, or a direct reply (404, 401, 400 for a malformed request). */
-  protected abstract route(req: FakeRequest): SendRequest | Reply;
+  /** A send request, a lookup, or a direct reply (404, 401, 400 for a malformed request). */
+  protected abstract route(req: FakeRequest): SendRequest | LookupRequest | Reply;
   /** The provider's error body for a status. */
   protected abstract errorBody(status: number): unknown;
 
-  /** The next `n` send requests fail with `failure`. */
+  /** The next `n` requests for a message (a send or a lookup) fail with `failure`. */
   failNext(n: number, failure: Failure): this {
     for (let i = 0; i < n; i++) this.planned.push(failure);
     return this;
   }
 
-  /** Every send request to `to` fails with `failure`, until `succeedFor(to)`. */
+  /** Every send or lookup request to `to` fails with `failure`, until `succeedFor(to)`. */
   failAlwaysFor(to: string, failure: Failure): this {
     this.failing.set(to, failure);
     return this;
   }
 
   /**
-   * Fails a `fraction` of send requests at random (seeded, so a run can be repeated), each with one of
+   * Fails a `fraction` of send and lookup requests at random (seeded, so a run can be repeated), each with one of
    * `failures` and, with `slowMs`, answers late by up to that much: a flaky provider.
    */
   beFlaky(fraction: number, failures: Failure[], seed = 1, slowMs = 0): this {
@@ -111,11 +123,13 @@ export abstract class FakeHttpServer {
       const delay = this.delayMs + this.extraDelay();
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       const routed = this.route(request);
-      if (!('accept' in routed)) return send(res, routed);
+      if ('status' in routed) return send(res, routed);
+      if ('answer' in routed) this.lookups++;
       const failure = this.failing.get(routed.to) ?? this.planned.shift() ?? this.flaky();
-      if (failure === 'reset') return void req.socket.destroy();
-      if (failure === undefined) send(res, routed.accept());
-      else send(res, typeof failure === 'number' ? { status: failure, body: this.errorBody(failure) } : failure);
+      if (failure === undefined) return send(res, 'accept' in routed ? routed.accept() : routed.answer());
+      if (failure === 'accept-then-reset' && 'accept' in routed) routed.accept();
+      if (failure === 'reset' || failure === 'accept-then-reset') return void req.socket.destroy();
+      send(res, typeof failure === 'number' ? { status: failure, body: this.errorBody(failure) } : failure);
     } catch (err) {
       send(res, { status: 500, body: { message: `fake server error: ${String(err)}` } });
     } finally {
