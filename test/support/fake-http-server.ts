@@ -41,6 +41,8 @@ export abstract class FakeHttpServer {
   requests = 0;
   /** Lookup requests received (of `requests`), including failed ones. */
   lookups = 0;
+  /** Messages accepted whose answer was then lost ('accept-then-reset'). */
+  lostAnswers = 0;
   inFlight = 0;
   maxInFlight = 0;
   /** Delay before each answer, to make requests overlap. */
@@ -127,7 +129,10 @@ export abstract class FakeHttpServer {
       if ('answer' in routed) this.lookups++;
       const failure = this.failing.get(routed.to) ?? this.planned.shift() ?? this.flaky();
       if (failure === undefined) return send(res, 'accept' in routed ? routed.accept() : routed.answer());
-      if (failure === 'accept-then-reset' && 'accept' in routed) routed.accept();
+      if (failure === 'accept-then-reset' && 'accept' in routed) {
+        routed.accept();
+        this.lostAnswers++;
+      }
       if (failure === 'reset' || failure === 'accept-then-reset') return void req.socket.destroy();
       send(res, typeof failure === 'number' ? { status: failure, body: this.errorBody(failure) } : failure);
     } catch (err) {
