@@ -22,6 +22,8 @@ export interface SuiteResult {
   markdown: string;
   /** Everything measured, for bench/results/<suite>.json. */
   data: unknown;
+  /** Only some of the suite ran (a quick try): nothing is written. */
+  partial?: boolean;
 }
 
 export type Progress = (message: string) => void;

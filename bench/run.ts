@@ -24,6 +24,10 @@ async function main(names: string[]): Promise<number> {
     progress(`suite ${i + 1} of ${chosen.length}`);
     const suite = await SUITES[name]();
     const result = await suite.run(progress);
+    if (result.partial) {
+      progress('a partial run: nothing written');
+      continue;
+    }
     writeSuiteResult(name, result);
     progress(`written to bench/results/${name}.json and bench/RESULTS.md`);
   }

@@ -136,6 +136,25 @@ async function apiStarts(stack: BenchStack, apiUrl: string, idleQueue: string, p
   return { starts: API_STARTS, inFlight: API_IN_FLIGHT, rates, bare: median(rates.bare), api: median(rates.api) };
 }
 
+const PARTS = ['latency', 'throughput', 'api', 'big'] as const;
+type Part = (typeof PARTS)[number];
+
+/** SCALE_PARTS=latency,api runs only those parts and writes nothing (run.ts skips partial results): for trying a change quickly. */
+function scaleParts(): Set<Part> {
+  const named = process.env.SCALE_PARTS?.split(',').map((part) => part.trim()).filter(Boolean);
+  if (!named) return new Set(PARTS);
+  const unknown = named.filter((part) => !PARTS.includes(part as Part));
+  if (unknown.length > 0) throw new Error(`SCALE_PARTS: unknown ${unknown.join(', ')}; parts: ${PARTS.join(', ')}`);
+  return new Set(named as Part[]);
+}
+
+/** A part's figures without its raw samples, for its progress line. */
+function summaryOf(result: unknown): unknown {
+  return JSON.parse(JSON.stringify(result, (key, value) => (key === 'times' || key === 'rates' ? undefined : value)));
+}
+
+const isComplete = (results: Partial<Results>): results is Results => PARTS.every((part) => results[part] !== undefined);
+
 export const suite: Suite = {
   name: 'scale',
   async run(progress) {
@@ -152,16 +171,23 @@ export const suite: Suite = {
     const [latencyUrl, startsUrl] = [await url(latencyApp), await url(startsApp)];
     try {
       const results = await stack.worker.runUntil(async () => {
-        progress('latency: 10 people, POST to COMPLETED');
-        const lat = await latency(stack, latencyUrl, progress);
-        progress('throughput: 10,000 people');
-        const thr = await throughput(stack, progress);
-        progress('API starts per second');
-        const api = await apiStarts(stack, startsUrl, idleQueue, progress);
-        progress('100,000 people through the whole workflow');
-        const big = await hundredThousand(stack, progress);
-        return { latency: lat, throughput: thr, api, big };
+        const parts = scaleParts();
+        progress(`parts: ${[...parts].join(', ')}`);
+        const part = async <T>(name: Part, what: string, fn: () => Promise<T>) => {
+          if (!parts.has(name)) return undefined;
+          progress(what);
+          const result = await fn();
+          progress(`${name}: ${JSON.stringify(summaryOf(result))}`);
+          return result;
+        };
+        return {
+          latency: await part('latency', 'latency: 10 people, POST to COMPLETED', () => latency(stack, latencyUrl, progress)),
+          throughput: await part('throughput', 'throughput: 10,000 people', () => throughput(stack, progress)),
+          api: await part('api', 'API starts per second', () => apiStarts(stack, startsUrl, idleQueue, progress)),
+          big: await part('big', '100,000 people through the whole workflow', () => hundredThousand(stack, progress)),
+        };
       });
+      if (!isComplete(results)) return { markdown: '', data: results, partial: true };
       return { markdown: report(results), data: results };
     } finally {
       await latencyApp.close();
@@ -187,7 +213,7 @@ function report({ latency: l, throughput: t, api, big }: Results): string {
   return [
     '## Scale: latency, throughput, 100,000 people, API starts',
     '',
-    `One dev server, one worker (up to ${MAX_CONCURRENCY * 2} activities at once), fake providers answering at once; MaxConcurrency ${MAX_CONCURRENCY} per channel, batches of ${BATCH_SIZE}.`,
+    `One dev server, one worker (up to ${MAX_CONCURRENCY * 2} activities at once), fake providers in a process of their own answering at once; MaxConcurrency ${MAX_CONCURRENCY} per channel, batches of ${BATCH_SIZE}.`,
     '',
     markdownTable(
       ['measure', 'ours', 'floor', 'ratio', 'target'],

@@ -1,4 +1,6 @@
 /** A private Temporal dev server, fake providers, storage and a worker for one bench suite. */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,14 +8,13 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { type Config, loadConfig } from '../lib/config';
-import { startFakeProviders, type FakeProviders } from '../test/support/providers';
+import { createInterface } from 'node:readline';
 import { DEV_SERVER_ARGS } from '../lib/dev-server';
 import { createWorker } from '../worker/create-worker';
 import type { Progress } from './report';
 
 export interface BenchStack {
   env: TestWorkflowEnvironment;
-  providers: FakeProviders;
   config: Config;
   worker: Worker;
   close(): Promise<void>;
@@ -32,18 +33,31 @@ export async function startBenchStack(
   const env = await TestWorkflowEnvironment.createLocal({
     server: { executable: { type: 'existing-path', path: executable }, ui: false, extraArgs: DEV_SERVER_ARGS },
   });
-  const providers = await startFakeProviders();
+  const providers = await startProvidersProcess();
   const dir = mkdtempSync(join(tmpdir(), `bench-${name}-`));
   const config = loadConfig({ ...providers.env, TEMPORAL_TASK_QUEUE: `bench-${name}`, SANTA_DATA_DIR: dir, SANTA_OUTBOX_DIR: dir });
   const worker = await createWorker(config, env.nativeConnection, { activities: { ...createActivities(config), ...extraActivities }, ...workerOptions });
   return {
     env,
-    providers,
     config,
     worker,
     async close() {
       await providers.close();
       await env.teardown();
+    },
+  };
+}
+
+/** bench/fake-providers-main.ts in a child process: its environment, and a way to stop it. */
+async function startProvidersProcess(): Promise<{ env: Record<string, string>; close(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'fake-providers-main.ts')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+  return {
+    env: JSON.parse(line) as Record<string, string>,
+    async close() {
+      const exited = once(child, 'exit');
+      child.stdin!.end();
+      await exited;
     },
   };
 }
