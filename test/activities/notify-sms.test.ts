@@ -155,11 +155,11 @@ describe('notifySms retried: Twilio is asked first whether it took the message',
 
   it('a failing lookup is a retryable failure and sends nothing', async () => {
     const notify = createNotifySms(twilio(fake.url), outbox);
-    fake.failNext(1, 503);
+    fake.failNextLookups(1, 503);
     const failure = await failureOf(notify(input, { sentSince: since() }));
     expect(failure).toMatchObject({ nonRetryable: false, type: 'ProviderUnavailable' });
     expect(failure.message).toContain('HTTP 503');
-    fake.failNext(1, 'reset');
+    fake.failNextLookups(1, 'reset');
     expect(await failureOf(notify(input, { sentSince: since() }))).toMatchObject({ nonRetryable: false, type: 'ProviderUnavailable' });
     expect(fake.lookups).toBe(2);
     expect(fake.messages).toEqual([]);

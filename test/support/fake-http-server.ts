@@ -37,9 +37,9 @@ export interface LookupRequest {
 export abstract class FakeHttpServer {
   /** Base URL once listening, e.g. http://127.0.0.1:43121. */
   url = '';
-  /** Every request received, including failed ones. */
+  /** Every request received but lookups, including failed ones. */
   requests = 0;
-  /** Lookup requests received (of `requests`), including failed ones. */
+  /** Lookup requests received, including failed ones. */
   lookups = 0;
   /** Messages accepted whose answer was then lost ('accept-then-reset'). */
   lostAnswers = 0;
@@ -50,6 +50,7 @@ export abstract class FakeHttpServer {
 
   private readonly server: Server = createServer((req, res) => void this.handle(req, res));
   private readonly planned: Failure[] = [];
+  private readonly plannedLookups: Failure[] = [];
   private readonly failing = new Map<string, Failure>();
 
   /** A send request, a lookup, or a direct reply (404, 401, 400 for a malformed request). */
@@ -57,20 +58,26 @@ export abstract class FakeHttpServer {
   /** The provider's error body for a status. */
   protected abstract errorBody(status: number): unknown;
 
-  /** The next `n` requests for a message (a send or a lookup) fail with `failure`. */
+  /** The next `n` send requests fail with `failure`. */
   failNext(n: number, failure: Failure): this {
     for (let i = 0; i < n; i++) this.planned.push(failure);
     return this;
   }
 
-  /** Every send or lookup request to `to` fails with `failure`, until `succeedFor(to)`. */
+  /** The next `n` lookups fail with `failure` (nothing else makes a lookup fail). */
+  failNextLookups(n: number, failure: Failure): this {
+    for (let i = 0; i < n; i++) this.plannedLookups.push(failure);
+    return this;
+  }
+
+  /** Every send request to `to` fails with `failure`, until `succeedFor(to)`. */
   failAlwaysFor(to: string, failure: Failure): this {
     this.failing.set(to, failure);
     return this;
   }
 
   /**
-   * Fails a `fraction` of send and lookup requests at random (seeded, so a run can be repeated), each with one of
+   * Fails a `fraction` of send requests at random (seeded, so a run can be repeated), each with one of
    * `failures` and, with `slowMs`, answers late by up to that much: a flaky provider.
    */
   beFlaky(fraction: number, failures: Failure[], seed = 1, slowMs = 0): this {
@@ -116,7 +123,7 @@ export abstract class FakeHttpServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    this.requests++;
+    let lookup = false;
     this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
     try {
       const chunks: Buffer[] = [];
@@ -126,8 +133,8 @@ export abstract class FakeHttpServer {
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       const routed = this.route(request);
       if ('status' in routed) return send(res, routed);
-      if ('answer' in routed) this.lookups++;
-      const failure = this.failing.get(routed.to) ?? this.planned.shift() ?? this.flaky();
+      lookup = 'answer' in routed;
+      const failure = lookup ? this.plannedLookups.shift() : (this.failing.get(routed.to) ?? this.planned.shift() ?? this.flaky());
       if (failure === undefined) return send(res, 'accept' in routed ? routed.accept() : routed.answer());
       if (failure === 'accept-then-reset' && 'accept' in routed) {
         routed.accept();
@@ -139,6 +146,8 @@ export abstract class FakeHttpServer {
       send(res, { status: 500, body: { message: `fake server error: ${String(err)}` } });
     } finally {
       this.inFlight--;
+      if (lookup) this.lookups++;
+      else this.requests++;
     }
   }
 }
