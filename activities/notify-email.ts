@@ -28,10 +28,11 @@ export function createNotifyEmail(config: Config['mailgun'] | undefined, outbox:
     ...(config.url ? { url: config.url } : {}),
     timeout: options.timeoutMs ?? DEFAULT_PROVIDER_TIMEOUT_MS,
   });
+  const { domain, from } = config;
 
   /** The id of this message if Mailgun accepted it since `since`: its accepted event carries the message's token. */
   async function acceptedSince(to: string, token: string, since: Date): Promise<string | undefined> {
-    const events = await client.events.get(config!.domain, {
+    const events = await client.events.get(domain, {
       recipient: to,
       event: 'accepted',
       begin: String(Math.floor(since.getTime() / 1000)),
@@ -50,8 +51,8 @@ export function createNotifyEmail(config: Config['mailgun'] | undefined, outbox:
         const id = await acceptedSince(input.to, token, send.sentSince);
         if (id !== undefined) return { channel: 'email', via: 'mailgun', id: bracketed(id) };
       }
-      const sent = await client.messages.create(config.domain, {
-        from: config.from,
+      const sent = await client.messages.create(domain, {
+        from,
         to: input.to,
         subject: EMAIL_SUBJECT,
         text,

@@ -43,6 +43,7 @@ export function createNotifySms(config: Config['twilio'] | undefined, outbox: Ou
 
   const httpClient = new RebasedRequestClient(config.apiUrl, { timeout: options.timeoutMs ?? DEFAULT_PROVIDER_TIMEOUT_MS });
   const client = twilio(config.accountSid, config.authToken, { httpClient });
+  const { from } = config;
 
   /**
    * The sid of this message if Twilio accepted it since `since`: a message with this very text, to this number, from
@@ -50,7 +51,7 @@ export function createNotifySms(config: Config['twilio'] | undefined, outbox: Ou
    * message with the same text is this one (or the same words, which tell the giver nothing new).
    */
   async function acceptedSince(to: string, body: string, since: Date): Promise<string | undefined> {
-    const recent = await client.messages.list({ to, from: config!.from, limit: LOOKUP_LIMIT });
+    const recent = await client.messages.list({ to, from, limit: LOOKUP_LIMIT });
     return recent.find((message) => message.body === body && message.dateCreated >= since)?.sid;
   }
 
@@ -61,7 +62,7 @@ export function createNotifySms(config: Config['twilio'] | undefined, outbox: Ou
         const sid = await acceptedSince(input.to, body, send.sentSince);
         if (sid !== undefined) return { channel: 'sms', via: 'twilio', id: sid };
       }
-      const sent = await client.messages.create({ to: input.to, from: config.from, body });
+      const sent = await client.messages.create({ to: input.to, from, body });
       return { channel: 'sms', via: 'twilio', id: sent.sid };
     } catch (err) {
       throw providerFailure('Twilio', err, [body, input.recipient]);
