@@ -4,7 +4,12 @@
  * same fan-out of no-op activities), 100,000 people through the whole workflow (time, longest history,
  * largest payload), and API starts per second against bare client starts.
  */
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -21,10 +26,13 @@ const THROUGHPUT_ROUNDS = 2;
 const BIG_PEOPLE = 100_000;
 const MAX_CONCURRENCY = 100;
 const BATCH_SIZE = 500;
-const API_STARTS = 200;
+const API_SECONDS = 3;
+const API_ROUNDS = 3;
 const API_IN_FLIGHT = 10;
 const HISTORY_WARNING = 10_240;
 const PAYLOAD_WARNING = 256 * 1024;
+
+const execFileAsync = promisify(execFile);
 
 const participantsCsv = (n: number) => Array.from({ length: n }, (_, i) => `Person ${i},p${i}@example.com,+447${String(i).padStart(9, '0')},`).join('\n');
 
@@ -115,25 +123,48 @@ async function hundredThousand(stack: BenchStack, progress: Progress) {
   return { people: BIG_PEOPLE, totalMs, email: status.email, sms: status.sms, ...(await histories(stack, handle)) };
 }
 
+/** Starts per second over `API_SECONDS`, `API_IN_FLIGHT` at a time: bare client starts here, POSTs from wrk. */
 async function apiStarts(stack: BenchStack, apiUrl: string, idleQueue: string, progress: Progress) {
-  const csv = participantsCsv(10);
-  const inParallel = async (start: () => Promise<unknown>) =>
-    timeIt(async () => {
-      let next = 0;
-      await Promise.all(Array.from({ length: API_IN_FLIGHT }, async () => { while (next++ < API_STARTS) await start(); }));
-    });
-  const post = async () => {
-    const res = await fetch(`${apiUrl}/allocations`, { method: 'POST', body: csv, headers: { 'content-type': 'text/csv' } });
-    if (res.status !== 202) throw new Error(`POST answered ${res.status}`);
+  const bareRate = async () => {
+    let starts = 0;
+    const until = performance.now() + API_SECONDS * 1000;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: API_IN_FLIGHT }, async () => {
+        while (performance.now() < until) {
+          await stack.env.client.workflow.start(secretSanta, { workflowId: `bare-${randomUUID()}`, taskQueue: idleQueue, args: [{ csvKey: 'runs/none/participants.csv' }] });
+          starts++;
+        }
+      }),
+    );
+    return starts / ((performance.now() - started) / 1000);
   };
-  const bare = () => stack.env.client.workflow.start(secretSanta, { workflowId: `bare-${randomUUID()}`, taskQueue: idleQueue, args: [{ csvKey: 'runs/none/participants.csv' }] });
   const rates = { bare: [] as number[], api: [] as number[] };
-  for (let round = 1; round <= 2; round++) {
-    rates.bare.push(API_STARTS / ((await inParallel(bare)) / 1000));
-    rates.api.push(API_STARTS / ((await inParallel(post)) / 1000));
+  for (let round = 1; round <= API_ROUNDS; round++) {
+    rates.bare.push(await bareRate());
+    rates.api.push(await wrkPostRate(`${apiUrl}/allocations`, participantsCsv(10)));
     progress(`API round ${round}: bare ${Math.round(rates.bare.at(-1)!)}/s, POST ${Math.round(rates.api.at(-1)!)}/s`);
   }
-  return { starts: API_STARTS, inFlight: API_IN_FLIGHT, rates, bare: median(rates.bare), api: median(rates.api) };
+  return { seconds: API_SECONDS, rounds: API_ROUNDS, inFlight: API_IN_FLIGHT, rates, bare: median(rates.bare), api: median(rates.api) };
+}
+
+/**
+ * POSTs per second answered 202, from wrk (a C load generator in its own process, as an organiser's client is):
+ * the figure is the API's, not the cost of a JavaScript HTTP client sharing its event loop. Any other answer fails the bench.
+ */
+async function wrkPostRate(url: string, csv: string): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-wrk-'));
+  const script = join(dir, 'post.lua');
+  writeFileSync(script, `wrk.method = "POST"\nwrk.headers["Content-Type"] = "text/csv"\nwrk.body = [==[${csv}]==]\n`);
+  try {
+    const { stdout } = await execFileAsync(process.env.WRK_BIN ?? 'wrk', ['-t1', `-c${API_IN_FLIGHT}`, `-d${API_SECONDS}s`, '-s', script, url]);
+    const rate = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
+    const refused = /Non-2xx or 3xx responses: (\d+)/.exec(stdout) ?? /Socket errors: (.*)/.exec(stdout);
+    if (!rate || refused) throw new Error(`wrk: ${refused ? `not every POST was accepted: ${refused[0]}` : 'no rate in its output'}\n${stdout}`);
+    return Number(rate[1]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const PARTS = ['latency', 'throughput', 'api', 'big'] as const;
@@ -166,7 +197,9 @@ export const suite: Suite = {
     // The API starts runs on its own queue with no worker, so its starts are measured alone.
     const idleQueue = 'bench-scale-idle';
     const latencyApp = await buildApp({ config: stack.config, client: stack.env.client, logger: false });
-    const startsApp = await buildApp({ config: { ...stack.config, temporal: { ...stack.config.temporal, taskQueue: idleQueue } }, client: stack.env.client, logger: false });
+    // The rate limit is the API's guard, not what is measured: raised so that every POST of the run is served.
+    const startsConfig = { ...stack.config, temporal: { ...stack.config.temporal, taskQueue: idleQueue }, api: { ...stack.config.api, rateLimit: { max: 1_000_000, windowMs: 60_000 } } };
+    const startsApp = await buildApp({ config: startsConfig, client: stack.env.client, logger: false });
     const url = async (app: typeof latencyApp) => `http://127.0.0.1:${((await app.listen({ port: 0, host: '127.0.0.1' }), app.server.address()) as AddressInfo).port}`;
     const [latencyUrl, startsUrl] = [await url(latencyApp), await url(startsApp)];
     try {
@@ -221,7 +254,7 @@ function report({ latency: l, throughput: t, api, big }: Results): string {
         [`latency p50, 10 people, POST → COMPLETED (${l.runs} runs)`, formatMs(l.api.p50), `${formatMs(l.floor.p50)} (one no-op activity)`, formatRatio(latencyRatio), `≤ 3×: ${verdict(latencyRatio <= 3)}`],
         ['latency p95', formatMs(l.api.p95), formatMs(l.floor.p95), formatRatio(l.api.p95 / l.floor.p95), ''],
         [`throughput, ${t.people.toLocaleString('en')} people (${t.messages.toLocaleString('en')} messages)`, `${Math.round(t.ours)} msg/s`, `${Math.round(t.floor)} no-op activities/s (same fan-out)`, formatRatio(throughputRatio), `≥ 0.7: ${verdict(throughputRatio >= 0.7)}`],
-        [`API starts (${api.starts}, ${api.inFlight} in flight)`, `${Math.round(api.api)} POST/s`, `${Math.round(api.bare)} client starts/s`, formatRatio(apiRatio), `≥ 0.8: ${verdict(apiRatio >= 0.8)}`],
+        [`API starts (${api.inFlight} in flight, ${api.rounds} rounds of ${api.seconds} s; POSTs from wrk)`, `${Math.round(api.api)} POST/s`, `${Math.round(api.bare)} client starts/s`, formatRatio(apiRatio), `≥ 0.8: ${verdict(apiRatio >= 0.8)}`],
       ],
     ),
     '',

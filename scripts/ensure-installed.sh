@@ -5,6 +5,7 @@
 #                      TEMPORAL_SQL_TOOL, TEMPORAL_SCHEMA_DIR: the server's PostgreSQL schema files)
 #   --temporal-ui      the Temporal Web UI server                   (exports TEMPORAL_UI_SERVER_BIN)
 #   --chromium         Debian's chromium, for the browser tests     (exports CHROMIUM_BIN)
+#   --wrk              Debian's wrk, the bench's HTTP load generator (exports WRK_BIN)
 # Idempotent: later runs find everything in place and return at once. Sourced or run.
 # Exports TEMPORAL_CLI (and the above) with the path of each binary to use.
 set -euo pipefail
@@ -86,17 +87,24 @@ if [[ " $* " == *" --temporal-ui "* ]]; then
   export TEMPORAL_UI_SERVER_BIN
 fi
 
+# A Debian package's command, installed once (apt-get, as root or through sudo) unless already on PATH.
+ensure_debian_command() {
+  local command=$1 package=$2 why=$3
+  if command -v "$command" >/dev/null; then command -v "$command"; return; fi
+  command -v apt-get >/dev/null || { say "$command is needed $why: install it"; exit 1; }
+  say "installing Debian's $package (first run only)…"
+  local sudo_=""; [[ $(id -u) -eq 0 ]] || sudo_="sudo"
+  $sudo_ apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq --no-install-recommends "$package" >&2
+  command -v "$command"
+}
+
 if [[ " $* " == *" --chromium "* ]]; then
-  if [[ -z "${CHROMIUM_BIN:-}" ]]; then
-    CHROMIUM_BIN=$(command -v chromium || true)
-    if [[ -z "$CHROMIUM_BIN" ]]; then
-      command -v apt-get >/dev/null || { say "chromium is needed for the browser tests: install it, or set CHROMIUM_BIN"; exit 1; }
-      say "installing Debian's chromium (first run only)…"
-      sudo_=""; [[ $(id -u) -eq 0 ]] || sudo_="sudo"
-      $sudo_ apt-get update -qq >&2
-      DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq --no-install-recommends chromium >&2
-      CHROMIUM_BIN=$(command -v chromium)
-    fi
-  fi
+  [[ -n "${CHROMIUM_BIN:-}" ]] || CHROMIUM_BIN=$(ensure_debian_command chromium chromium "for the browser tests") || exit 1
   export CHROMIUM_BIN
+fi
+
+if [[ " $* " == *" --wrk "* ]]; then
+  [[ -n "${WRK_BIN:-}" ]] || WRK_BIN=$(ensure_debian_command wrk wrk "for the bench's API figures") || exit 1
+  export WRK_BIN
 fi
