@@ -5,6 +5,7 @@ import {
   CancelledFailure,
   defineQuery,
   executeChild,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -12,7 +13,7 @@ import type { DrawOptions } from '../activities/draw-options';
 import { ErrorType } from '../lib/errors';
 import type { Channel } from '../lib/types';
 import { remoteSteps, steps } from './activity-proxies';
-import { planBatches } from './batches';
+import { MAX_IN_FLIGHT_PER_BATCH, planBatches } from './batches';
 import { mapWithConcurrency, settleAll } from './map-with-concurrency';
 import { notifyBatch, type NotifyBatchInput, runBatch } from './notify-batch';
 import { addBatchReport, CHANNELS, initialStatus, type RunStatus } from './status';
@@ -65,7 +66,9 @@ export async function secretSanta(input: SecretSantaInput): Promise<RunStatus> {
   status.stored = stored.key;
 
   status.stage = 'notifying';
-  const plan = planBatches(participants, input.batchSize ?? DEFAULT_BATCH_SIZE, input.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY);
+  // Runs started before batches had a cap on messages in flight keep their plan when replayed.
+  const perBatchCap = patched('in-flight-per-batch-cap') ? MAX_IN_FLIGHT_PER_BATCH : Infinity;
+  const plan = planBatches(participants, input.batchSize ?? DEFAULT_BATCH_SIZE, input.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY, perBatchCap);
   // Parallel: both channels' Maps at once.
   await settleAll(
     CHANNELS.map((channel) => {
