@@ -16,6 +16,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { buildApp } from '../api/app';
 import { payloadsIn } from '../test/support/history';
 import { startRun } from '../test/support/runs';
+import { MAX_IN_FLIGHT_PER_BATCH } from '../workflows/batches';
 import { noopFanOut, oneNoop, secretSanta } from './floor-workflows';
 import { formatMs, formatRatio, markdownTable, median, type Progress, type Suite } from './report';
 import { type BenchStack, startBenchStack } from './stack';
@@ -248,7 +249,7 @@ function report({ latency: l, throughput: t, api, big }: Results): string {
   return [
     '## Scale: latency, throughput, 100,000 people, API starts',
     '',
-    `One dev server, one worker (up to ${MAX_CONCURRENCY * 2} activities at once), fake providers in a process of their own answering at once; MaxConcurrency ${MAX_CONCURRENCY} per channel, batches of ${BATCH_SIZE}.`,
+    `One dev server, one worker (up to ${MAX_CONCURRENCY * 2} activities at once), fake providers in a process of their own answering at once; MaxConcurrency ${MAX_CONCURRENCY} per channel, batches of ${BATCH_SIZE}, each with at most ${MAX_IN_FLIGHT_PER_BATCH} messages in flight (so ${MAX_CONCURRENCY / MAX_IN_FLIGHT_PER_BATCH} batches of a channel at once). Throughput is the median of ${THROUGHPUT_ROUNDS} rounds (${t.rates.ours.map((r, i) => `${Math.round(r)}/${Math.round(t.rates.floor[i])}`).join(', ')} msg/s ours/floor) after a warm-up of a tenth the size on both sides; API starts, the median of ${api.rounds} rounds (${api.rates.api.map((r, i) => `${Math.round(r)}/${Math.round(api.rates.bare[i])}`).join(', ')} starts/s POST/bare).`,
     '',
     markdownTable(
       ['measure', 'ours', 'floor', 'ratio', 'target'],
