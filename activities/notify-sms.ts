@@ -1,31 +1,10 @@
 import twilio from 'twilio';
-import type RequestClient from 'twilio/lib/base/RequestClient';
 import type { Config } from '../lib/config';
 import { secretSantaMessage } from '../lib/message';
 import { DEFAULT_PROVIDER_TIMEOUT_MS, type Notify, type NotifyInput, type NotifyOptions, type NotifyResult, type SendOptions } from './notify-types';
 import type { Outbox } from './outbox';
 import { providerFailure } from './provider-errors';
-
-/** The hosts twilio builds URIs on: api.twilio.com, or api.<edge>.<region>.twilio.com when TWILIO_EDGE/TWILIO_REGION are set. */
-const TWILIO_API_ORIGIN = /^https:\/\/api(\.[a-z0-9-]+)*\.twilio\.com(?=\/|$)/i;
-
-/**
- * twilio's own HTTP client with the `https://api.twilio.com` prefix of every URI replaced by `apiUrl`
- * (TWILIO_API_URL): twilio has no base-URL option, but every request goes through `httpClient.request(opts)`.
- */
-export class RebasedRequestClient extends twilio.RequestClient {
-  private readonly base?: string;
-
-  constructor(apiUrl: string | undefined, opts?: RequestClient.RequestClientOptions) {
-    super(opts);
-    this.base = apiUrl?.replace(/\/+$/, '');
-  }
-
-  override request<TData>(opts: RequestClient.RequestOptions<TData>) {
-    const uri = this.base ? opts.uri.replace(TWILIO_API_ORIGIN, this.base) : opts.uri;
-    return super.request({ ...opts, uri });
-  }
-}
+import { TwilioHttpClient } from './twilio-http-client';
 
 /** Messages read per lookup, newest first: one number gets few texts from the run's sender. */
 const LOOKUP_LIMIT = 50;
@@ -41,7 +20,7 @@ export function createNotifySms(config: Config['twilio'] | undefined, outbox: Ou
     };
   }
 
-  const httpClient = new RebasedRequestClient(config.apiUrl, { timeout: options.timeoutMs ?? DEFAULT_PROVIDER_TIMEOUT_MS });
+  const httpClient = new TwilioHttpClient(config.apiUrl, { timeoutMs: options.timeoutMs ?? DEFAULT_PROVIDER_TIMEOUT_MS });
   const client = twilio(config.accountSid, config.authToken, { httpClient });
   const { from } = config;
 
