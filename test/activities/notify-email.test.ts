@@ -9,14 +9,12 @@ import type { MailgunConfig } from '../../lib/config';
 import { refusedUrl } from '../support/fake-http-server';
 import { type FakeMailgun, startFakeMailgun } from '../support/fake-mailgun';
 import { failureOf as failureOfActivity } from '../support/provider-failure';
+import { retryLookupCases, since } from '../support/retry-lookup-cases';
 
 const API_KEY = 'key-test';
 const input = { runId: 'run-1', name: 'Alice', recipient: 'Bob', to: 'alice@example.com' };
 const TEXT = "Hey Alice, you're Secret Santa for Bob this year!";
 const mailgun = (url: string, apiKey = API_KEY): MailgunConfig => ({ apiKey, domain: 'santa.test', url, from: 'Secret Santa <santa@santa.test>' });
-
-/** When a retried activity was first scheduled: a little before now. */
-const since = () => new Date(Date.now() - 60_000);
 
 // The draw is secret: no failure may name the recipient or carry the message.
 const failureOf = (promise: Promise<unknown>) => failureOfActivity(promise, ['Bob', TEXT]);
@@ -147,35 +145,7 @@ describe('notifyEmail retried: Mailgun is asked first whether it took the messag
     expect(fake.messages.map((m) => m.to)).toEqual(['alice@example.com', 'alice@example.com', 'alice@example.com']);
   });
 
-  it('a message accepted before the activity was first scheduled does not count', async () => {
-    const notify = createNotifyEmail(mailgun(fake.url), outbox);
-    await notify(input);
-    // Scheduled after that message was accepted (a whole second later: Mailgun's begin is in seconds).
-    const sentSince = new Date(fake.messages[0].at.getTime() + 1_000);
-    await notify(input, { sentSince });
-    expect(fake.lookups).toBe(1);
-    expect(fake.messages).toHaveLength(2);
-  });
-
-  it('a resend always sends, without asking', async () => {
-    const notify = createNotifyEmail(mailgun(fake.url), outbox);
-    await notify(input);
-    await notify({ ...input, again: true }, { sentSince: since() });
-    expect(fake.lookups).toBe(0);
-    expect(fake.messages).toHaveLength(2);
-  });
-
-  it('a failing lookup is a retryable failure and sends nothing', async () => {
-    const notify = createNotifyEmail(mailgun(fake.url), outbox);
-    fake.failNextLookups(1, 503);
-    const failure = await failureOf(notify(input, { sentSince: since() }));
-    expect(failure).toMatchObject({ nonRetryable: false, type: 'ProviderUnavailable' });
-    expect(failure.message).toContain('HTTP 503');
-    fake.failNextLookups(1, 'reset');
-    expect(await failureOf(notify(input, { sentSince: since() }))).toMatchObject({ nonRetryable: false, type: 'ProviderUnavailable' });
-    expect(fake.lookups).toBe(2);
-    expect(fake.messages).toEqual([]);
-  });
+  retryLookupCases(() => ({ notify: createNotifyEmail(mailgun(fake.url), outbox), fake, input, secrets: ['Bob', TEXT] }));
 });
 
 describe('notifyEmail without Mailgun credentials', () => {

@@ -8,15 +8,13 @@ import type { TwilioConfig } from '../../lib/config';
 import { refusedUrl } from '../support/fake-http-server';
 import { type FakeTwilio, startFakeTwilio } from '../support/fake-twilio';
 import { failureOf as failureOfActivity } from '../support/provider-failure';
+import { retryLookupCases, since } from '../support/retry-lookup-cases';
 
 const SID = `AC${'0123456789abcdef'.repeat(2)}`;
 const TOKEN = 'token-test';
 const input = { runId: 'run-1', name: 'Alice', recipient: 'Bob', to: '+447700900001' };
 const TEXT = "Hey Alice, you're Secret Santa for Bob this year!";
 const twilio = (apiUrl: string, authToken = TOKEN): TwilioConfig => ({ accountSid: SID, authToken, apiUrl, from: 'SecretSanta' });
-
-/** When a retried activity was first scheduled: a little before now. */
-const since = () => new Date(Date.now() - 60_000);
 
 // The draw is secret: no failure may name the recipient or carry the message.
 const failureOf = (promise: Promise<unknown>) => failureOfActivity(promise, ['Bob', TEXT]);
@@ -135,35 +133,7 @@ describe('notifySms retried: Twilio is asked first whether it took the message',
     ]);
   });
 
-  it('a message accepted before the activity was first scheduled (an older run with the same text) does not count', async () => {
-    const notify = createNotifySms(twilio(fake.url), outbox);
-    await notify(input);
-    // Scheduled a second after that message was accepted: Twilio's date_created is in whole seconds.
-    const sentSince = new Date(fake.messages[0].at.getTime() + 1_000);
-    await notify(input, { sentSince });
-    expect(fake.lookups).toBe(1);
-    expect(fake.messages).toHaveLength(2);
-  });
-
-  it('a resend always sends, without asking', async () => {
-    const notify = createNotifySms(twilio(fake.url), outbox);
-    await notify(input);
-    await notify({ ...input, again: true }, { sentSince: since() });
-    expect(fake.lookups).toBe(0);
-    expect(fake.messages).toHaveLength(2);
-  });
-
-  it('a failing lookup is a retryable failure and sends nothing', async () => {
-    const notify = createNotifySms(twilio(fake.url), outbox);
-    fake.failNextLookups(1, 503);
-    const failure = await failureOf(notify(input, { sentSince: since() }));
-    expect(failure).toMatchObject({ nonRetryable: false, type: 'ProviderUnavailable' });
-    expect(failure.message).toContain('HTTP 503');
-    fake.failNextLookups(1, 'reset');
-    expect(await failureOf(notify(input, { sentSince: since() }))).toMatchObject({ nonRetryable: false, type: 'ProviderUnavailable' });
-    expect(fake.lookups).toBe(2);
-    expect(fake.messages).toEqual([]);
-  });
+  retryLookupCases(() => ({ notify: createNotifySms(twilio(fake.url), outbox), fake, input, secrets: ['Bob', TEXT] }));
 });
 
 describe('notifySms without Twilio credentials', () => {
