@@ -15,6 +15,7 @@ import { ApiError } from './api-error';
 import { allocate } from '../lib/allocation/allocate';
 import { previousPairs } from '../lib/allocation/previous';
 import { type TemporalConfig, workflowUiLink } from '../lib/config';
+import { readLiveStatus } from '../lib/live-status';
 import { readParticipants } from '../lib/participants/validate';
 import { resendMessage, secretSanta, statusQuery } from '../workflows';
 import type { SecretSantaInput } from '../workflows/secret-santa';
@@ -140,7 +141,7 @@ export class AllocationRuns {
     if (!state) return undefined;
     const handle = this.client.workflow.getHandle<typeof secretSanta>(id);
     if (state === 'COMPLETED') return { id, status: state, ...(await handle.result()) };
-    if (state === 'RUNNING') return { id, status: state, ...(await handle.query(statusQuery)) };
+    if (state === 'RUNNING') return { id, status: state, ...(await readLiveStatus(this.client, id)) };
     const error = await handle.result().then(
       () => undefined,
       (failure: unknown) => failureMessage(failure),

@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { WorkflowHandle } from '@temporalio/client';
 import { buildApp } from '../api/app';
+import { readLiveStatus } from '../lib/live-status';
 import { payloadsIn } from '../test/support/history';
 import { startRun } from '../test/support/runs';
 import { MAX_IN_FLIGHT_PER_BATCH } from '../workflows/batches';
@@ -119,7 +120,7 @@ async function hundredThousand(stack: BenchStack, progress: Progress) {
   const started = performance.now();
   const handle = await startRun(stack.env.client, stack.config, { csv, seed: 1, batchSize: BATCH_SIZE, maxConcurrency: MAX_CONCURRENCY });
   const ticker = setInterval(async () => {
-    const status = await handle.query('status').catch(() => undefined);
+    const status = await readLiveStatus(stack.env.client, handle.workflowId).catch(() => undefined);
     if (status) progress(`100,000: ${JSON.stringify(status).slice(0, 160)}`);
   }, 15_000);
   const status = await handle.result().finally(() => clearInterval(ticker));

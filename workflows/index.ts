@@ -1,4 +1,4 @@
-export { notifyBatch } from './notify-batch';
+export { batchStatusQuery, notifyBatch } from './notify-batch';
 export { resendMessage } from './resend-message';
-export { secretSanta, statusQuery } from './secret-santa';
+export { progressQuery, secretSanta, statusQuery } from './secret-santa';
 export { stateMachine } from './asl/state-machine';

@@ -11,12 +11,11 @@ import {
 } from '@temporalio/workflow';
 import type { DrawOptions } from '../activities/draw-options';
 import { ErrorType } from '../lib/errors';
-import type { Channel } from '../lib/types';
 import { remoteSteps, steps } from './activity-proxies';
 import { MAX_IN_FLIGHT_PER_BATCH, planBatches } from './batches';
 import { mapWithConcurrency, settleAll } from './map-with-concurrency';
 import { notifyBatch, type NotifyBatchInput, runBatch } from './notify-batch';
-import { addBatchReport, CHANNELS, initialStatus, type RunStatus } from './status';
+import { addBatchReport, CHANNELS, initialStatus, type RunningBatch, type RunProgress, type RunStatus } from './status';
 
 export interface SecretSantaInput {
   /** The uploaded participants file, by key in the run's storage (a claim check: files can be large). */
@@ -41,10 +40,14 @@ export const DEFAULT_BATCH_SIZE = 500;
 export const MAX_DRAWS = 3;
 
 export const statusQuery = defineQuery<RunStatus>('status');
+/** The status and the batches under way, whose own counts (their `batchStatus` query) are not in it yet. */
+export const progressQuery = defineQuery<RunProgress>('progress');
 
 export async function secretSanta(input: SecretSantaInput): Promise<RunStatus> {
   const status = initialStatus(input.dryRun ?? false);
+  const running = new Map<string, RunningBatch>();
   setHandler(statusQuery, () => status);
+  setHandler(progressQuery, () => ({ status, running: [...running.values()] }));
   const runId = workflowInfo().workflowId;
   const run = input.localSteps === false ? remoteSteps : steps;
 
@@ -77,8 +80,14 @@ export async function secretSanta(input: SecretSantaInput): Promise<RunStatus> {
       });
       if (plan.ranges.length === 1) return runBatch(batch(...plan.ranges[0]), { counts: status[channel], failures: status.failures });
       return mapWithConcurrency(plan.ranges, plan.batchesAtOnce, async ([start, end], index) => {
-        const report = await executeChild(notifyBatch, { workflowId: `${runId}-${channel}-${index}`, args: [batch(start, end)] });
-        addBatchReport(status, channel as Channel, report);
+        const workflowId = `${runId}-${channel}-${index}`;
+        running.set(workflowId, { workflowId, channel });
+        try {
+          // Counted and no longer listed as running in the same step: a progress reader never counts it twice.
+          addBatchReport(status, channel, await executeChild(notifyBatch, { workflowId, args: [batch(start, end)] }));
+        } finally {
+          running.delete(workflowId);
+        }
       });
     }),
   );

@@ -56,3 +56,28 @@ export function addBatchReport(status: RunStatus, channel: Channel, report: Batc
 export function recordFailures(list: DeliveryFailure[], more: DeliveryFailure[]): void {
   list.push(...more.slice(0, Math.max(0, LISTED_FAILURES - list.length)));
 }
+
+/** A notification batch (child workflow) under way: its counts are not yet in the run's. */
+export interface RunningBatch {
+  workflowId: string;
+  channel: Channel;
+}
+
+/** The run's status with the batches under way, read in one query so no batch is counted twice or missed. */
+export interface RunProgress {
+  status: RunStatus;
+  running: RunningBatch[];
+}
+
+/**
+ * The run's status with the counts so far of batches still under way (each read by its own query), so progress
+ * moves with every message rather than with every finished batch. Batches that could not be read count nothing yet.
+ */
+export function withRunningBatches({ status, running }: RunProgress, reports: ReadonlyMap<string, BatchReport>): RunStatus {
+  const live: RunStatus = { ...status, email: { ...status.email }, sms: { ...status.sms }, failures: [...status.failures] };
+  for (const { workflowId, channel } of running) {
+    const report = reports.get(workflowId);
+    if (report) addBatchReport(live, channel, report);
+  }
+  return live;
+}

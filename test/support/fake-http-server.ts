@@ -52,6 +52,7 @@ export abstract class FakeHttpServer {
   private readonly planned: Failure[] = [];
   private readonly plannedLookups: Failure[] = [];
   private readonly failing = new Map<string, Failure>();
+  private readonly held = new Map<string, Promise<void>>();
 
   /** A send request, a lookup, or a direct reply (404, 401, 400 for a malformed request). */
   protected abstract route(req: FakeRequest): SendRequest | LookupRequest | Reply;
@@ -103,6 +104,16 @@ export abstract class FakeHttpServer {
     return this.flakiness ? Math.floor(this.flakiness.random() * this.flakiness.slowMs) : 0;
   }
 
+  /** Send requests to `to` get no answer until the returned function is called: a message kept in flight. */
+  holdFor(to: string): () => void {
+    let release = () => {};
+    this.held.set(to, new Promise<void>((resolve) => (release = resolve)));
+    return () => {
+      this.held.delete(to);
+      release();
+    };
+  }
+
   succeedFor(to: string): this {
     this.failing.delete(to);
     return this;
@@ -134,6 +145,7 @@ export abstract class FakeHttpServer {
       const routed = this.route(request);
       if ('status' in routed) return send(res, routed);
       lookup = 'answer' in routed;
+      if (!lookup) await this.held.get(routed.to);
       const failure = lookup ? this.plannedLookups.shift() : (this.failing.get(routed.to) ?? this.planned.shift() ?? this.flaky());
       if (failure === undefined) return send(res, 'accept' in routed ? routed.accept() : routed.answer());
       if (failure === 'accept-then-reset' && 'accept' in routed) {
