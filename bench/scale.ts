@@ -17,6 +17,7 @@ import { buildApp } from '../api/app';
 import { readLiveStatus } from '../lib/live-status';
 import { payloadsIn } from '../test/support/history';
 import { startRun } from '../test/support/runs';
+import { until } from '../test/support/until';
 import { MAX_IN_FLIGHT_PER_BATCH } from '../workflows/batches';
 import { noopFanOut, oneNoop, secretSanta } from './floor-workflows';
 import { formatMs, formatRatio, markdownTable, median, type Progress, type Suite } from './report';
@@ -33,6 +34,8 @@ const API_ROUNDS = 3;
 const API_IN_FLIGHT = 10;
 const HISTORY_WARNING = 10_240;
 const PAYLOAD_WARNING = 256 * 1024;
+/** Deleting a round's 41 runs took 5 to 55 s on the dev server. */
+const DELETE_TIMEOUT_MS = 300_000;
 
 const execFileAsync = promisify(execFile);
 
@@ -118,7 +121,7 @@ async function deleteClosedRuns(client: Client, progress: Progress): Promise<voi
     await client.workflowService.deleteWorkflowExecution({ namespace: client.options.namespace, workflowExecution: { workflowId: run.workflowId, runId: run.runId } });
     deleted++;
   }
-  while ((await client.workflow.count(closed)).count > 0) await new Promise((resolve) => setTimeout(resolve, 250));
+  await until('the server to delete the closed runs', async () => ((await client.workflow.count(closed)).count === 0 ? true : undefined), DELETE_TIMEOUT_MS, 250);
   progress(`deleted ${deleted} closed runs in ${formatMs(performance.now() - started)}`);
 }
 
@@ -153,11 +156,11 @@ async function hundredThousand(stack: BenchStack, progress: Progress) {
 async function apiStarts(stack: BenchStack, apiUrl: string, idleQueue: string, progress: Progress) {
   const bareRate = async () => {
     let starts = 0;
-    const until = performance.now() + API_SECONDS * 1000;
+    const endsAt = performance.now() + API_SECONDS * 1000;
     const started = performance.now();
     await Promise.all(
       Array.from({ length: API_IN_FLIGHT }, async () => {
-        while (performance.now() < until) {
+        while (performance.now() < endsAt) {
           await stack.env.client.workflow.start(secretSanta, { workflowId: `bare-${randomUUID()}`, taskQueue: idleQueue, args: [{ csvKey: 'runs/none/participants.csv' }] });
           starts++;
         }
