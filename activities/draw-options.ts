@@ -5,10 +5,10 @@ import type { RunData } from './run-data';
 /** How a run wants its draw, as the workflow passes it: last year's draw by key, so it never travels as a payload. */
 export interface DrawOptions {
   singleCycle?: boolean;
-  /** Key of a stored draw whose pairs must not come again. */
+  /** Key of a stored (sealed) draw whose pairs should not come again. */
   avoidKey?: string;
 }
 
 export async function allocationOptions(data: RunData, { singleCycle, avoidKey }: DrawOptions = {}): Promise<AllocationOptions> {
-  return { singleCycle, avoid: avoidKey ? previousPairs(await data.read<unknown>(avoidKey)) : undefined };
+  return { singleCycle, avoid: avoidKey ? previousPairs(await data.readSealed<unknown>(avoidKey)) : undefined };
 }

@@ -1,23 +1,27 @@
+import { DrawSeal } from '../lib/codec/draw-seal';
 import type { Config } from '../lib/config';
 import { createAllocate } from './allocate';
 import { createLoadStateMachine, StateMachineStore } from './asl-state-machines';
 import { createExampleActivities } from './examples';
 import { createFindNotification, createLoadBatch } from './load-batch';
+import { createResolveMessage, fromRequest } from './messages';
 import { createNotifyEmail } from './notify-email';
 import { notifyActivity } from './notify-retries';
 import { createNotifySms } from './notify-sms';
 import { createObjectStore } from './object-store';
 import { Outbox } from './outbox';
 import { createParseParticipants } from './parse-participants';
+import { createRevealDraw } from './reveal-draw';
 import { RunData } from './run-data';
 import { createStoreAllocations } from './store-allocations';
 import { createValidateAllocations } from './validate-allocations';
 import { createValidateParticipants } from './validate-participants';
 
-/** Every activity the worker registers, bound to its configuration. */
+/** Every activity the worker registers, bound to its configuration. The draw key is the worker's alone. */
 export function createActivities(config: Config) {
+  if (!config.drawKeys) throw new Error('SANTA_DRAW_KEY is not set: the worker seals every draw under it (base64 of 32 bytes; npm start makes one)');
   const outbox = new Outbox(config.outboxDir);
-  const data = new RunData(createObjectStore(config.storage));
+  const data = new RunData(createObjectStore(config.storage), new DrawSeal(config.drawKeys));
   return {
     parseParticipants: createParseParticipants(data),
     validateParticipants: createValidateParticipants(data),
@@ -26,8 +30,9 @@ export function createActivities(config: Config) {
     storeAllocations: createStoreAllocations(data),
     loadBatch: createLoadBatch(data),
     findNotification: createFindNotification(data),
-    notifyEmail: notifyActivity(createNotifyEmail(config.mailgun, outbox)),
-    notifySms: notifyActivity(createNotifySms(config.twilio, outbox)),
+    revealDraw: createRevealDraw(data),
+    notifyEmail: fromRequest(createResolveMessage(data, config.publicUrl, 'email'), notifyActivity(createNotifyEmail(config.mailgun, outbox))),
+    notifySms: fromRequest(createResolveMessage(data, config.publicUrl, 'sms'), notifyActivity(createNotifySms(config.twilio, outbox))),
     loadStateMachine: createLoadStateMachine(new StateMachineStore(data.store)),
     // Tasks of the example state machines (examples/state-machines/).
     ...createExampleActivities(data.store),

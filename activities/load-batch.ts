@@ -1,65 +1,64 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { linkId } from '../lib/codec/draw-seal';
 import { ErrorType } from '../lib/errors';
 import type { Participant } from '../lib/types';
-import type { RunData } from './run-data';
+import { allocationKey, type RunData } from './run-data';
 import type { StoredAllocation } from './store-allocations';
 
-/** One message to decide on: the giver's contacts and whom they give to. */
+/**
+ * One message to decide on: a giver and their contacts. Never whom they give to: the notify activity finds that
+ * itself, in the worker, from the sealed draw.
+ */
 export interface NotificationItem {
   name: string;
-  recipient: string;
   email?: string;
   phone?: string;
 }
 
 export interface LoadBatchInput {
-  allocationKey: string;
   participantsKey: string;
-  /** Pairs [start, end) of the stored draw. */
+  /** Participants [start, end), in the file's order: an order that says nothing of the draw. */
   start: number;
   end: number;
 }
 
-/** A slice of the stored draw with its givers' contacts: batches read by key, so no payload grows with the run. */
+/** A slice of the run's givers with their contacts: batches read by key, so no payload grows with the run. */
 export function createLoadBatch(data: RunData) {
-  return async function loadBatch({ allocationKey, participantsKey, start, end }: LoadBatchInput): Promise<NotificationItem[]> {
-    const [allocation, participants] = await Promise.all([
-      data.read<StoredAllocation>(allocationKey),
-      data.read<Participant[]>(participantsKey),
-    ]);
-    const byName = contactsByName(participants);
-    return allocation.pairs.slice(start, end).map(({ giver, recipient }) => ({ name: giver, recipient, ...byName.get(giver) }));
+  return async function loadBatch({ participantsKey, start, end }: LoadBatchInput): Promise<NotificationItem[]> {
+    const participants = await data.read<Participant[]>(participantsKey);
+    return participants.slice(start, end).map(contactsOf);
   };
 }
 
-const contactIndexes = new WeakMap<Participant[], Map<string, { email?: string; phone?: string }>>();
-
-/** Indexed once per stored participants list (RunData caches the list itself). */
-function contactsByName(participants: Participant[]) {
-  let index = contactIndexes.get(participants);
-  if (!index) {
-    index = new Map(participants.map((p) => [p.name, { email: p.email, phone: p.phone }]));
-    contactIndexes.set(participants, index);
-  }
-  return index;
-}
+const contactsOf = ({ name, email, phone }: Participant): NotificationItem => ({ name, email, phone });
 
 export interface FindNotificationInput {
-  allocationKey: string;
+  runId: string;
   participantsKey: string;
-  name: string;
+  /** The giver, by name (the organiser's resend; matched case-insensitively) or by their personal link's id. */
+  name?: string;
+  linkId?: string;
 }
 
-/** One giver's message from the stored draw, for a resend: never a new draw. Names match case-insensitively. */
+/** One giver of a stored draw, for a resend: never a new draw. */
 export function createFindNotification(data: RunData) {
-  return async function findNotification({ allocationKey, participantsKey, name }: FindNotificationInput): Promise<NotificationItem> {
-    const [allocation, participants] = await Promise.all([
-      data.read<StoredAllocation>(allocationKey),
-      data.read<Participant[]>(participantsKey),
-    ]);
-    const wanted = name.trim().toLowerCase();
-    const pair = allocation.pairs.find((p) => p.giver.toLowerCase() === wanted);
-    if (!pair) throw ApplicationFailure.nonRetryable(`nobody called "${name}" takes part in this run`, ErrorType.UnknownParticipant);
-    return { name: pair.giver, recipient: pair.recipient, ...contactsByName(participants).get(pair.giver) };
+  return async function findNotification({ runId, participantsKey, name, linkId: wanted }: FindNotificationInput): Promise<NotificationItem> {
+    const participants = await data.read<Participant[]>(participantsKey);
+    const giver = wanted !== undefined ? await giverByLink(data, runId, wanted) : name;
+    const lower = giver?.trim().toLowerCase();
+    const found = lower === undefined ? undefined : participants.find((p) => p.name.toLowerCase() === lower);
+    if (!found) {
+      throw ApplicationFailure.nonRetryable(
+        wanted !== undefined ? 'no participant has this link' : `nobody called "${name}" takes part in this run`,
+        ErrorType.UnknownParticipant,
+      );
+    }
+    return contactsOf(found);
   };
+}
+
+/** The giver whose personal link has this id, or undefined. */
+export async function giverByLink(data: RunData, runId: string, wanted: string): Promise<string | undefined> {
+  const { links } = await data.readSealed<StoredAllocation>(allocationKey(runId));
+  return Object.entries(links).find(([, token]) => linkId(token) === wanted)?.[0];
 }

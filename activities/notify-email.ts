@@ -16,7 +16,7 @@ export function createNotifyEmail(config: Config['mailgun'] | undefined, outbox:
   if (!config) {
     return async function notifyEmail(input: NotifyInput): Promise<NotifyResult> {
       outbox.warnOnce(`MAILGUN_API_KEY/MAILGUN_DOMAIN not set: emails are written to ${outbox.dir}, nothing is sent`);
-      const text = secretSantaMessage(input.name, input.recipient);
+      const text = secretSantaMessage(input.name, input.recipient, input.link);
       const id = await outbox.write(input.runId, input.name, { channel: 'email', to: input.to, subject: EMAIL_SUBJECT, text });
       return { channel: 'email', via: 'outbox', id };
     };
@@ -44,7 +44,7 @@ export function createNotifyEmail(config: Config['mailgun'] | undefined, outbox:
   }
 
   return async function notifyEmail(input: NotifyInput, send: SendOptions = {}): Promise<NotifyResult> {
-    const text = secretSantaMessage(input.name, input.recipient);
+    const text = secretSantaMessage(input.name, input.recipient, input.link);
     const token = messageToken(input.runId, 'email', input.name);
     try {
       if (send.sentSince && !input.again) {
@@ -60,7 +60,7 @@ export function createNotifyEmail(config: Config['mailgun'] | undefined, outbox:
       });
       return { channel: 'email', via: 'mailgun', id: sent.id ?? '' };
     } catch (err) {
-      throw providerFailure('Mailgun', err, [text, input.recipient]);
+      throw providerFailure('Mailgun', err, [text, input.recipient, input.link ?? '']);
     }
   };
 }

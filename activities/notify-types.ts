@@ -1,16 +1,26 @@
 import { createHash } from 'node:crypto';
 import type { Channel } from '../lib/types';
 
-/** One message to one giver. `to` is an email address or an E.164 phone number. */
-export interface NotifyInput {
+/**
+ * What the workflow asks for, and all that its history holds: the giver and where to tell them. The activity finds
+ * whom they give to itself, in the worker, from the sealed draw.
+ */
+export interface NotifyRequest {
   runId: string;
   /** The giver, who receives the message. */
   name: string;
-  /** Who the giver drew: the secret. */
-  recipient: string;
+  /** The giver's own email address or E.164 phone number, as the run's participants list has it. */
   to: string;
   /** A resend: send even though this message went out before. */
   again?: boolean;
+}
+
+/** One message to one giver as the worker sends it. `to` is an email address or an E.164 phone number. */
+export interface NotifyInput extends NotifyRequest {
+  /** Who the giver drew: the secret. Never in a payload. */
+  recipient: string;
+  /** The giver's personal link (a secret too). */
+  link?: string;
 }
 
 /** How one message is sent, beside its input. */

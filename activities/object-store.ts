@@ -106,11 +106,12 @@ class FolderStore implements ObjectStore {
 
   close(): void {}
 
+  /** Readable by the owner only (0600 in 0700 folders): a run's files name people, and a draw is kept here, sealed. */
   private async writeAside(key: string, body: string): Promise<string> {
     const file = this.locate(key);
-    await mkdir(path.dirname(file), { recursive: true });
+    await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
     const tmp = `${file}.${randomUUID()}.tmp`;
-    await writeFile(tmp, body);
+    await writeFile(tmp, body, { mode: 0o600 });
     return tmp;
   }
 }

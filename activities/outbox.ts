@@ -54,11 +54,12 @@ export class Outbox {
   async write(runId: string, name: string, message: OutboxMessage): Promise<string> {
     const folder = path.join(this.dir, pathSegment(runId), message.channel);
     const file = path.join(folder, `${nameSlug(name)}.json`);
-    await mkdir(folder, { recursive: true });
+    // The participant's message (their draw): for the owner only, as a mailbox is.
+    await mkdir(folder, { recursive: true, mode: 0o700 });
     // Write then rename, so a reader never sees half a file.
     const tmp = `${file}.${randomUUID()}.tmp`;
     const { channel, to, subject, text } = message;
-    await writeFile(tmp, JSON.stringify({ channel, to, subject, text, at: new Date().toISOString() }, null, 2) + '\n');
+    await writeFile(tmp, JSON.stringify({ channel, to, subject, text, at: new Date().toISOString() }, null, 2) + '\n', { mode: 0o600 });
     await rename(tmp, file);
     return file;
   }

@@ -1,15 +1,21 @@
-import type { StorageConfig } from '../lib/config';
-import type { Allocation, Pair } from '../lib/types';
+import { DrawSeal, newLinkToken } from '../lib/codec/draw-seal';
+import type { Config } from '../lib/config';
+import type { Pair } from '../lib/types';
+import type { SealedDraw } from './allocate';
 import { createObjectStore } from './object-store';
 import { allocationKey, type RunData } from './run-data';
 
 export { allocationKey } from './run-data';
 
-/** What is stored for one run: the draw is kept so a run can be audited or its messages resent. */
+/**
+ * What is stored for one run, sealed under the draw key: the draw, kept so a run's messages can be resent, and each
+ * giver's personal link secret (the link to the page that shows them, and only them, whom they give to).
+ */
 export interface StoredAllocation {
   runId: string;
-  seed: number;
   pairs: Pair[];
+  /** Giver's name → their link's secret (128 random bits). */
+  links: Record<string, string>;
   participants: number;
   storedAt: string;
 }
@@ -28,24 +34,26 @@ export interface StoredLocation {
   location: string;
 }
 
-/** Activity storing a run's draw once: a retry, or a second call for the same run, keeps the first one. */
+/** Activity storing a run's draw once, sealed: a retry, or a second call for the same run, keeps the first one. */
 export function createStoreAllocations(data: RunData) {
   return async function storeAllocations({ runId, drawKey, participants }: StoreAllocationsInput): Promise<StoredLocation> {
-    const { seed, pairs } = await data.read<Allocation>(drawKey);
+    const { pairs } = await data.readSealed<SealedDraw>(drawKey);
     const key = allocationKey(runId);
-    const record: StoredAllocation = { runId, seed, pairs, participants, storedAt: new Date().toISOString() };
-    await data.write(key, record);
+    const links = Object.fromEntries(pairs.map(({ giver }) => [giver, newLinkToken()]));
+    const record: StoredAllocation = { runId, pairs, links, participants, storedAt: new Date().toISOString() };
+    await data.writeSealed(key, record);
     return { key, location: data.store.locate(key) };
   };
 }
 
-/** Reads back what `storeAllocations` stored under `key`. */
-export async function loadAllocation(storage: StorageConfig, key: string): Promise<StoredAllocation> {
-  const store = createObjectStore(storage);
+/** Reads back and opens what `storeAllocations` stored under `key`: for whoever holds the draw key (tests, audits). */
+export async function loadAllocation(config: Pick<Config, 'storage' | 'drawKeys'>, key: string): Promise<StoredAllocation> {
+  if (!config.drawKeys) throw new Error('SANTA_DRAW_KEY is needed to open a stored draw');
+  const store = createObjectStore(config.storage);
   try {
     const body = await store.get(key);
     if (body === undefined) throw new Error(`no stored allocation ${store.locate(key)}`);
-    return JSON.parse(body) as StoredAllocation;
+    return new DrawSeal(config.drawKeys).open<StoredAllocation>(key, body);
   } finally {
     store.close();
   }

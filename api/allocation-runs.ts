@@ -8,16 +8,17 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import type { NotifyResult } from '../activities/notify-types';
 import type { ObjectStore } from '../activities/object-store';
-import { allocationKey, runKeys, uploadParticipants } from '../activities/run-data';
+import type { RevealedDraw } from '../activities/reveal-draw';
+import { allocationKey, keepSeed, runKeys, uploadParticipants } from '../activities/run-data';
+import { linkId, openForLink } from '../lib/codec/draw-seal';
 import { ErrorType } from '../lib/errors';
 import type { Channel } from '../lib/types';
 import { ApiError } from './api-error';
 import { allocate } from '../lib/allocation/allocate';
-import { previousPairs } from '../lib/allocation/previous';
 import { type TemporalConfig, workflowUiLink } from '../lib/config';
 import { readLiveStatus } from '../lib/live-status';
 import { readParticipants } from '../lib/participants/validate';
-import { resendMessage, secretSanta, statusQuery } from '../workflows';
+import { resendMessage, revealDraw, secretSanta, statusQuery } from '../workflows';
 import type { SecretSantaInput } from '../workflows/secret-santa';
 import { initialStatus, type RunStatus } from '../workflows/status';
 
@@ -53,7 +54,9 @@ export class AllocationRuns {
 
   /**
    * Checks the file and that a draw exists before anything starts, so a bad file never becomes a run.
-   * The same idempotency key always names the same run.
+   * The same idempotency key always names the same run. Last year's draw is sealed and this process cannot open it:
+   * whether its pairs can all be avoided is the worker's business, and nobody is told (a yes or no per try would
+   * tell, pair by pair, who drew whom last year).
    */
   async start(csv: string, options: StartOptions): Promise<{ id: string; status: RunState }> {
     const id = options.idempotencyKey ? idFromKey(options.idempotencyKey) : `santa-${randomUUID()}`;
@@ -63,11 +66,14 @@ export class AllocationRuns {
     }
     const participants = readParticipants(csv);
     const avoidKey = options.avoidPrevious ? allocationKey(options.avoidPrevious) : undefined;
-    allocate(participants, options.seed ?? 0, { singleCycle: options.singleCycle, avoid: avoidKey ? await this.previousPairs(avoidKey) : undefined });
+    if (avoidKey && (await this.store.get(avoidKey)) === undefined) {
+      throw new ApiError(400, 'InvalidPreviousDraw', 'avoidPrevious names no run with a stored draw');
+    }
+    allocate(participants, 0, { singleCycle: options.singleCycle });
     const csvKey = await uploadParticipants(this.store, id, csv);
     const input: SecretSantaInput = {
       csvKey,
-      seed: options.seed,
+      seedKey: options.seed === undefined ? undefined : await keepSeed(this.store, id, options.seed),
       dryRun: options.dryRun,
       maxConcurrency: options.maxConcurrency,
       draw: { singleCycle: options.singleCycle, avoidKey },
@@ -88,16 +94,6 @@ export class AllocationRuns {
     return { id, status: 'RUNNING' };
   }
 
-  private async previousPairs(key: string) {
-    const stored = await this.store.get(key);
-    if (stored === undefined) throw new ApiError(400, 'InvalidPreviousDraw', 'avoidPrevious names no run with a stored draw');
-    try {
-      return previousPairs(stored);
-    } catch (error) {
-      throw new ApiError(400, 'InvalidPreviousDraw', `the earlier run's draw cannot be read: ${(error as Error).message}`);
-    }
-  }
-
   /**
    * Cancels a running run and answers once it has closed: messages already on their way finish first,
    * so nothing is sent after this returns.
@@ -112,18 +108,17 @@ export class AllocationRuns {
     return (await this.state(id))!;
   }
 
-  /** One person's message again, from the stored draw: never a new draw. */
-  async resend(id: string, name: string, channel: Channel): Promise<NotifyResult & { name: string }> {
+  /** One person's message again, from the stored draw: never a new draw. The giver by name, or by their own link. */
+  async resend(id: string, giver: { name: string } | { linkId: string }, channel: Channel): Promise<NotifyResult & { name: string }> {
     if (!(await this.state(id))) throw new ApiError(404, 'NotFound', `no allocation run ${id}`);
-    const allocation = allocationKey(id);
-    if ((await this.store.get(allocation)) === undefined) {
+    if ((await this.store.get(allocationKey(id))) === undefined) {
       throw new ApiError(409, 'NotStored', `run ${id} has no stored draw yet (or was a dry run): nothing to resend`);
     }
     try {
       return await this.client.workflow.execute(resendMessage, {
         workflowId: `${id}-resend-${randomUUID()}`,
         taskQueue: this.temporal.taskQueue,
-        args: [{ runId: id, allocationKey: allocation, participantsKey: runKeys.participants(id), name, channel }],
+        args: [{ runId: id, participantsKey: runKeys.participants(id), ...giver, channel }],
       });
     } catch (error) {
       const cause = error instanceof WorkflowFailedError ? innermost(error) : undefined;
@@ -133,6 +128,20 @@ export class AllocationRuns {
       if (type === ErrorType.ProviderRejected) throw new ApiError(502, type, cause!.message);
       throw error;
     }
+  }
+
+  /**
+   * A participant's own draw, for the holder of their link: the worker answers sealed for the link, which only the
+   * participant (and so this request) has. Undefined for a link that names no giver of a stored draw.
+   */
+  async reveal(id: string, token: string): Promise<RevealedDraw | undefined> {
+    if (!(await this.state(id)) || (await this.store.get(allocationKey(id))) === undefined) return undefined;
+    const answer = await this.client.workflow.execute(revealDraw, {
+      workflowId: `${id}-reveal-${randomUUID()}`,
+      taskQueue: this.temporal.taskQueue,
+      args: [{ runId: id, linkId: linkId(token) }],
+    });
+    return answer.found ? openForLink<RevealedDraw>(token, answer.sealed) : undefined;
   }
 
   /** Undefined for an unknown id. Never carries the draw: RunStatus holds counts only. */

@@ -39,9 +39,14 @@ export interface Config {
   storage: StorageConfig;
   /** Where messages go when a provider has no credentials. */
   outboxDir: string;
-  api: { host: string; port: number; token?: string; rateLimit: RateLimitConfig };
+  /** `token` is the organiser's (API_TOKEN); `codecToken` the operator's (CODEC_TOKEN), the only one /codec takes. */
+  api: { host: string; port: number; token?: string; codecToken?: string; rateLimit: RateLimitConfig };
   /** Payload encryption keys (SANTA_ENCRYPTION_KEY); without them payloads travel in clear. */
   encryption?: EncryptionKeys;
+  /** The key sealing stored draws (SANTA_DRAW_KEY): the worker's alone; the API never reads it. */
+  drawKeys?: EncryptionKeys;
+  /** Base of the participants' personal links (SANTA_PUBLIC_URL, default the API's own URL). */
+  publicUrl: string;
 }
 
 /** At most `max` requests per client address in any `windowMs`. */
@@ -102,6 +107,7 @@ export function loadConfig(env: Env = process.env): Config {
       host: nonEmpty(env.HOST) ?? '127.0.0.1',
       port: Number(nonEmpty(env.PORT) ?? 3000),
       token: nonEmpty(env.API_TOKEN),
+      codecToken: codecToken(nonEmpty(env.CODEC_TOKEN), nonEmpty(env.API_TOKEN)),
       // Room for a client polling a run every 100 ms, and for the Web UI decoding payloads.
       rateLimit: {
         max: positiveInteger('RATE_LIMIT_MAX', nonEmpty(env.RATE_LIMIT_MAX) ?? '1000'),
@@ -109,7 +115,22 @@ export function loadConfig(env: Env = process.env): Config {
       },
     },
     encryption: nonEmpty(env.SANTA_ENCRYPTION_KEY) ? parseEncryptionKeys(env.SANTA_ENCRYPTION_KEY!) : undefined,
+    drawKeys: nonEmpty(env.SANTA_DRAW_KEY) ? parseEncryptionKeys(env.SANTA_DRAW_KEY!, 'SANTA_DRAW_KEY') : undefined,
+    publicUrl: (nonEmpty(env.SANTA_PUBLIC_URL) ?? `http://${nonEmpty(env.HOST) ?? '127.0.0.1'}:${Number(nonEmpty(env.PORT) ?? 3000)}`).replace(/\/+$/, ''),
   };
+}
+
+/**
+ * The operator's token is also a path segment of the Web UI's codec endpoint (`/codec/t/<token>`): URL-safe, at most
+ * Fastify's 100-character path parameter, long enough not to be guessed, and never the organiser's token.
+ */
+function codecToken(value: string | undefined, apiToken: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[A-Za-z0-9._~-]{16,100}$/.test(value)) {
+    throw new Error('CODEC_TOKEN must be 16 to 100 letters, digits, "-", "_", "." or "~" (`openssl rand -hex 32` makes one)');
+  }
+  if (value === apiToken) throw new Error('CODEC_TOKEN must differ from API_TOKEN: the organiser is not the operator');
+  return value;
 }
 
 function positiveInteger(name: string, value: string): number {

@@ -19,16 +19,17 @@ export function isSeed(value: unknown): value is number {
   return Number.isInteger(value) && (value as number) >= 0 && (value as number) < TWO_POW_32;
 }
 
+/** A seed: one 32-bit word (`santa allocate --seed`), or four (the service's draws, which no one may search). */
+export type Seed = number | readonly [number, number, number, number];
+
 /**
- * sfc32, seeded from one 32-bit word. Only 32-bit integer arithmetic (Math.imul, >>>),
+ * sfc32, seeded from one 32-bit word or four. Only 32-bit integer arithmetic (Math.imul, >>>),
  * so results do not depend on the platform.
  */
-export function createRng(seed: number): Rng {
-  if (!isSeed(seed)) throw new RangeError(`seed must be an integer in 0..${TWO_POW_32 - 1}, got ${seed}`);
-  let a = 0x9e3779b9;
-  let b = 0x243f6a88;
-  let c = 0xb7e15162;
-  let d = seed >>> 0;
+export function createRng(seed: Seed): Rng {
+  const words = typeof seed === 'number' ? [0x9e3779b9, 0x243f6a88, 0xb7e15162, seed] : seed;
+  if (words.length !== 4 || !words.every(isSeed)) throw new RangeError(`seed must be an integer in 0..${TWO_POW_32 - 1} (or four), got ${String(seed)}`);
+  let [a, b, c, d] = words.map((word) => word | 0);
   const nextUint32 = (): number => {
     const t = (((a + b) | 0) + d) | 0;
     d = (d + 1) | 0;

@@ -1,4 +1,5 @@
 /** Shapes shared by the pure logic, the activities, the workflow, the API and the CLI. */
+import type { Seed } from './random';
 
 /** One participant row as read from the CSV, before validation. Cells are trimmed; absent columns are ''. */
 export interface ParticipantRow {
@@ -37,7 +38,7 @@ export interface Pair {
 }
 
 export interface Allocation {
-  seed: number;
+  seed: Seed;
   pairs: Pair[];
 }
 

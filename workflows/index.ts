@@ -1,4 +1,5 @@
 export { batchStatusQuery, notifyBatch } from './notify-batch';
 export { resendMessage } from './resend-message';
+export { revealDraw } from './reveal-draw';
 export { progressQuery, secretSanta, statusQuery } from './secret-santa';
 export { stateMachine } from './asl/state-machine';

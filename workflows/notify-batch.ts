@@ -8,8 +8,8 @@ import { type BatchReport, noCounts, recordFailures } from './status';
 export interface NotifyBatchInput {
   runId: string;
   channel: Channel;
-  allocationKey: string;
   participantsKey: string;
+  /** Participants [start, end) of the run, in the file's order. */
   start: number;
   end: number;
   /** Messages in flight at once in this batch. */
@@ -35,7 +35,7 @@ export async function notifyBatch(input: NotifyBatchInput): Promise<BatchReport>
  */
 export async function runBatch(input: NotifyBatchInput, report: BatchReport): Promise<void> {
   const { channel, runId } = input;
-  const items = await steps.loadBatch(input);
+  const items = await steps.loadBatch({ participantsKey: input.participantsKey, start: input.start, end: input.end });
   await mapWithConcurrency(items, input.maxConcurrency, async (item) => {
     const to = contactOf(item, channel);
     if (!to) {
@@ -43,7 +43,8 @@ export async function runBatch(input: NotifyBatchInput, report: BatchReport): Pr
       return;
     }
     try {
-      await send[channel]({ runId, name: item.name, recipient: item.recipient, to });
+      // Only the giver and their own address: the activity finds whom they give to, inside the worker.
+      await send[channel]({ runId, name: item.name, to });
       report.counts.sent++;
     } catch (error) {
       if (isCancellation(error)) throw error;

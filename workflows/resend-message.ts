@@ -6,9 +6,10 @@ import { io, steps } from './activity-proxies';
 
 export interface ResendMessageInput {
   runId: string;
-  allocationKey: string;
   participantsKey: string;
-  name: string;
+  /** The giver: by name (the organiser's resend) or by their personal link's id (their own, from their page). */
+  name?: string;
+  linkId?: string;
   channel: Channel;
 }
 
@@ -20,6 +21,6 @@ export async function resendMessage(input: ResendMessageInput): Promise<NotifyRe
     throw ApplicationFailure.nonRetryable(`${item.name} has no ${input.channel === 'email' ? 'email address' : 'phone number'}`, ErrorType.NoContact);
   }
   const send = input.channel === 'email' ? io.notifyEmail : io.notifySms;
-  const result = await send({ runId: input.runId, name: item.name, recipient: item.recipient, to, again: true });
+  const result = await send({ runId: input.runId, name: item.name, to, again: true });
   return { ...result, name: item.name };
 }

@@ -20,8 +20,11 @@ import { addBatchReport, CHANNELS, initialStatus, type RunningBatch, type RunPro
 export interface SecretSantaInput {
   /** The uploaded participants file, by key in the run's storage (a claim check: files can be large). */
   csvKey: string;
-  /** Fixes the draw; without it the workflow picks one (deterministically, from its own seeded randomness). */
-  seed?: number;
+  /**
+   * The organiser's seed, by key in the run's storage: the worker mixes it with the draw key, so the same seed repeats
+   * a draw on this server only. Never a payload. Without it, each draw is random.
+   */
+  seedKey?: string;
   /** Parse, validate, draw and check only: nothing is stored or sent. */
   dryRun?: boolean;
   /** MaxConcurrency of each notification Map: messages in flight per channel, over all its batches. */
@@ -56,8 +59,7 @@ export async function secretSanta(input: SecretSantaInput): Promise<RunStatus> {
   const { participantsKey, participants } = await run.validateParticipants({ runId, parsedKey });
   status.participants = participants;
 
-  const { drawKey, seed } = await drawValidAllocation(run, { runId, participantsKey, options: input.draw }, input.seed, status);
-  status.seed = seed;
+  const { drawKey } = await drawValidAllocation(run, { runId, participantsKey, seedKey: input.seedKey, options: input.draw }, status);
   if (status.dryRun) {
     status.stage = 'done';
     return status;
@@ -76,7 +78,7 @@ export async function secretSanta(input: SecretSantaInput): Promise<RunStatus> {
   await settleAll(
     CHANNELS.map((channel) => {
       const batch = (start: number, end: number): NotifyBatchInput => ({
-        runId, channel, allocationKey: stored.key, participantsKey, start, end, maxConcurrency: plan.perBatch,
+        runId, channel, participantsKey, start, end, maxConcurrency: plan.perBatch,
       });
       if (plan.ranges.length === 1) return runBatch(batch(...plan.ranges[0]), { counts: status[channel], failures: status.failures });
       return mapWithConcurrency(plan.ranges, plan.batchesAtOnce, async ([start, end], index) => {
@@ -97,17 +99,15 @@ export async function secretSanta(input: SecretSantaInput): Promise<RunStatus> {
   return status;
 }
 
+/** Draws, in the worker and sealed, until one passes the check: the workflow only ever holds the draw's key. */
 async function drawValidAllocation(
   run: typeof steps,
-  { runId, participantsKey, options }: { runId: string; participantsKey: string; options?: DrawOptions },
-  requestedSeed: number | undefined,
+  { runId, participantsKey, seedKey, options }: { runId: string; participantsKey: string; seedKey?: string; options?: DrawOptions },
   status: RunStatus,
 ) {
-  const firstSeed = requestedSeed ?? Math.floor(Math.random() * 2 ** 32);
   for (let attempt = 0; attempt < MAX_DRAWS; attempt++) {
     status.stage = 'allocating';
-    const seed = (firstSeed + attempt * 0x9e3779b9) >>> 0;
-    const draw = await run.allocate({ runId, participantsKey, seed, attempt, options });
+    const draw = await run.allocate({ runId, participantsKey, seedKey, attempt, options });
     status.stage = 'checking';
     try {
       await run.validateAllocations({ participantsKey, drawKey: draw.drawKey, options });

@@ -19,12 +19,11 @@ export interface DeliveryFailure {
 /** A run's answer keeps this many failures by name (the counts cover all): payloads stay small at any size. */
 export const LISTED_FAILURES = 100;
 
-/** What the status query and the workflow's result report: never who drew whom. */
+/** What the status query and the workflow's result report: never who drew whom, nor a seed. */
 export interface RunStatus {
   stage: Stage;
   participants: number;
-  seed?: number;
-  /** Key of the stored draw. */
+  /** Key of the stored (sealed) draw. */
   stored?: string;
   dryRun: boolean;
   email: ChannelCounts;

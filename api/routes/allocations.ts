@@ -123,7 +123,7 @@ export default async function allocationRoutes(app: FastifyInstance, { runs }: {
       },
     },
     async (request) => {
-      const sent = await runs.resend(request.params.id, request.body.name, request.body.channel);
+      const sent = await runs.resend(request.params.id, { name: request.body.name }, request.body.channel);
       return { id: request.params.id, name: sent.name, channel: sent.channel, via: sent.via };
     },
   );

@@ -1,4 +1,4 @@
-import { createRng, type Rng, shuffle } from '../random';
+import { createRng, type Rng, type Seed, shuffle } from '../random';
 import type { Allocation, AllocationOptions, Participant } from '../types';
 import { groupTooBig, isolatedPeople, NoDrawError, tooFewGivers, tooFewRecipients } from './explain';
 import { DrawGraph } from './graph';
@@ -12,7 +12,7 @@ import { joinIntoOneLoop } from './single-cycle';
  * options.singleCycle, the draw is one loop through everyone. Deterministic for (participants, seed,
  * options); throws NoValidAllocationError (a NoDrawError), naming who blocks it, when no draw exists.
  */
-export function allocate(participants: Participant[], seed: number, options: AllocationOptions = {}): Allocation {
+export function allocate(participants: Participant[], seed: Seed, options: AllocationOptions = {}): Allocation {
   const graph = new DrawGraph(participants, options.avoid);
   try {
     return draw(graph, seed, options);
@@ -25,7 +25,7 @@ export function allocate(participants: Participant[], seed: number, options: All
   }
 }
 
-function draw(graph: DrawGraph, seed: number, options: AllocationOptions): Allocation {
+function draw(graph: DrawGraph, seed: Seed, options: AllocationOptions): Allocation {
   const rng = createRng(seed);
   let recipientOf = perfectMatching(graph, rng);
   if (options.singleCycle) recipientOf = joinIntoOneLoop(graph, recipientOf, rng);

@@ -7,10 +7,10 @@ export interface EncryptionKeys {
 }
 
 /**
- * Reads `SANTA_ENCRYPTION_KEY`: one base64 key of 32 bytes (its id derived from it), or a comma-separated list
- * of `id:base64key`, newest first.
+ * Reads a key setting (`SANTA_ENCRYPTION_KEY`, `SANTA_DRAW_KEY`): one base64 key of 32 bytes (its id derived from
+ * it), or a comma-separated list of `id:base64key`, newest first.
  */
-export function parseEncryptionKeys(value: string): EncryptionKeys {
+export function parseEncryptionKeys(value: string, variable = 'SANTA_ENCRYPTION_KEY'): EncryptionKeys {
   const entries = value
     .split(',')
     .map((entry) => entry.trim())
@@ -19,13 +19,13 @@ export function parseEncryptionKeys(value: string): EncryptionKeys {
       const colon = entry.indexOf(':');
       const material = Buffer.from(colon === -1 ? entry : entry.slice(colon + 1), 'base64');
       if (material.length !== 32) {
-        throw new Error(`SANTA_ENCRYPTION_KEY: each key must be 32 bytes in base64 (AES-256), got ${material.length} bytes`);
+        throw new Error(`${variable}: each key must be 32 bytes in base64 (AES-256), got ${material.length} bytes`);
       }
       const id = colon === -1 ? keyIdOf(material) : entry.slice(0, colon);
-      if (!/^[\w.-]{1,64}$/.test(id)) throw new Error(`SANTA_ENCRYPTION_KEY: key id "${id}" must be letters, digits, '.', '_' or '-'`);
+      if (!/^[\w.-]{1,64}$/.test(id)) throw new Error(`${variable}: key id "${id}" must be letters, digits, '.', '_' or '-'`);
       return [id, material] as const;
     });
-  if (entries.length === 0) throw new Error('SANTA_ENCRYPTION_KEY is empty');
+  if (entries.length === 0) throw new Error(`${variable} is empty`);
   return { currentKeyId: entries[0][0], keys: new Map(entries) };
 }
 

@@ -288,7 +288,7 @@ class Chaos {
       await sleep(50);
     }
     const key = this.status.stored;
-    const allocation = await loadAllocation(this.config.storage, key);
+    const allocation = await loadAllocation(this.config, key);
     this.options.log(`draw stored (${key}), read back for the end check`);
     return { key, allocation };
   }
@@ -333,7 +333,7 @@ async function checkRun(
   workers: KeptProcess[],
 ): Promise<ChaosReport> {
   const { people } = options;
-  const final = await loadAllocation(config.storage, allocationKey(runId)).catch(() => undefined);
+  const final = await loadAllocation(config, allocationKey(runId)).catch(() => undefined);
   // What each address must get: its giver's message naming the recipient of the stored draw.
   const expectedEmail = new Map<string, string>();
   const expectedSms = new Map<string, string>();

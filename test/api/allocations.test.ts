@@ -114,7 +114,7 @@ describe('draw options', () => {
     const res = await post(csv, { query: '?singleCycle=true&seed=3' });
     expect(res.statusCode).toBe(202);
     const status = await temporal.client.workflow.getHandle(res.json().id).result();
-    const { pairs } = await loadAllocation(config.storage, status.stored!);
+    const { pairs } = await loadAllocation(config, status.stored!);
     const next = new Map(pairs.map((p) => [p.giver, p.recipient]));
     let at = 'A';
     const seen = new Set<string>();
@@ -129,10 +129,10 @@ describe('draw options', () => {
     const csv = ['A,a@example.com,,', 'B,b@example.com,,', 'C,c@example.com,,', 'D,d@example.com,,'].join('\n');
     const first = await post(csv, { query: '?seed=1' });
     const firstStatus = await temporal.client.workflow.getHandle(first.json().id).result();
-    const before = (await loadAllocation(config.storage, firstStatus.stored!)).pairs;
+    const before = (await loadAllocation(config, firstStatus.stored!)).pairs;
     const second = await post(csv, { query: `?seed=2&avoidPrevious=${first.json().id}` });
     expect(second.statusCode).toBe(202);
-    const after = (await loadAllocation(config.storage, (await temporal.client.workflow.getHandle(second.json().id).result()).stored!)).pairs;
+    const after = (await loadAllocation(config, (await temporal.client.workflow.getHandle(second.json().id).result()).stored!)).pairs;
     const key = (p: { giver: string; recipient: string }) => `${p.giver}>${p.recipient}`;
     expect(after.filter((p) => before.map(key).includes(key(p)))).toEqual([]);
 

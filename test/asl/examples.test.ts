@@ -6,9 +6,10 @@ import { Pool } from 'pg';
 import { createExampleActivities } from '../../activities/examples';
 import { recordValue, resultsKey } from '../../activities/examples/records';
 import { createObjectStore } from '../../activities/object-store';
-import { RunData, uploadParticipants } from '../../activities/run-data';
+import { keepSeed, RunData, uploadParticipants } from '../../activities/run-data';
 import { loadAllocation } from '../../activities/store-allocations';
 import { executionOutcome } from '../../api/state-machine-runs';
+import { DrawSeal } from '../../lib/codec/draw-seal';
 import type { Definition } from '../../lib/asl/interpreter';
 import { testConfig } from '../support/config';
 import { type FakeProviders, startFakeProviders } from '../support/providers';
@@ -31,8 +32,8 @@ beforeAll(async () => {
   teamApi = await new FakeTeamApi().listen();
   db = new Pool({ connectionString: DATABASE_URL, max: 2 });
   const examples = (store: Parameters<typeof createExampleActivities>[0]) => createExampleActivities(store, { teamApiUrl: teamApi.url, databaseUrl: DATABASE_URL });
-  const storage = testConfig().storage;
-  const data = new RunData(createObjectStore(storage));
+  const config = testConfig();
+  const data = new RunData(createObjectStore(config.storage), new DrawSeal(config.drawKeys!));
   runner = await TemporalRunner.start(
     {
       ...examples(data.store),
@@ -77,8 +78,9 @@ it('1. Secret Santa: the original machine gives the same outcome as the hand-wri
   const id = `secret-santa-${randomUUID()}`;
   const store = createObjectStore(runner.config.storage);
   const csvKey = await uploadParticipants(store, id, csv);
+  const seedKey = await keepSeed(store, id, 7);
   store.close();
-  const outcome = await runner.run(example('secret-santa'), { csvKey, seed: 7 }, { id, name: 'secret-santa' });
+  const outcome = await runner.run(example('secret-santa'), { csvKey, seedKey }, { id, name: 'secret-santa' });
   const afterAsl = sent();
   providers.mailgun.succeedFor('p5@example.com');
 
@@ -89,9 +91,8 @@ it('1. Secret Santa: the original machine gives the same outcome as the hand-wri
   expect(output.email).toEqual({ sent: 8, skipped: 3, failed: 1 });
   expect(output.failures).toEqual([{ outcome: 'failed', name: 'P5', channel: 'email', error: expect.stringContaining('400') }]);
   // The same draw, stored the same way, and the same messages to the same people.
-  const [handDraw, aslDraw] = await Promise.all([loadAllocation(runner.config.storage, hand.stored!), loadAllocation(runner.config.storage, output.stored as string)]);
+  const [handDraw, aslDraw] = await Promise.all([loadAllocation(runner.config, hand.stored!), loadAllocation(runner.config, output.stored as string)]);
   expect(aslDraw.pairs).toEqual(handDraw.pairs);
-  expect(aslDraw.seed).toBe(7);
   const slice = (from: ReturnType<typeof sent>, to: ReturnType<typeof sent>) => ({ email: to.email.slice(from.email.length).sort(), sms: to.sms.slice(from.sms.length).sort() });
   expect(slice(afterHand, afterAsl)).toEqual(slice(before, afterHand));
   expect(slice(afterHand, afterAsl).sms).toHaveLength(9);
@@ -104,7 +105,7 @@ it('1. Secret Santa: a draw failing its check goes back to Allocate, at most 3 t
   store.close();
   const definition = example('secret-santa');
   definition.States['Allocate'] = { ...definition.States['Allocate'], Resource: 'selfDraw' };
-  const handle = await runner.startExecution(definition, { csvKey, seed: 1 }, { id, name: 'secret-santa' });
+  const handle = await runner.startExecution(definition, { csvKey }, { id, name: 'secret-santa' });
   expect(await executionOutcome(handle.result())).toEqual({
     status: 'FAILED',
     error: 'InvalidAllocation',

@@ -59,7 +59,7 @@ it('POST /allocations → COMPLETED, one message per channel per participant, th
   const ranThisRun = (to: string[]) => new Set(to).size;
   expect(ranThisRun(providers.mailgun.messages.map((m) => m.to))).toBe(6);
   expect(ranThisRun(providers.twilio.messages.map((m) => m.to))).toBe(6);
-  const stored = await loadAllocation(testConfig().storage, allocationKey(id));
+  const stored = await loadAllocation(testConfig(), allocationKey(id));
   expect(stored.pairs).toHaveLength(6);
 
   worker.kill('SIGTERM');

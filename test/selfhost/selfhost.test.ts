@@ -28,6 +28,7 @@ let output = '';
 let api: string;
 let ui: string;
 let s3Endpoint: string;
+const drawKey = randomBytes(32).toString('base64');
 
 /** Pids of the Temporal server, in the order the supervisor started them. */
 const serverPids = () => [...output.matchAll(/^temporal +\| started \(pid (\d+)\)$/gm)].map((m) => Number(m[1]));
@@ -64,6 +65,7 @@ beforeAll(async () => {
       SANTA_DATA_DIR: dataDir,
       SANTA_OUTBOX_DIR: join(dataDir, 'outbox'),
       SANTA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      SANTA_DRAW_KEY: drawKey,
       TEMPORAL_DB: databases[0],
       TEMPORAL_VISIBILITY_DB: databases[1],
     },
@@ -123,8 +125,8 @@ it('finishes a run although the Temporal server is killed mid-run and started ag
   expect(new Set(providers.twilio.messages.map((m) => m.to)).size).toBe(6);
 
   // The draw is in the bucket selfhost made on its MinIO.
-  const storage = testConfig({ S3_BUCKET: 'secret-santa', S3_ENDPOINT: s3Endpoint, S3_FORCE_PATH_STYLE: 'true' }).storage;
-  expect((await loadAllocation(storage, allocationKey(runId))).pairs).toHaveLength(6);
+  const config = testConfig({ S3_BUCKET: 'secret-santa', S3_ENDPOINT: s3Endpoint, S3_FORCE_PATH_STYLE: 'true', SANTA_DRAW_KEY: drawKey });
+  expect((await loadAllocation(config, allocationKey(runId))).pairs).toHaveLength(6);
 }, 240_000);
 
 it('serves the Web UI, which shows the run from the server and points at the codec endpoint', async () => {

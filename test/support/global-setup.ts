@@ -67,6 +67,8 @@ export default async function globalSetup(): Promise<void> {
     SANTA_TEST_DIR: workDir,
     // Every run of the suite seals its payloads, as a real deployment does.
     SANTA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    // The worker's draw key, a different one: tests read stored draws with it, as only a worker host could.
+    SANTA_DRAW_KEY: randomBytes(32).toString('base64'),
     S3_ENDPOINT: minio.endpoint,
     S3_BUCKET: TEST_BUCKET,
     S3_FORCE_PATH_STYLE: 'true',

@@ -1,19 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { createObjectStore } from '../../activities/object-store';
-import { uploadParticipants } from '../../activities/run-data';
+import { keepSeed, uploadParticipants } from '../../activities/run-data';
 import type { Config } from '../../lib/config';
 import { secretSanta } from '../../workflows';
 import type { SecretSantaInput } from '../../workflows/secret-santa';
 
-export type RunRequest = Omit<SecretSantaInput, 'csvKey'> & { csv: string };
+export type RunRequest = Omit<SecretSantaInput, 'csvKey' | 'seedKey'> & { csv: string; seed?: number };
 
 /** Starts a run as the API does: the file uploaded to the run's storage first, then the workflow with its key. */
-export async function startRun(client: Client, config: Config, { csv, ...options }: RunRequest, workflowId = `run-${randomUUID()}`) {
+export async function startRun(client: Client, config: Config, { csv, seed, ...options }: RunRequest, workflowId = `run-${randomUUID()}`) {
   const store = createObjectStore(config.storage);
   try {
     const csvKey = await uploadParticipants(store, workflowId, csv);
-    return await client.workflow.start(secretSanta, { workflowId, taskQueue: config.temporal.taskQueue, args: [{ ...options, csvKey }] });
+    const seedKey = seed === undefined ? undefined : await keepSeed(store, workflowId, seed);
+    return await client.workflow.start(secretSanta, { workflowId, taskQueue: config.temporal.taskQueue, args: [{ ...options, csvKey, seedKey }] });
   } finally {
     store.close();
   }

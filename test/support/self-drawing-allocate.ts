@@ -8,7 +8,7 @@ export function selfDrawingAllocate(data: RunData, onDraw: () => void = () => un
     onDraw();
     const participants = await data.read<Participant[]>(input.participantsKey);
     const drawKey = runKeys.draw(input.runId, input.attempt);
-    await data.write(drawKey, { seed: input.seed, pairs: participants.map((p) => ({ giver: p.name, recipient: p.name })) });
-    return { drawKey, seed: input.seed };
+    await data.writeSealed(drawKey, { avoided: false, pairs: participants.map((p) => ({ giver: p.name, recipient: p.name })) });
+    return { drawKey };
   };
 }

@@ -89,7 +89,7 @@ it('DELETE cancels a run mid-notification: nothing is sent once the cancel is an
 it('POST /allocations/:id/resend sends one message again from the stored draw, never a new draw', async () => {
   const id = await post(people(5, 'Resend'), '?seed=11');
   await stack.temporal.client.workflow.getHandle(id).result();
-  const before = await loadAllocation(stack.config.storage, allocationKey(id));
+  const before = await loadAllocation(stack.config, allocationKey(id));
   const firstText = stack.providers.mailgun.messages.find((m) => m.to === 'resend2@example.com')!.text;
 
   const res = await stack.app.inject({ method: 'POST', url: `/allocations/${id}/resend`, payload: { name: 'RESEND2', channel: 'email' } });
@@ -98,7 +98,7 @@ it('POST /allocations/:id/resend sends one message again from the stored draw, n
   const again = stack.providers.mailgun.messages.filter((m) => m.to === 'resend2@example.com');
   expect(again).toHaveLength(2);
   expect(again[1].text).toBe(firstText);
-  expect(await loadAllocation(stack.config.storage, allocationKey(id))).toEqual(before);
+  expect(await loadAllocation(stack.config, allocationKey(id))).toEqual(before);
   expect(res.body).not.toContain(before.pairs.find((p) => p.giver === 'Resend2')!.recipient);
 
   const unknown = await stack.app.inject({ method: 'POST', url: `/allocations/${id}/resend`, payload: { name: 'Nobody', channel: 'sms' } });

@@ -4,6 +4,7 @@ import { createActivities } from '../../activities';
 import { loadAllocation } from '../../activities/store-allocations';
 import { createObjectStore } from '../../activities/object-store';
 import { RunData } from '../../activities/run-data';
+import { DrawSeal } from '../../lib/codec/draw-seal';
 import { MAX_DRAWS } from '../../workflows/secret-santa';
 import { type RunRequest, startRun } from '../support/runs';
 import { selfDrawingAllocate } from '../support/self-drawing-allocate';
@@ -89,11 +90,10 @@ it('Catch: a 400 is recorded as failed, not retried, and the run still completes
   }
 });
 
-it('stores the draw (with its seed) before any message is sent', async () => {
+it('stores the draw (sealed) before any message is sent', async () => {
   const handle = await startRun(stack.temporal.client, stack.config, { csv: participantsCsv(4), seed: 42 });
   const result = await handle.result();
-  const stored = await loadAllocation(stack.config.storage, result.stored!);
-  expect(stored.seed).toBe(42);
+  const stored = await loadAllocation(stack.config, result.stored!);
   expect(stored.pairs).toHaveLength(4);
 
   // Local activities leave markers, ordinary ones scheduled events: in history order, store comes before any message.
@@ -127,7 +127,7 @@ it('Catch → Allocate: a draw failing its check is drawn again, at most 3 times
   const broken = await createTestWorker(stack.temporal, brokenConfig, {
     activities: {
       ...real,
-      allocate: selfDrawingAllocate(new RunData(createObjectStore(stack.config.storage)), () => draws++),
+      allocate: selfDrawingAllocate(new RunData(createObjectStore(stack.config.storage), new DrawSeal(stack.config.drawKeys!)), () => draws++),
     },
   });
   const failure = await broken
