@@ -125,7 +125,7 @@ describe('draw options', () => {
     expect(seen.size).toBe(6);
   });
 
-  it('avoidPrevious: no pair of the earlier run comes again, and an impossible avoid answers 422 before any run', async () => {
+  it('avoidPrevious: no pair of the earlier run comes again; when that is impossible the run draws anyway and says nothing', async () => {
     const csv = ['A,a@example.com,,', 'B,b@example.com,,', 'C,c@example.com,,', 'D,d@example.com,,'].join('\n');
     const first = await post(csv, { query: '?seed=1' });
     const firstStatus = await temporal.client.workflow.getHandle(first.json().id).result();
@@ -140,8 +140,11 @@ describe('draw options', () => {
     const pairOnce = await post(two);
     await temporal.client.workflow.getHandle(pairOnce.json().id).result();
     const impossible = await post(two, { query: `?avoidPrevious=${pairOnce.json().id}` });
-    expect(impossible.statusCode).toBe(422);
-    expect(impossible.json().message).toMatch(/last year/);
+    // A 422 here would tell the organiser that the pair came before: the run draws without avoiding it instead.
+    expect(impossible.statusCode).toBe(202);
+    const repeated = await temporal.client.workflow.getHandle(impossible.json().id).result();
+    expect(repeated).toMatchObject({ stage: 'done', participants: 2, email: { sent: 2 } });
+    expect((await loadAllocation(config, repeated.stored!)).pairs).toEqual((await loadAllocation(config, `allocations/${pairOnce.json().id}.json`)).pairs);
 
     const unknown = await post(csv, { query: '?avoidPrevious=santa-nope' });
     expect([unknown.statusCode, unknown.json().error]).toEqual([400, 'InvalidPreviousDraw']);
