@@ -45,7 +45,7 @@ export const suite: Suite = {
           const started = performance.now();
           const id = `secret-santa-${randomUUID()}`;
           const csvKey = await uploadParticipants(store, id, csv);
-          const handle = await env.client.workflow.start(stateMachine, { workflowId: id, taskQueue: config.temporal.taskQueue, args: [{ definition, input: { csvKey, seed: 1 }, name: 'secret-santa' }] });
+          const handle = await env.client.workflow.start(stateMachine, { workflowId: id, taskQueue: config.temporal.taskQueue, args: [{ definition, input: { csvKey }, name: 'secret-santa' }] });
           const outcome = await executionOutcome(handle.result());
           const output = outcome.status === 'SUCCEEDED' ? (outcome.output as { email: { sent: number }; sms: { sent: number } }) : undefined;
           if (!output || output.email.sent !== PEOPLE || output.sms.sent !== PEOPLE) throw new Error(`interpreted run: ${JSON.stringify(outcome).slice(0, 300)}`);
@@ -54,7 +54,7 @@ export const suite: Suite = {
         progress('warming up (one small run of each)');
         // Warm-up: bundles are loaded and caches filled before anything is timed.
         await (await startRun(env.client, config, { csv: participantsCsv(10), seed: 1 })).result();
-        await executionOutcome((await env.client.workflow.start(stateMachine, { workflowId: `warm-${randomUUID()}`, taskQueue: config.temporal.taskQueue, args: [{ definition, input: { csvKey: await uploadParticipants(store, 'warm', participantsCsv(10)), seed: 1 }, name: 'secret-santa' }] })).result());
+        await executionOutcome((await env.client.workflow.start(stateMachine, { workflowId: `warm-${randomUUID()}`, taskQueue: config.temporal.taskQueue, args: [{ definition, input: { csvKey: await uploadParticipants(store, 'warm', participantsCsv(10)) }, name: 'secret-santa' }] })).result());
         for (let round = 1; round <= ROUNDS; round++) {
           // Alternating, so both see the same machine state.
           times.handWritten.push(await handWritten());

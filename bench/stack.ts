@@ -1,4 +1,5 @@
 /** A private Temporal dev server, fake providers, storage and a worker for one bench suite. */
+import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
@@ -35,7 +36,13 @@ export async function startBenchStack(
   });
   const providers = await startProvidersProcess();
   const dir = mkdtempSync(join(tmpdir(), `bench-${name}-`));
-  const config = loadConfig({ ...providers.env, TEMPORAL_TASK_QUEUE: `bench-${name}`, SANTA_DATA_DIR: dir, SANTA_OUTBOX_DIR: dir });
+  const config = loadConfig({
+    ...providers.env,
+    TEMPORAL_TASK_QUEUE: `bench-${name}`,
+    SANTA_DATA_DIR: dir,
+    SANTA_OUTBOX_DIR: dir,
+    SANTA_DRAW_KEY: randomBytes(32).toString('base64'),
+  });
   const worker = await createWorker(config, env.nativeConnection, { activities: { ...createActivities(config), ...extraActivities }, ...workerOptions });
   return {
     env,

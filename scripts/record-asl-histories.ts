@@ -3,6 +3,7 @@
  * replays on the current workflow code. After an intended, compatible change of the interpreter:
  * `bash scripts/with-tools.sh -- tsx scripts/record-asl-histories.ts` (needs PostgreSQL at DATABASE_URL, as the tests do).
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,7 +73,13 @@ async function main(): Promise<void> {
   const providers = await startFakeProviders();
   const teamApi = await new FakeTeamApi().listen();
   const dir = mkdtempSync(join(tmpdir(), 'asl-record-'));
-  const config = loadConfig({ ...providers.env, TEMPORAL_TASK_QUEUE: 'record-asl-histories', SANTA_DATA_DIR: dir, SANTA_OUTBOX_DIR: dir });
+  const config = loadConfig({
+    ...providers.env,
+    TEMPORAL_TASK_QUEUE: 'record-asl-histories',
+    SANTA_DATA_DIR: dir,
+    SANTA_OUTBOX_DIR: dir,
+    SANTA_DRAW_KEY: randomBytes(32).toString('base64'),
+  });
   const store = createObjectStore(config.storage);
   const rolls = [2, 5];
   const worker = await createWorker(config, env.nativeConnection, {
@@ -107,7 +114,7 @@ async function main(): Promise<void> {
     await worker.runUntil(async () => {
       const csv = ['Alice,alice@example.com,+447700900001,Bob', 'Bob,bob@example.com,,', 'Carol,,+447700900003,Alice', 'Dave,dave@example.com,+447700900004,'].join('\n');
       const csvKey = await uploadParticipants(store, 'history-secret-santa', csv);
-      const santa = await record('secret-santa', example('secret-santa'), { csvKey, seed: 1 }, 'secret-santa');
+      const santa = await record('secret-santa', example('secret-santa'), { csvKey }, 'secret-santa');
       await save(await firstChild(santa), 'secret-santa-batch');
       await record('dice', example('dice'), { rolls: 0, waitSeconds: 1 }, 'dice');
       await record('records', example('records'), { source: { name: 'history', total: 7 }, pageSize: 3 }, 'records');

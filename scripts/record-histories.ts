@@ -3,12 +3,14 @@
  * Run after an intended change of the workflow: `npm run record-histories`.
  * Starts its own Temporal dev server, fake providers and worker; the runs are fixed by their seeds.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../activities';
+import { DrawSeal } from '../lib/codec/draw-seal';
 import { loadConfig } from '../lib/config';
 import { createObjectStore } from '../activities/object-store';
 import { RunData } from '../activities/run-data';
@@ -31,7 +33,13 @@ async function main(): Promise<void> {
   const env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: executable }, ui: false } });
   const providers = await startFakeProviders();
   const dir = mkdtempSync(join(tmpdir(), 'santa-record-'));
-  const config = loadConfig({ ...providers.env, TEMPORAL_TASK_QUEUE: 'record-histories', SANTA_DATA_DIR: dir, SANTA_OUTBOX_DIR: dir });
+  const config = loadConfig({
+    ...providers.env,
+    TEMPORAL_TASK_QUEUE: 'record-histories',
+    SANTA_DATA_DIR: dir,
+    SANTA_OUTBOX_DIR: dir,
+    SANTA_DRAW_KEY: randomBytes(32).toString('base64'),
+  });
   const activities = createActivities(config);
   try {
     const save = async (workflowId: string) => {
@@ -52,7 +60,7 @@ async function main(): Promise<void> {
     providers.mailgun.failAlwaysFor('bob@example.com', 400);
     await record('retry-and-delivery-failure', { csv, seed: 2 });
 
-    await record('redraws-exhausted', { csv, seed: 3 }, { allocate: selfDrawingAllocate(new RunData(createObjectStore(config.storage))) });
+    await record('redraws-exhausted', { csv, seed: 3 }, { allocate: selfDrawingAllocate(new RunData(createObjectStore(config.storage), new DrawSeal(config.drawKeys!))) });
 
     await record('invalid-file', { csv: 'Alice,,,\nAlice,alice@example.com,,' });
 

@@ -117,6 +117,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       TEMPORAL_NAMESPACE: 'default',
       TEMPORAL_TASK_QUEUE: `chaos-${seed}`,
       SANTA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      SANTA_DRAW_KEY: randomBytes(32).toString('base64'),
       SANTA_DATA_DIR: join(dir, 'data'),
       SANTA_OUTBOX_DIR: join(dir, 'outbox'),
       API_TOKEN: '',
