@@ -13,7 +13,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { allocationKey, runKeys } from '../../activities/run-data';
 import { loadAllocation, type StoredAllocation } from '../../activities/store-allocations';
 import { type Config, loadConfig } from '../../lib/config';
-import { secretSantaMessage } from '../../lib/message';
+import { personalLink, secretSantaMessage } from '../../lib/message';
 import { createRng, type Rng } from '../../lib/random';
 import { connectClient } from '../../lib/temporal-client';
 import { peopleCsv } from '../../test/support/people';
@@ -335,14 +335,15 @@ async function checkRun(
 ): Promise<ChaosReport> {
   const { people } = options;
   const final = await loadAllocation(config, allocationKey(runId)).catch(() => undefined);
-  // What each address must get: its giver's message naming the recipient of the stored draw.
+  // What each address must get: its giver's message naming the recipient of the stored draw, with their own link.
   const expectedEmail = new Map<string, string>();
   const expectedSms = new Map<string, string>();
   for (const { giver, recipient } of final?.pairs ?? []) {
     const contact = contacts.get(giver);
     if (!contact) continue;
-    expectedEmail.set(contact.email, secretSantaMessage(giver, recipient));
-    expectedSms.set(contact.phone, secretSantaMessage(giver, recipient));
+    const link = personalLink(config.publicUrl, runId, final!.links[giver]);
+    expectedEmail.set(contact.email, secretSantaMessage(giver, recipient, link));
+    expectedSms.set(contact.phone, secretSantaMessage(giver, recipient, link));
   }
   const email = tallyChannel(providers.mailgun.messages, expectedEmail);
   const smsMessages = providers.twilio.messages.map((m): Delivered => ({ to: m.to, text: m.body }));
