@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { CreateBucketCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { loadConfig } from '../lib/config';
 import { freeTemporalPort } from './selfhost/ports';
-import { encryptionKey, Supervisor, waitUntil } from './supervisor';
+import { codecToken, encryptionKey, Supervisor, waitUntil } from './supervisor';
 
 const root = resolve(__dirname, '..');
 const DEFAULT_BUCKET = 'secret-santa';
@@ -37,7 +37,8 @@ async function createBucket(endpoint: string, bucket: string, accessKeyId: strin
 
 async function main(): Promise<void> {
   const dataDir = resolve(root, process.env.SANTA_DATA_DIR ?? '.data');
-  const env: NodeJS.ProcessEnv = { SANTA_ENCRYPTION_KEY: encryptionKey(dataDir) };
+  // The operator's CODEC_TOKEN opens the API's /codec for the Web UI (the organiser's API_TOKEN does not).
+  const env: NodeJS.ProcessEnv = { SANTA_ENCRYPTION_KEY: encryptionKey(dataDir), CODEC_TOKEN: codecToken(dataDir) };
   const config = loadConfig({ ...process.env, ...env });
   supervisor.exitOnSignals();
 
@@ -95,8 +96,9 @@ async function main(): Promise<void> {
       TEMPORAL_UI_PORT: ui.port || '80',
       TEMPORAL_DEFAULT_NAMESPACE: config.temporal.namespace,
       TEMPORAL_CORS_ORIGINS: api,
-      // The browser of whoever looks calls the codec: the API's address as they reach it.
-      TEMPORAL_CODEC_ENDPOINT: `${api}/codec`,
+      // The browser of whoever looks calls the codec: the API's address as they reach it, with the operator's token
+      // in the path, as that browser sends no header of ours (passAccessToken sends only an OIDC login's token).
+      TEMPORAL_CODEC_ENDPOINT: `${api}/codec/t/${config.api.codecToken}`,
     },
   });
 

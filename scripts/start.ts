@@ -7,10 +7,13 @@ import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { loadConfig } from '../lib/config';
 import { DEV_SERVER_ARGS } from '../lib/dev-server';
-import { encryptionKey, Supervisor, waitUntil } from './supervisor';
+import { codecToken, encryptionKey, Supervisor, waitUntil } from './supervisor';
 
 const root = join(__dirname, '..');
 process.env.SANTA_ENCRYPTION_KEY = encryptionKey(join(root, '.data'));
+// The operator's token for /codec (the API reads it from here too); the organiser's API_TOKEN does not open /codec.
+const codecTokenFrom = process.env.CODEC_TOKEN ? '' : ', kept in .data/codec-token';
+process.env.CODEC_TOKEN = codecToken(join(root, '.data'));
 const config = loadConfig();
 const temporalCli = process.env.TEMPORAL_CLI ?? 'temporal';
 const [temporalHost, temporalPort = '7233'] = config.temporal.address.split(':');
@@ -39,8 +42,9 @@ async function main(): Promise<void> {
       '--ip', temporalHost === 'localhost' ? '127.0.0.1' : temporalHost,
       '--port', temporalPort,
       '--ui-port', String(uiPort),
-      // The UI decodes payloads through the API's codec endpoint, in the browser of whoever looks.
-      '--ui-codec-endpoint', `http://${config.api.host}:${config.api.port}/codec`,
+      // The UI decodes payloads through the API's codec endpoint, in the browser of whoever looks. That browser
+      // sends no header of ours (only an OIDC token, which the dev server's UI has not), so the token is in the path.
+      '--ui-codec-endpoint', `http://${config.api.host}:${config.api.port}/codec/t/${config.api.codecToken}`,
       ...(config.temporal.namespace === 'default' ? [] : ['--namespace', config.temporal.namespace]),
       '--log-level', 'error',
       ...DEV_SERVER_ARGS,
@@ -55,7 +59,7 @@ async function main(): Promise<void> {
     [
       '',
       `  API:          ${api}   (POST ${api}/allocations with a participants CSV; the upload page at ${api}/)`,
-      `  Temporal UI:  ${config.temporal.uiUrl}`,
+      `  Temporal UI:  ${config.temporal.uiUrl}   (decoding through ${api}/codec with the operator's CODEC_TOKEN${codecTokenFrom})`,
       `  Temporal:     ${config.temporal.address}`,
       '  Ctrl-C stops everything.',
       '',

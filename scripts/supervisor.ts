@@ -108,17 +108,31 @@ export async function waitUntil(what: string, check: () => Promise<boolean>, tim
   }
 }
 
+/** `process.env[name]`, or else a secret made once by `make` and kept in `dataDir/file`, readable by its owner only. */
+function keptSecret(name: string, dataDir: string, file: string, make: () => string, what: string): string {
+  const given = process.env[name];
+  if (given) return given;
+  const path = join(dataDir, file);
+  if (!existsSync(path)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(path, make(), { mode: 0o600 });
+    console.log(`made ${what}: ${path} (set ${name} to use your own)`);
+  }
+  return readFileSync(path, 'utf8').trim();
+}
+
 /**
  * SANTA_ENCRYPTION_KEY, or else a key made once and kept in `dataDir`: payloads are sealed from the first run,
  * and `npm start` and `npm run selfhost` share the file, so either can read the other's runs.
  */
 export function encryptionKey(dataDir: string): string {
-  if (process.env.SANTA_ENCRYPTION_KEY) return process.env.SANTA_ENCRYPTION_KEY;
-  const file = join(dataDir, 'encryption-key');
-  if (!existsSync(file)) {
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
-    console.log(`made an encryption key for payloads: ${file} (set SANTA_ENCRYPTION_KEY to use your own)`);
-  }
-  return readFileSync(file, 'utf8').trim();
+  return keptSecret('SANTA_ENCRYPTION_KEY', dataDir, 'encryption-key', () => randomBytes(32).toString('base64'), 'an encryption key for payloads');
+}
+
+/**
+ * CODEC_TOKEN, or else one made once and kept in `dataDir`: the operator's token for the API's /codec, which the
+ * Web UI is given in its codec endpoint (`…/codec/t/<token>`). URL-safe, as it goes in that path.
+ */
+export function codecToken(dataDir: string): string {
+  return keptSecret('CODEC_TOKEN', dataDir, 'codec-token', () => randomBytes(32).toString('base64url'), "the operator's token for /codec");
 }

@@ -1,6 +1,7 @@
 /**
  * In a real browser (Debian's chromium through playwright-core): the organiser's upload page, and a finished run
- * in the Temporal Web UI, once without the codec (payloads are ciphertext) and once with it (readable).
+ * in the Temporal Web UI, once without the codec (payloads are ciphertext) and once with it (readable), its codec
+ * endpoint holding the operator's CODEC_TOKEN in the path (`…/codec/t/<token>`), as `npm start` configures it.
  * Screenshots go to test-results/browser/.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -23,6 +24,7 @@ const artifacts = join(root, 'test-results/browser');
 const example = readFileSync(join(root, 'examples/participants.csv'));
 const STEPS = ['parseParticipants', 'validateParticipants', 'allocate', 'validateAllocations', 'storeAllocations', 'notifyEmail', 'notifySms'];
 const TOKEN = 'browser-test-token';
+const CODEC_TOKEN = 'browser-test-operator-codec-token';
 
 let temporal: TestTemporal;
 let providers: FakeProviders;
@@ -63,7 +65,7 @@ beforeAll(async () => {
   providers.mailgun.delayMs = 1500; // long enough a notifying stage for the page to show it
   const codecUiPort = await freePort();
   uiWithCodec = `http://127.0.0.1:${codecUiPort}`;
-  const env = { ...providers.env, TEMPORAL_TASK_QUEUE: uniqueTaskQueue('browser'), TEMPORAL_UI_URL: uiWithCodec, S3_BUCKET: undefined };
+  const env = { ...providers.env, TEMPORAL_TASK_QUEUE: uniqueTaskQueue('browser'), TEMPORAL_UI_URL: uiWithCodec, S3_BUCKET: undefined, CODEC_TOKEN };
   const config = testConfig(env);
   worker = await createTestWorker(temporal, config);
   workerRun = worker.run();
@@ -71,8 +73,9 @@ beforeAll(async () => {
   // The same storage as the worker's (the API hands the file over there), behind a token.
   tokenApi = await listen(await buildApp({ config: { ...config, api: { ...config.api, token: TOKEN } }, client: temporal.client, logger: false }));
 
-  // The UI with the codec on the port the API links to; its browser decodes through the API's /codec.
-  await startUi(codecUiPort, `${api}/codec`);
+  // The UI with the codec on the port the API links to; its browser decodes through the API's /codec, with the
+  // operator's token in the path (it sends no header of ours).
+  await startUi(codecUiPort, `${api}/codec/t/${CODEC_TOKEN}`);
   uiWithoutCodec = await startUi(await freePort());
 
   browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'santa-chromium-')), {
@@ -160,7 +163,9 @@ describe('the upload page', () => {
 async function runPage(uiUrl: string, screenshot: string, ready: (input: string) => boolean) {
   const page = await browser.newPage();
   const codecCalls: string[] = [];
+  const codecAnswers: number[] = [];
   page.on('request', (request) => request.url().includes('/codec/') && codecCalls.push(request.url()));
+  page.on('response', (response) => response.url().includes('/codec/') && codecAnswers.push(response.status()));
   await page.goto(`${uiUrl}/namespaces/default/workflows/${runId}`);
   const read = async () => {
     const body = await page.innerText('body');
@@ -174,7 +179,7 @@ async function runPage(uiUrl: string, screenshot: string, ready: (input: string)
   }, 30_000);
   await page.screenshot({ path: join(artifacts, screenshot), fullPage: true });
   await page.close();
-  return { ...shown, codecCalls };
+  return { ...shown, codecCalls, codecAnswers };
 }
 
 describe('the Temporal Web UI', () => {
@@ -186,7 +191,10 @@ describe('the Temporal Web UI', () => {
     expect(shown.input).toContain(`runs/${runId}/`);
     expect(shown.result).toMatch(/"stage": "done"/);
     expect(shown.result).toMatch(/"participants": 6/);
-    expect(shown.codecCalls.some((url) => url.startsWith(`${api}/codec/decode`))).toBe(true);
+    // Every decode went to the operator's path, and the API took it.
+    expect(shown.codecCalls.length).toBeGreaterThan(0);
+    for (const url of shown.codecCalls) expect(url.split('?')[0]).toBe(`${api}/codec/t/${CODEC_TOKEN}/decode`);
+    expect(shown.codecAnswers.filter((status) => status !== 200 && status !== 204)).toEqual([]);
   }, 60_000);
 
   it('shows the same payloads as ciphertext without the codec', async () => {

@@ -67,7 +67,7 @@ function interpolate(value: string, env: Record<string, string>): string {
   });
 }
 
-const hostEnv = { SANTA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') };
+const hostEnv = { SANTA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), CODEC_TOKEN: 'c0dec'.repeat(8) };
 const resolvedEnv = (service: Service) =>
   Object.fromEntries(Object.entries(service.environment ?? {}).map(([name, value]) => [name, interpolate(String(value), hostEnv)]));
 
@@ -119,6 +119,16 @@ describe('docker-compose.yml', () => {
     expect(api.encryption).toBeDefined();
     // Without the key, compose refuses to start rather than run with payloads in clear.
     expect(() => interpolate(String(services.api.environment?.SANTA_ENCRYPTION_KEY), {})).toThrow(/SANTA_ENCRYPTION_KEY/);
+    // The operator's token opens /codec, the organiser's does not; without it, compose refuses to start (the UI and
+    // the API must share it).
+    expect(api.api.codecToken).toBe(hostEnv.CODEC_TOKEN);
+    expect(api.api.token).toBeUndefined();
+    for (const service of ['api', 'temporal-ui']) {
+      const values = Object.values(services[service].environment ?? {}).filter((value) => String(value).includes('CODEC_TOKEN'));
+      expect([service, values.length]).toEqual([service, 1]);
+      expect(() => interpolate(String(values[0]), { SANTA_ENCRYPTION_KEY: hostEnv.SANTA_ENCRYPTION_KEY })).toThrow(/CODEC_TOKEN/);
+    }
+    expect(services.worker.environment).not.toHaveProperty('CODEC_TOKEN');
   });
 
   it('wires the parts together: addresses, credentials, bucket, ports, the codec and the start order', () => {
@@ -134,11 +144,13 @@ describe('docker-compose.yml', () => {
     expect(env('temporal-schema').POSTGRES_USER).toBe(env('postgresql').POSTGRES_USER);
     expect(env('temporal-schema').SQL_PASSWORD).toBe(env('postgresql').POSTGRES_PASSWORD);
     expect(env('temporal').POSTGRES_PWD).toBe(env('postgresql').POSTGRES_PASSWORD);
-    // What the browser reaches: the API on 3000, the UI on 8233; the UI's codec is the API's /codec.
+    // What the browser reaches: the API on 3000, the UI on 8233; the UI's codec is the API's /codec, with the
+    // operator's token in the path (the UI's browser sends no header of ours), the token the API takes.
     expect(services.api.ports).toEqual(['127.0.0.1:3000:3000']);
     expect(services['temporal-ui'].ports).toEqual(['127.0.0.1:8233:8080']);
     expect(env('api').TEMPORAL_UI_URL).toBe('http://localhost:8233');
-    expect(env('temporal-ui').TEMPORAL_CODEC_ENDPOINT).toBe('http://localhost:3000/codec');
+    expect(env('temporal-ui').TEMPORAL_CODEC_ENDPOINT).toBe(`http://localhost:3000/codec/t/${env('api').CODEC_TOKEN}`);
+    expect(env('api').CODEC_TOKEN).toBe(hostEnv.CODEC_TOKEN);
     // Start order: schema before server, namespace before worker, API and UI, the bucket before the worker.
     expect(services.temporal.depends_on).toEqual({ 'temporal-schema': { condition: 'service_completed_successfully' } });
     for (const name of ['worker', 'api', 'temporal-ui']) {

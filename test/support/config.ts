@@ -13,6 +13,7 @@ export function testConfig(overrides: Record<string, string | undefined> = {}): 
     MAILGUN_API_KEY: undefined,
     TWILIO_ACCOUNT_SID: undefined,
     API_TOKEN: undefined,
+    CODEC_TOKEN: undefined,
     ...overrides,
   });
 }
