@@ -1,7 +1,11 @@
 import type { FastifyRequest, FastifyServerOptions } from 'fastify';
 
-/** The Web UI's codec endpoint holds the operator's token in its path (`/codec/t/<CODEC_TOKEN>/decode`). */
-export const redactUrl = (url: string): string => url.replace(/(\/codec\/t\/)[^/?#]*/gi, '$1[redacted]');
+/**
+ * Secrets that travel in paths: the operator's token in the Web UI's codec endpoint (`/codec/t/<CODEC_TOKEN>/decode`)
+ * and a participant's link (`/p/<run id>/<token>`), which opens their draw.
+ */
+export const redactUrl = (url: string): string =>
+  url.replace(/(\/codec\/t\/)[^/?#]*/gi, '$1[redacted]').replace(/^(\/p\/[^/?#]*\/)[^/?#]*/i, '$1[redacted]');
 
 /** Fastify's own request serializer, its URL redacted. */
 const request = (req: FastifyRequest) => ({

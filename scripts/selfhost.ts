@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { CreateBucketCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { loadConfig } from '../lib/config';
 import { freeTemporalPort } from './selfhost/ports';
-import { codecToken, encryptionKey, Supervisor, waitUntil } from './supervisor';
+import { codecToken, drawKey, encryptionKey, Supervisor, waitUntil } from './supervisor';
 
 const root = resolve(__dirname, '..');
 const DEFAULT_BUCKET = 'secret-santa';
@@ -103,7 +103,8 @@ async function main(): Promise<void> {
   });
 
   const tsx = join(root, 'node_modules/.bin/tsx');
-  supervisor.start('worker', { command: tsx, args: ['worker/main.ts'], env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN', ...env } });
+  // The draw key goes to the worker alone.
+  supervisor.start('worker', { command: tsx, args: ['worker/main.ts'], env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN', ...env, SANTA_DRAW_KEY: drawKey(dataDir) } });
   supervisor.start('api', { command: tsx, args: ['api/main.ts'], env });
   await waitUntil('the API to be healthy', async () => (await fetch(`${api}/health`)).ok);
   await waitUntil('the Temporal UI to answer', async () => (await fetch(`${config.temporal.uiUrl}/api/v1/settings`)).ok);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { loadConfig } from '../lib/config';
 import { DEV_SERVER_ARGS } from '../lib/dev-server';
-import { codecToken, encryptionKey, Supervisor, waitUntil } from './supervisor';
+import { codecToken, drawKey, encryptionKey, Supervisor, waitUntil } from './supervisor';
 
 const root = join(__dirname, '..');
 process.env.SANTA_ENCRYPTION_KEY = encryptionKey(join(root, '.data'));
@@ -51,7 +51,9 @@ async function main(): Promise<void> {
     ],
   });
   await waitUntil(`Temporal at ${config.temporal.address}`, temporalAnswers, 60_000);
-  supervisor.start('worker', { command: tsx, args: ['worker/main.ts'], env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN' } });
+  // The draw key goes to the worker alone.
+  const workerEnv = { LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN', SANTA_DRAW_KEY: drawKey(join(root, '.data')) };
+  supervisor.start('worker', { command: tsx, args: ['worker/main.ts'], env: workerEnv });
   supervisor.start('api', { command: tsx, args: ['api/main.ts'] });
   const api = `http://${config.api.host}:${config.api.port}`;
   await waitUntil(`the API at ${api}`, async () => (await fetch(`${api}/health`)).ok, 60_000);

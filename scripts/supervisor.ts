@@ -136,3 +136,11 @@ export function encryptionKey(dataDir: string): string {
 export function codecToken(dataDir: string): string {
   return keptSecret('CODEC_TOKEN', dataDir, 'codec-token', () => randomBytes(32).toString('base64url'), "the operator's token for /codec");
 }
+
+/**
+ * SANTA_DRAW_KEY, or else a key made once and kept in `dataDir`: the worker seals draws under it. Only the worker's
+ * environment gets it; the API never holds it.
+ */
+export function drawKey(dataDir: string): string {
+  return keptSecret('SANTA_DRAW_KEY', dataDir, 'draw-key', () => randomBytes(32).toString('base64'), 'a draw key for the worker');
+}

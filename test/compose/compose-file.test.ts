@@ -67,7 +67,7 @@ function interpolate(value: string, env: Record<string, string>): string {
   });
 }
 
-const hostEnv = { SANTA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), CODEC_TOKEN: 'c0dec'.repeat(8) };
+const hostEnv = { SANTA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), CODEC_TOKEN: 'c0dec'.repeat(8), SANTA_DRAW_KEY: Buffer.alloc(32, 9).toString('base64') };
 const resolvedEnv = (service: Service) =>
   Object.fromEntries(Object.entries(service.environment ?? {}).map(([name, value]) => [name, interpolate(String(value), hostEnv)]));
 
@@ -129,6 +129,12 @@ describe('docker-compose.yml', () => {
       expect(() => interpolate(String(values[0]), { SANTA_ENCRYPTION_KEY: hostEnv.SANTA_ENCRYPTION_KEY })).toThrow(/CODEC_TOKEN/);
     }
     expect(services.worker.environment).not.toHaveProperty('CODEC_TOKEN');
+    // The draw key is the worker's alone: required there, given to no other service.
+    expect(worker.drawKeys).toBeDefined();
+    expect(() => interpolate(String(services.worker.environment?.SANTA_DRAW_KEY), {})).toThrow(/SANTA_DRAW_KEY/);
+    for (const [name, service] of Object.entries(services)) {
+      if (name !== 'worker') expect([name, JSON.stringify(service.environment ?? {}).includes('SANTA_DRAW_KEY')]).toEqual([name, false]);
+    }
   });
 
   it('wires the parts together: addresses, credentials, bucket, ports, the codec and the start order', () => {

@@ -29,6 +29,7 @@ let api: string;
 let ui: string;
 let s3Endpoint: string;
 const drawKey = randomBytes(32).toString('base64');
+const codecToken = randomBytes(24).toString('base64url');
 
 /** Pids of the Temporal server, in the order the supervisor started them. */
 const serverPids = () => [...output.matchAll(/^temporal +\| started \(pid (\d+)\)$/gm)].map((m) => Number(m[1]));
@@ -66,6 +67,7 @@ beforeAll(async () => {
       SANTA_OUTBOX_DIR: join(dataDir, 'outbox'),
       SANTA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       SANTA_DRAW_KEY: drawKey,
+      CODEC_TOKEN: codecToken,
       TEMPORAL_DB: databases[0],
       TEMPORAL_VISIBILITY_DB: databases[1],
     },
@@ -135,7 +137,7 @@ it('serves the Web UI, which shows the run from the server and points at the cod
   expect(page.status).toBe(200);
   expect(await page.text()).toMatch(/<html/i);
   const settings = (await (await fetch(`${ui}/api/v1/settings`)).json()) as { Codec: { Endpoint: string } };
-  expect(settings.Codec.Endpoint).toBe(`${api}/codec`);
+  expect(settings.Codec.Endpoint).toBe(`${api}/codec/t/${codecToken}`);
   const run = (await (await fetch(`${ui}/api/v1/namespaces/default/workflows/${runId}`)).json()) as {
     workflowExecutionInfo: { status: string };
   };
