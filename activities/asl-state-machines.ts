@@ -1,5 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { checkDefinition } from '../lib/asl/checker';
+import { StatesErrors } from '../lib/asl/errors';
 import type { Definition } from '../lib/asl/interpreter';
+import { STATE_MACHINE_ACTIVITIES } from './examples/names';
 import type { ObjectStore } from './object-store';
 import { pathSegment } from './outbox';
 
@@ -22,12 +25,21 @@ export class StateMachineStore {
   }
 }
 
-/** Activity reading a stored definition, for startExecution tasks: a name nothing is stored under fails as AWS says it. */
+/**
+ * Activity reading a stored definition, for startExecution tasks: a name nothing is stored under fails as AWS says it.
+ * The definition is checked again, its Tasks against STATE_MACHINE_ACTIVITIES as at PUT: one stored before that
+ * check, or behind the API's back, fails (States.Runtime, naming the path) and never reaches the pipeline's activities.
+ */
 export function createLoadStateMachine(machines: StateMachineStore) {
   return async function loadStateMachine(name: string): Promise<Definition> {
     const definition = await machines.get(name);
     if (!definition) {
       throw ApplicationFailure.nonRetryable(`State Machine Does Not Exist: '${name}'`, 'StepFunctions.StateMachineDoesNotExistException');
+    }
+    const problems = checkDefinition(definition, { activities: STATE_MACHINE_ACTIVITIES });
+    if (problems.length > 0) {
+      const cause = `invalid definition of state machine '${name}': ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`;
+      throw ApplicationFailure.nonRetryable(cause, StatesErrors.Runtime);
     }
     return definition;
   };

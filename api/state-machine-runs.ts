@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { type Client, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { StateMachineStore } from '../activities/asl-state-machines';
-import { checkDefinition, type Problem } from '../lib/asl/checker';
+import { STATE_MACHINE_ACTIVITIES } from '../activities/examples/names';
+import { type CheckOptions, checkDefinition, type Problem } from '../lib/asl/checker';
 import type { Definition } from '../lib/asl/interpreter';
 import { type TemporalConfig, workflowUiLink } from '../lib/config';
 import { stateMachine } from '../workflows';
@@ -25,8 +26,8 @@ export class UnknownStateMachineError extends Error {
 }
 
 /** Throws InvalidDefinitionError unless the definition can run. */
-export function assertValidDefinition(definition: unknown): asserts definition is Definition {
-  const problems = checkDefinition(definition);
+export function assertValidDefinition(definition: unknown, options: CheckOptions = {}): asserts definition is Definition {
+  const problems = checkDefinition(definition, options);
   if (problems.length > 0) throw new InvalidDefinitionError(problems);
 }
 
@@ -58,13 +59,16 @@ export class StateMachineRuns {
     return workflowUiLink(this.temporal, id);
   }
 
-  /** Checks, then stores (replacing any earlier version). */
+  /** Checks (its Tasks bind only to the activities registered for state machines), then stores, replacing any earlier version. */
   async put(name: string, definition: unknown): Promise<void> {
-    assertValidDefinition(definition);
+    assertValidDefinition(definition, { activities: STATE_MACHINE_ACTIVITIES });
     await this.machines.put(name, definition);
   }
 
-  /** Starts an execution of a stored machine; the definition is passed in, so later PUTs never change a running execution. */
+  /**
+   * Starts an execution of a stored machine; the definition is passed in, so later PUTs never change a running
+   * execution. `stored`: the workflow checks it again against the activities registered for state machines.
+   */
   async start(name: string, input: unknown, executionName?: string): Promise<string> {
     const definition = await this.machines.get(name);
     if (!definition) throw new UnknownStateMachineError(`no state machine named ${name}`);
@@ -72,7 +76,7 @@ export class StateMachineRuns {
     await this.client.workflow.start(stateMachine, {
       workflowId: id,
       taskQueue: this.temporal.taskQueue,
-      args: [{ definition, input, name }],
+      args: [{ definition, input, name, stored: true }],
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });
     return id;

@@ -11,7 +11,10 @@ const nameParams = {
 
 const MAX_DEFINITION_BYTES = 1024 * 1024;
 
-/** `PUT /state-machines/:name` stores a checked definition; `POST /state-machines/:name/executions` starts one. */
+/**
+ * `PUT /state-machines/:name` stores a checked definition (its Tasks bound only to the activities registered for
+ * state machines: any other is a 400 naming its path); `POST /state-machines/:name/executions` starts one.
+ */
 export default async function stateMachineRoutes(app: FastifyInstance, { runs }: { runs: StateMachineRuns }) {
   app.put<{ Params: { name: string }; Body: unknown }>(
     '/state-machines/:name',

@@ -1,19 +1,33 @@
 /**
  * Checks a definition before it runs and names every problem with its JSON path (e.g. `$.States.Parse.Next`):
  * missing StartAt, unknown Next, dead ends, unreachable states, States.ALL not alone and last, bad paths,
- * templates, intrinsics and JSONata expressions, fields a state type does not take, unsupported resources.
+ * templates, intrinsics and JSONata expressions, fields a state type does not take, unsupported resources;
+ * given a list of activities, every Task bound to another.
  */
 import { operatorOf, OPERATORS, parseTimestamp, TYPE_TESTS } from './choice';
 import { isIntrinsic, parseIntrinsic } from './intrinsics';
 import { compileExpression, isExpression } from './jsonata';
 import { isReferencePath, parsePath } from './jsonpath';
-import { resolveResource } from './resource';
+import { lambdaFunctionName, resolveResource } from './resource';
 
 export interface Problem {
   /** Where, as a JSONPath into the definition. */
   path: string;
   message: string;
 }
+
+export interface CheckOptions {
+  /**
+   * The only activities a Task may bind to: by name, Lambda function ARN (with or without an alias or version),
+   * activity ARN, or a lambda:invoke FunctionName written out. A FunctionName only known at run time (a
+   * `FunctionName.$` path, a JSONata expression) is the host's to check. Without the option, any name is taken.
+   */
+  activities?: readonly string[];
+}
+
+/** Why a Task may not bind to an activity (the checker's message, and the host's for a name known at run time). */
+export const unregisteredActivity = (name: string, allowed: readonly string[]) =>
+  `'${name}' is not an activity registered for state machines (allowed: ${allowed.join(', ')})`;
 
 type Json = Record<string, unknown>;
 type Lang = 'JSONPath' | 'JSONata';
@@ -52,7 +66,7 @@ const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const key = (base: string, name: string) => (IDENT.test(name) ? `${base}.${name}` : `${base}['${name.replace(/'/g, "\\'")}']`);
 
 /** Every problem of the definition; empty when it can run. Accepts the definition as JSON text too. */
-export function checkDefinition(definition: unknown): Problem[] {
+export function checkDefinition(definition: unknown, options: CheckOptions = {}): Problem[] {
   const problems: Problem[] = [];
   let def = definition;
   if (typeof def === 'string') {
@@ -71,7 +85,7 @@ export function checkDefinition(definition: unknown): Problem[] {
     }
   }
   if (def.TimeoutSeconds !== undefined && !isPositiveInteger(def.TimeoutSeconds)) problems.push({ path: '$.TimeoutSeconds', message: 'must be a positive integer' });
-  new Checker(problems).branch(def, '$', lang === 'JSONata' ? 'JSONata' : 'JSONPath');
+  new Checker(problems, options.activities).branch(def, '$', lang === 'JSONata' ? 'JSONata' : 'JSONPath');
   return problems;
 }
 
@@ -79,7 +93,10 @@ const isPositiveInteger = (v: unknown) => Number.isInteger(v) && (v as number) >
 const isNonNegativeInteger = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
 
 class Checker {
-  constructor(private readonly problems: Problem[]) {}
+  constructor(
+    private readonly problems: Problem[],
+    private readonly activities?: readonly string[],
+  ) {}
 
   private add(path: string, message: string): void {
     this.problems.push({ path, message });
@@ -206,6 +223,13 @@ class Checker {
     else {
       const target = resolveResource(s.Resource);
       if (target.kind === 'unsupported') this.add(`${at}.Resource`, target.reason);
+      if (target.kind === 'activity') this.activity(target.name, `${at}.Resource`);
+      if (target.kind === 'lambdaInvoke') {
+        const field = lang === 'JSONata' ? 'Arguments' : 'Parameters';
+        const args = s[field];
+        const name = isObject(args) ? args.FunctionName : undefined;
+        if (typeof name === 'string' && !(lang === 'JSONata' && isExpression(name))) this.activity(lambdaFunctionName(name), `${at}.${field}.FunctionName`);
+      }
     }
     for (const field of ['TimeoutSeconds', 'HeartbeatSeconds']) {
       const v = s[field];
@@ -217,6 +241,11 @@ class Checker {
     if (typeof s.TimeoutSeconds === 'number' && typeof s.HeartbeatSeconds === 'number' && s.HeartbeatSeconds >= s.TimeoutSeconds) {
       this.add(`${at}.HeartbeatSeconds`, 'HeartbeatSeconds must be less than TimeoutSeconds');
     }
+  }
+
+  /** A Task's activity, when the options list the ones Tasks may bind to. */
+  private activity(name: string, where: string): void {
+    if (this.activities && !this.activities.includes(name)) this.add(where, unregisteredActivity(name, this.activities));
   }
 
   private choice(s: Json, at: string, lang: Lang, goTo: (next: unknown, where: string) => void): void {

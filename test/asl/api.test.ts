@@ -16,10 +16,12 @@ afterAll(async () => {
   await runner?.close();
 });
 
+/** A Task bound to an activity registered for state machines (the records example's processBatch). */
 const hello = {
-  StartAt: 'Greet',
-  States: { Greet: { Type: 'Task', Resource: 'greet', Parameters: { 'name.$': '$.who' }, End: true } },
+  StartAt: 'Sum',
+  States: { Sum: { Type: 'Task', Resource: 'processBatch', Parameters: { 'records.$': '$.records' }, End: true } },
 };
+const records = (...values: number[]) => values.map((value, id) => ({ id, value }));
 
 async function finished(id: string) {
   const deadline = Date.now() + 30_000;
@@ -54,12 +56,12 @@ it('PUT refuses an invalid definition with 400 and every problem with its JSON p
 it('PUT stores, POST starts (202 with the UI link), GET gives status and output', async () => {
   const put = await app.inject({ method: 'PUT', url: '/state-machines/hello', payload: hello });
   expect(put.statusCode).toBe(200);
-  const post = await app.inject({ method: 'POST', url: '/state-machines/hello/executions', payload: { who: 'Ada' } });
+  const post = await app.inject({ method: 'POST', url: '/state-machines/hello/executions', payload: { records: records(2, 5) } });
   expect(post.statusCode).toBe(202);
   const { id, status, links } = post.json();
   expect(status).toBe('RUNNING');
   expect(links).toEqual({ self: `/executions/${id}`, ui: expect.stringContaining(encodeURIComponent(id)) });
-  expect(await finished(id)).toEqual({ id, status: 'SUCCEEDED', output: 'Hello, Ada!' });
+  expect(await finished(id)).toEqual({ id, status: 'SUCCEEDED', output: { count: 2, sum: 7 } });
 });
 
 it('GET gives the Error and Cause of a failed execution', async () => {
@@ -76,7 +78,7 @@ it('a stored machine starts another through startExecution.sync:2', async () => 
       Child: {
         Type: 'Task',
         Resource: 'arn:aws:states:::states:startExecution.sync:2',
-        Parameters: { StateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:hello', Input: { 'who.$': '$.name' } },
+        Parameters: { StateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:hello', Input: { 'records.$': '$.values' } },
         OutputPath: '$.Output',
         End: true,
       },
@@ -84,8 +86,8 @@ it('a stored machine starts another through startExecution.sync:2', async () => 
   };
   expect((await app.inject({ method: 'PUT', url: '/state-machines/hello', payload: hello })).statusCode).toBe(200);
   expect((await app.inject({ method: 'PUT', url: '/state-machines/parent', payload: parent })).statusCode).toBe(200);
-  const { id } = (await app.inject({ method: 'POST', url: '/state-machines/parent/executions', payload: { name: 'Bo' } })).json();
-  expect(await finished(id)).toEqual({ id, status: 'SUCCEEDED', output: 'Hello, Bo!' });
+  const { id } = (await app.inject({ method: 'POST', url: '/state-machines/parent/executions', payload: { values: records(4) } })).json();
+  expect(await finished(id)).toEqual({ id, status: 'SUCCEEDED', output: { count: 1, sum: 4 } });
 });
 
 it('a PUT replaces the definition for later executions', async () => {

@@ -18,8 +18,11 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
+// A constant list with no imports: deterministic, safe in workflow code.
+import { STATE_MACHINE_ACTIVITIES } from '../../activities/examples/names';
 import type { Cancellation } from '../../lib/asl/cancellation';
-import { StatesError, taskTimeout } from '../../lib/asl/errors';
+import { unregisteredActivity } from '../../lib/asl/checker';
+import { StatesError, StatesErrors, taskTimeout } from '../../lib/asl/errors';
 import { childFailed, childSucceeded } from '../../lib/asl/executions';
 import type { ChildExecutionRequest, ChildMachineRequest, Definition, ExecutionHost, TaskOptions } from '../../lib/asl/interpreter';
 
@@ -81,7 +84,14 @@ export function failureDetails(failure: unknown): ExecutionFailureDetails | unde
 }
 
 export class WorkflowHost implements ExecutionHost {
-  constructor(private readonly workflowType: string) {}
+  /**
+   * `stored`: the definition was read from storage (see StateMachineInput.stored): its Tasks bind only to
+   * STATE_MACHINE_ACTIVITIES, which a lambda:invoke FunctionName chosen at run time cannot get around.
+   */
+  constructor(
+    private readonly workflowType: string,
+    private readonly stored: boolean,
+  ) {}
 
   now(): number {
     return Date.now();
@@ -105,6 +115,9 @@ export class WorkflowHost implements ExecutionHost {
   }
 
   runActivity(name: string, input: unknown, options: TaskOptions): Promise<unknown> {
+    if (this.stored && !(STATE_MACHINE_ACTIVITIES as readonly string[]).includes(name)) {
+      return Promise.reject(new StatesError(StatesErrors.TaskFailed, unregisteredActivity(name, STATE_MACHINE_ACTIVITIES)));
+    }
     return activitiesFor(options)[name](input).catch((error: unknown) => {
       throw taskError(error, options);
     });
@@ -115,7 +128,7 @@ export class WorkflowHost implements ExecutionHost {
     try {
       return await executeChild(this.workflowType, {
         workflowId: `${workflowInfo().workflowId}-${uuid4()}`,
-        args: [{ definition: request.definition, input: request.input, name: request.name }],
+        args: [{ definition: request.definition, input: request.input, name: request.name, stored: this.stored }],
       });
     } catch (error) {
       if (isCancellation(error) || !(error instanceof ChildWorkflowFailure)) throw error;
@@ -127,13 +140,14 @@ export class WorkflowHost implements ExecutionHost {
   async startExecution(request: ChildExecutionRequest): Promise<unknown> {
     let definition: Definition;
     try {
+      // Checked there against STATE_MACHINE_ACTIVITIES (a States.Runtime failure naming the path), and by the child.
       definition = await loader.loadStateMachine(request.stateMachine);
     } catch (error) {
       throw taskError(error, {});
     }
     const name = request.name ?? `${workflowInfo().workflowId}-${uuid4()}`;
     const run = { machine: request.stateMachine, name, input: request.input, startDate: Date.now() };
-    const options = { workflowId: name, args: [{ definition, input: request.input, name: request.stateMachine }] };
+    const options = { workflowId: name, args: [{ definition, input: request.input, name: request.stateMachine, stored: true }] };
     if (request.mode === 'async') {
       await startChild(this.workflowType, { ...options, parentClosePolicy: ParentClosePolicy.ABANDON });
       return childSucceeded('async', run, undefined);

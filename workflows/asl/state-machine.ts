@@ -1,4 +1,5 @@
 import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
+import { STATE_MACHINE_ACTIVITIES } from '../../activities/examples/names';
 import { checkDefinition } from '../../lib/asl/checker';
 import { StatesError, StatesErrors } from '../../lib/asl/errors';
 import { executionContext } from '../../lib/asl/executions';
@@ -10,6 +11,17 @@ export interface StateMachineInput {
   input?: unknown;
   /** The stored machine's name, for `$$.StateMachine` and child executions' ARNs. */
   name?: string;
+  /**
+   * The definition was read from storage, where anyone holding the API token can PUT one: set by the API's
+   * executions (api/state-machine-runs.ts), startExecution children (loaded by loadStateMachine) and passed on to
+   * DISTRIBUTED Map iterations. Its Tasks then bind only to STATE_MACHINE_ACTIVITIES, never the Secret Santa
+   * pipeline's own: checked before the run (a definition stored before that wall fails with States.Runtime naming
+   * the path) and for each lambda:invoke FunctionName chosen at run time (States.TaskFailed).
+   * Left out, the definition was given inline by a Temporal client, which is trusted (it already holds Temporal
+   * access): its Tasks bind to any activity of the worker, as examples/state-machines/secret-santa.asl.json does.
+   * No input widens the list: it is a constant of the code.
+   */
+  stored?: boolean;
 }
 
 /** Name of the machine when the definition was given inline, not stored. */
@@ -19,13 +31,13 @@ export const INLINE_MACHINE = 'inline';
  * Runs a States Language definition: the execution's output is the workflow's result; a failed execution fails
  * the workflow with an ApplicationFailure whose type is the Error, message the Cause, and details [{Error, Cause}].
  */
-export async function stateMachine({ definition, input = {}, name = INLINE_MACHINE }: StateMachineInput): Promise<unknown> {
-  const problems = checkDefinition(definition);
+export async function stateMachine({ definition, input = {}, name = INLINE_MACHINE, stored = false }: StateMachineInput): Promise<unknown> {
+  const problems = checkDefinition(definition, stored ? { activities: STATE_MACHINE_ACTIVITIES } : {});
   if (problems.length > 0) {
     throw failure({ Error: StatesErrors.Runtime, Cause: `invalid definition: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}` });
   }
   const info = workflowInfo();
-  const host = new WorkflowHost(info.workflowType);
+  const host = new WorkflowHost(info.workflowType, stored);
   try {
     return await runExecution(definition, input, { host, context: executionContext(name, info.workflowId, input, info.startTime.getTime()) });
   } catch (error) {
