@@ -4,12 +4,12 @@ import type { Config } from '../lib/config';
 import { EMAIL_SUBJECT, secretSantaMessage } from '../lib/message';
 import { DEFAULT_PROVIDER_TIMEOUT_MS, messageToken, type Notify, type NotifyInput, type NotifyOptions, type NotifyResult, type SendOptions } from './notify-types';
 import type { Outbox } from './outbox';
-import { providerFailure } from './provider-errors';
+import { lookupFailure, providerFailure } from './provider-errors';
 
-/** The Mailgun user variable (`v:santa-message`) naming the message, so a retry can find it among the accepted events. */
+/** The Mailgun user variable (`v:santa-message`) naming the message, so a retry can find it among the accepted messages' logs. */
 export const MESSAGE_VARIABLE = 'santa-message';
-/** Accepted events read per lookup: one person gets few messages from a run's domain. */
-const LOOKUP_LIMIT = 300;
+/** Log entries read per lookup (Mailgun's most per page), newest first: one person gets few messages from a run's domain. */
+const LOOKUP_LIMIT = 100;
 
 /** Activity sending one giver their draw by email: through Mailgun, or to the outbox when Mailgun is not configured. */
 export function createNotifyEmail(config: Config['mailgun'] | undefined, outbox: Outbox, options: NotifyOptions = {}): Notify {
@@ -30,17 +30,20 @@ export function createNotifyEmail(config: Config['mailgun'] | undefined, outbox:
   });
   const { domain, from } = config;
 
-  /** The id of this message if Mailgun accepted it since `since`: its accepted event carries the message's token. */
+  /**
+   * The id of this message if Mailgun accepted it since `since`: its `accepted` entry in Mailgun's logs (the Logs API;
+   * its Events API is deprecated) carries the message's token. Mailgun filters by domain and recipient; the token is
+   * matched here, as Mailgun documents no filter on user variables. No end time: Mailgun's own now, whatever our clock says.
+   */
   async function acceptedSince(to: string, token: string, since: Date): Promise<string | undefined> {
-    const events = await client.events.get(domain, {
-      recipient: to,
-      event: 'accepted',
-      begin: String(Math.floor(since.getTime() / 1000)),
-      ascending: 'yes',
-      limit: LOOKUP_LIMIT,
+    const logs = await client.logs.list({
+      start: since,
+      events: ['accepted'],
+      filter: { AND: [equals('domain', domain), equals('recipient', to)] },
+      pagination: { sort: 'timestamp:desc', limit: LOOKUP_LIMIT },
     });
-    const event = events.items.find((item) => item['user-variables']?.[MESSAGE_VARIABLE] === token);
-    return event && (event.message?.headers?.['message-id'] ?? '');
+    const entry = logs.items.find((item) => userVariables(item['user-variables'])[MESSAGE_VARIABLE] === token);
+    return entry && (entry.message?.headers?.['message-id'] ?? '');
   }
 
   return async function notifyEmail(input: NotifyInput, send: SendOptions = {}): Promise<NotifyResult> {
@@ -48,7 +51,9 @@ export function createNotifyEmail(config: Config['mailgun'] | undefined, outbox:
     const token = messageToken(input.runId, 'email', input.name);
     try {
       if (send.sentSince && !input.again) {
-        const id = await acceptedSince(input.to, token, send.sentSince);
+        const id = await acceptedSince(input.to, token, send.sentSince).catch((err: unknown) => {
+          throw lookupFailure('Mailgun', err, [text, input.recipient, input.link ?? '']);
+        });
         if (id !== undefined) return { channel: 'email', via: 'mailgun', id: bracketed(id) };
       }
       const sent = await client.messages.create(domain, {
@@ -65,5 +70,17 @@ export function createNotifyEmail(config: Config['mailgun'] | undefined, outbox:
   };
 }
 
-/** Mailgun answers a send with `<id>` and names it `id` (no brackets) in its events: the result uses the send's form. */
+/** Mailgun answers a send with `<id>` and names it `id` (no brackets) in its logs: the result uses the send's form. */
 const bracketed = (id: string) => (id === '' || id.startsWith('<') ? id : `<${id}>`);
+
+/** A condition of a Logs API filter: `attribute` is `value`. */
+const equals = (attribute: string, value: string) => ({ attribute, comparator: '=', values: [{ label: value, value }] });
+
+/** A log entry's `v:` variables, which Mailgun gives as a JSON object in a string. */
+function userVariables(json: string | undefined): Record<string, unknown> {
+  try {
+    return Object(JSON.parse(json ?? '{}'));
+  } catch {
+    return {};
+  }
+}

@@ -3,7 +3,7 @@ import type { Config } from '../lib/config';
 import { secretSantaMessage } from '../lib/message';
 import { DEFAULT_PROVIDER_TIMEOUT_MS, type Notify, type NotifyInput, type NotifyOptions, type NotifyResult, type SendOptions } from './notify-types';
 import type { Outbox } from './outbox';
-import { providerFailure } from './provider-errors';
+import { lookupFailure, providerFailure } from './provider-errors';
 import { TwilioHttpClient } from './twilio-http-client';
 
 /** Messages read per lookup, newest first: one number gets few texts from the run's sender. */
@@ -38,7 +38,9 @@ export function createNotifySms(config: Config['twilio'] | undefined, outbox: Ou
     const body = secretSantaMessage(input.name, input.recipient, input.link);
     try {
       if (send.sentSince && !input.again) {
-        const sid = await acceptedSince(input.to, body, send.sentSince);
+        const sid = await acceptedSince(input.to, body, send.sentSince).catch((err: unknown) => {
+          throw lookupFailure('Twilio', err, [body, input.recipient, input.link ?? '']);
+        });
         if (sid !== undefined) return { channel: 'sms', via: 'twilio', id: sid };
       }
       const sent = await client.messages.create({ to: input.to, from, body });

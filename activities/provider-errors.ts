@@ -3,6 +3,10 @@ import { ErrorType } from '../lib/errors';
 
 /** Failure type of a provider error worth retrying (5xx, 408, 429, network). */
 export const PROVIDER_UNAVAILABLE = 'ProviderUnavailable';
+/** Failure type of a retry's lookup that may pass later (5xx, 408, 429, network): asked again while the budget lasts. */
+export const PROVIDER_LOOKUP_FAILED = 'ProviderLookupFailed';
+/** Failure type of a retry's lookup the provider refused (4xx but 408, 429): asking again would get the same answer. */
+export const PROVIDER_LOOKUP_REFUSED = 'ProviderLookupRefused';
 
 export type Provider = 'Mailgun' | 'Twilio';
 
@@ -47,22 +51,41 @@ function redact(text: string, secrets: string[]): string {
 }
 
 /**
- * The ApplicationFailure to throw for a provider error: 4xx (but 408, 429) is the provider refusing this message,
- * not retried; anything else (5xx, 408, 429, network, timeout) may pass later, so it is retried.
- * `secrets` (the message text, the recipient) are scrubbed from the provider's text: the draw stays secret in histories.
+ * A provider error read: `refused` when the provider refuses for good (4xx but 408, 429), and why, as a status line or
+ * a network failure. `secrets` (the message text, the recipient) are scrubbed from the provider's text: the draw stays
+ * secret in histories.
  */
-export function providerFailure(provider: Provider, err: unknown, secrets: string[] = []): ApplicationFailure {
-  if (err instanceof ApplicationFailure) return err;
+function read(provider: Provider, err: unknown, secrets: string[]) {
   const { status, code, text } = describe(err);
   const detail = { provider, status, code };
   const said = redact(text, secrets);
-  if (status !== undefined) {
-    const http = `HTTP ${status}${code ? ` (code ${code})` : ''}: ${said}`;
-    if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
-      return ApplicationFailure.nonRetryable(`${provider} rejected the message: ${http}`, ErrorType.ProviderRejected, detail);
-    }
-    return ApplicationFailure.retryable(`${provider} unavailable: ${http}`, PROVIDER_UNAVAILABLE, detail);
+  if (status === undefined) {
+    const what = code && NETWORK_CODE.test(code) ? 'unreachable' : 'request failed';
+    return { detail, refused: false, why: `${what}: ${said}` };
   }
-  const what = code && NETWORK_CODE.test(code) ? 'unreachable' : 'request failed';
-  return ApplicationFailure.retryable(`${provider} ${what}: ${said}`, PROVIDER_UNAVAILABLE, detail);
+  const refused = status >= 400 && status < 500 && status !== 408 && status !== 429;
+  return { detail, refused, why: `HTTP ${status}${code ? ` (code ${code})` : ''}: ${said}` };
+}
+
+/**
+ * The ApplicationFailure to throw for a provider error: 4xx (but 408, 429) is the provider refusing this message,
+ * not retried; anything else (5xx, 408, 429, network, timeout) may pass later, so it is retried.
+ */
+export function providerFailure(provider: Provider, err: unknown, secrets: string[] = []): ApplicationFailure {
+  if (err instanceof ApplicationFailure) return err;
+  const { detail, refused, why } = read(provider, err, secrets);
+  if (refused) return ApplicationFailure.nonRetryable(`${provider} rejected the message: ${why}`, ErrorType.ProviderRejected, detail);
+  return ApplicationFailure.retryable(`${provider} ${detail.status === undefined ? why : `unavailable: ${why}`}`, PROVIDER_UNAVAILABLE, detail);
+}
+
+/**
+ * The ApplicationFailure to throw when a retry's lookup ("did the provider already take this message?") fails. It is
+ * never the message's failure, so it is always retryable, even when refused for good: the notify activity
+ * (notify-retries.ts) then sends without the lookup, as it does when the retry budget is nearly spent.
+ */
+export function lookupFailure(provider: Provider, err: unknown, secrets: string[] = []): ApplicationFailure {
+  const { detail, refused, why } = read(provider, err, secrets);
+  return refused
+    ? ApplicationFailure.retryable(`${provider} refused the lookup: ${why}`, PROVIDER_LOOKUP_REFUSED, detail)
+    : ApplicationFailure.retryable(`${provider} lookup failed: ${why}`, PROVIDER_LOOKUP_FAILED, detail);
 }

@@ -77,6 +77,7 @@ export class AllocationRuns {
       dryRun: options.dryRun,
       maxConcurrency: options.maxConcurrency,
       draw: { singleCycle: options.singleCycle, avoidKey },
+      notifyRetryBudgetMs: this.temporal.notifyRetryBudgetMs,
     };
     try {
       // Idempotency keys race here: the first start wins and the others find its run.
@@ -118,7 +119,7 @@ export class AllocationRuns {
       return await this.client.workflow.execute(resendMessage, {
         workflowId: `${id}-resend-${randomUUID()}`,
         taskQueue: this.temporal.taskQueue,
-        args: [{ runId: id, participantsKey: runKeys.participants(id), ...giver, channel }],
+        args: [{ runId: id, participantsKey: runKeys.participants(id), ...giver, channel, notifyRetryBudgetMs: this.temporal.notifyRetryBudgetMs }],
       });
     } catch (error) {
       const cause = error instanceof WorkflowFailedError ? innermost(error) : undefined;

@@ -7,6 +7,8 @@ export interface TemporalConfig {
   taskQueue: string;
   /** Base URL of the Temporal Web UI, for links to runs. */
   uiUrl: string;
+  /** How long a message is retried before it counts as failed (SANTA_NOTIFY_RETRY_BUDGET): the starter puts it in each run's input. */
+  notifyRetryBudgetMs: number;
 }
 
 export interface MailgunConfig {
@@ -76,6 +78,7 @@ export function loadConfig(env: Env = process.env): Config {
       namespace: nonEmpty(env.TEMPORAL_NAMESPACE) ?? 'default',
       taskQueue: nonEmpty(env.TEMPORAL_TASK_QUEUE) ?? 'secret-santa',
       uiUrl: (nonEmpty(env.TEMPORAL_UI_URL) ?? 'http://localhost:8233').replace(/\/+$/, ''),
+      notifyRetryBudgetMs: durationMs('SANTA_NOTIFY_RETRY_BUDGET', nonEmpty(env.SANTA_NOTIFY_RETRY_BUDGET) ?? '1 hour'),
     },
     mailgun:
       mailgunKey && mailgunDomain

@@ -20,8 +20,24 @@ export const steps = proxyLocalActivities<Activities>({ startToCloseTimeout: '2 
 /** The same steps as ordinary activities, kept so the bench can measure what local ones buy. */
 export const remoteSteps = proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', retry });
 
+/** How long a message is retried when its run names no budget (SANTA_NOTIFY_RETRY_BUDGET's default; older runs). */
+export const DEFAULT_NOTIFY_RETRY_BUDGET_MS = 60 * 60_000;
+
 /**
- * Messages go out as ordinary activities, each retried on its own. On cancel, the run waits for messages
- * already on their way, so none is sent after it reports cancelled.
+ * Each channel's notify activity. Messages go out as ordinary activities, each retried on its own for a time budget
+ * (schedule-to-close, `budgetMs`: the run's SANTA_NOTIFY_RETRY_BUDGET), however many attempts that takes: network
+ * errors, 5xx, 429 and failed lookups. A count ran out: with providers failing 30% of calls and 5 worker kills, 10
+ * attempts left 1 text in 1,000 unsent. 4xx fail at once. Backoff from 1 s, doubling, at most a minute apart, or a
+ * 60th of a shorter budget (but 1 s), so that a short budget still gets many tries. On cancel, the run waits for
+ * messages already on their way, so none is sent after it reports cancelled.
  */
-export const io = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', cancellationType: 'WAIT_CANCELLATION_COMPLETED', retry });
+export function notifyBy(budgetMs = DEFAULT_NOTIFY_RETRY_BUDGET_MS) {
+  const maximumInterval = Math.min(60_000, Math.max(1_000, Math.floor(budgetMs / 60)));
+  const { notifyEmail, notifySms } = proxyActivities<Activities>({
+    startToCloseTimeout: '30 seconds',
+    scheduleToCloseTimeout: budgetMs,
+    cancellationType: 'WAIT_CANCELLATION_COMPLETED',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval, nonRetryableErrorTypes: Object.values(ErrorType) },
+  });
+  return { email: notifyEmail, sms: notifySms } as const;
+}

@@ -1,7 +1,7 @@
 import { ActivityFailure, defineQuery, isCancellation, setHandler } from '@temporalio/workflow';
 import type { NotificationItem } from '../activities/load-batch';
 import type { Channel } from '../lib/types';
-import { io, steps } from './activity-proxies';
+import { notifyBy, steps } from './activity-proxies';
 import { mapWithConcurrency } from './map-with-concurrency';
 import { type BatchReport, noCounts, recordFailures } from './status';
 
@@ -14,11 +14,12 @@ export interface NotifyBatchInput {
   end: number;
   /** Messages in flight at once in this batch. */
   maxConcurrency: number;
+  /** How long each message is retried, in ms (the run's); without it, an hour. */
+  notifyRetryBudgetMs?: number;
 }
 
 export const batchStatusQuery = defineQuery<BatchReport>('batchStatus');
 
-const send = { email: io.notifyEmail, sms: io.notifySms } as const;
 const contactOf = (item: NotificationItem, channel: Channel) => (channel === 'email' ? item.email : item.phone);
 
 /** A batch of one channel's Map, run as a child workflow so no history grows with the whole run. */
@@ -36,6 +37,7 @@ export async function notifyBatch(input: NotifyBatchInput): Promise<BatchReport>
 export async function runBatch(input: NotifyBatchInput, report: BatchReport): Promise<void> {
   const { channel, runId } = input;
   const items = await steps.loadBatch({ participantsKey: input.participantsKey, start: input.start, end: input.end });
+  const send = notifyBy(input.notifyRetryBudgetMs);
   await mapWithConcurrency(items, input.maxConcurrency, async (item) => {
     const to = contactOf(item, channel);
     if (!to) {

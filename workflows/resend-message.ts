@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/workflow';
 import type { NotifyResult } from '../activities/notify-types';
 import { ErrorType } from '../lib/errors';
 import type { Channel } from '../lib/types';
-import { io, steps } from './activity-proxies';
+import { notifyBy, steps } from './activity-proxies';
 
 export interface ResendMessageInput {
   runId: string;
@@ -11,6 +11,8 @@ export interface ResendMessageInput {
   name?: string;
   linkId?: string;
   channel: Channel;
+  /** How long the message is retried, in ms (SANTA_NOTIFY_RETRY_BUDGET); without it, an hour. */
+  notifyRetryBudgetMs?: number;
 }
 
 /** "I lost my email": one person's message again, from the stored draw, with the same Retry as the run's. */
@@ -20,7 +22,7 @@ export async function resendMessage(input: ResendMessageInput): Promise<NotifyRe
   if (!to) {
     throw ApplicationFailure.nonRetryable(`${item.name} has no ${input.channel === 'email' ? 'email address' : 'phone number'}`, ErrorType.NoContact);
   }
-  const send = input.channel === 'email' ? io.notifyEmail : io.notifySms;
+  const send = notifyBy(input.notifyRetryBudgetMs)[input.channel];
   const result = await send({ runId: input.runId, name: item.name, to, again: true });
   return { ...result, name: item.name };
 }

@@ -29,6 +29,8 @@ export interface SecretSantaInput {
   dryRun?: boolean;
   /** MaxConcurrency of each notification Map: messages in flight per channel, over all its batches. */
   maxConcurrency?: number;
+  /** How long each message is retried before it counts as failed, in ms (SANTA_NOTIFY_RETRY_BUDGET); without it, an hour. */
+  notifyRetryBudgetMs?: number;
   /** Pairs per child workflow of a notification Map. */
   batchSize?: number;
   /** One loop through everyone, and/or last year's stored draw (by key) whose pairs must not come again. */
@@ -78,7 +80,7 @@ export async function secretSanta(input: SecretSantaInput): Promise<RunStatus> {
   await settleAll(
     CHANNELS.map((channel) => {
       const batch = (start: number, end: number): NotifyBatchInput => ({
-        runId, channel, participantsKey, start, end, maxConcurrency: plan.perBatch,
+        runId, channel, participantsKey, start, end, maxConcurrency: plan.perBatch, notifyRetryBudgetMs: input.notifyRetryBudgetMs,
       });
       if (plan.ranges.length === 1) return runBatch(batch(...plan.ranges[0]), { counts: status[channel], failures: status.failures });
       return mapWithConcurrency(plan.ranges, plan.batchesAtOnce, async ([start, end], index) => {

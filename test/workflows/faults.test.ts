@@ -106,3 +106,74 @@ it('POST /allocations/:id/resend sends one message again from the stored draw, n
   const noRun = await stack.app.inject({ method: 'POST', url: '/allocations/santa-nope/resend', payload: { name: 'Resend2', channel: 'sms' } });
   expect(noRun.statusCode).toBe(404);
 });
+
+// 20 s: the server retries about once a second at best, so a shorter budget could not show more than 10 tries.
+describe('retries last a time budget, not a count (SANTA_NOTIFY_RETRY_BUDGET=20s)', () => {
+  const BUDGET_MS = 20_000;
+  let budgeted: TestStack;
+
+  beforeAll(async () => {
+    budgeted = await startTestStack('faults-budget', { env: { SANTA_NOTIFY_RETRY_BUDGET: '20s' } });
+  });
+  afterAll(() => budgeted?.close());
+
+  async function start(csv: string): Promise<string> {
+    const res = await budgeted.app.inject({ method: 'POST', url: '/allocations', payload: csv, headers: { 'content-type': 'text/csv' } });
+    expect(res.statusCode).toBe(202);
+    return res.json().id as string;
+  }
+
+  /** The run's notifySms activities that ended, each with its last attempt and how long after its scheduling it ended. */
+  async function smsOutcomes(id: string) {
+    const events = (await budgeted.temporal.client.workflow.getHandle(id).fetchHistory()).events ?? [];
+    const byId = new Map(events.map((e) => [String(e.eventId), e]));
+    const at = (e: (typeof events)[number] | undefined) => Number(e?.eventTime?.seconds ?? 0) * 1000 + Math.floor((e?.eventTime?.nanos ?? 0) / 1e6);
+    return events.flatMap((e) => {
+      const ended = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes;
+      const scheduled = ended && byId.get(String(ended.scheduledEventId));
+      if (!ended || scheduled?.activityTaskScheduledEventAttributes?.activityType?.name !== 'notifySms') return [];
+      const started = byId.get(String(ended.startedEventId));
+      return [{ completed: !!e.activityTaskCompletedEventAttributes, attempt: started?.activityTaskStartedEventAttributes?.attempt ?? 0, afterMs: at(e) - at(scheduled) }];
+    });
+  }
+
+  it('a provider failing every send with 503: tried more than 10 times, counted failed only once the budget is spent', async () => {
+    const { twilio } = budgeted.providers;
+    twilio.failAlwaysFor('+447000000001', 503);
+    const requestsBefore = twilio.requests;
+    try {
+      const id = await start(people(2, 'Budget'));
+      const result = await budgeted.temporal.client.workflow.getHandle(id).result();
+      expect(result.sms).toEqual({ sent: 1, skipped: 0, failed: 1 });
+      // Why: the provider's last answer, or the budget's end when a retry was under way then.
+      expect(result.failures).toEqual([{ name: 'Budget1', channel: 'sms', error: expect.stringMatching(/HTTP 503|ScheduleToClose timeout/) }]);
+      // One text went out at once; the other was tried again and again until its budget was spent.
+      expect(twilio.requests - requestsBefore).toBeGreaterThan(1 + 10);
+      const failed = (await smsOutcomes(id)).filter((o) => !o.completed);
+      expect(failed).toHaveLength(1);
+      expect(failed[0].attempt).toBeGreaterThan(10);
+      // Not before the budget, less one backoff (1 s for a budget this short): Temporal starts no retry after it.
+      expect(failed[0].afterMs).toBeGreaterThanOrEqual(BUDGET_MS - 1_000);
+    } finally {
+      twilio.succeedFor('+447000000001');
+    }
+  }, 60_000);
+
+  it('a provider that recovers within the budget: the message is sent, after more than 10 tries', async () => {
+    const { twilio } = budgeted.providers;
+    twilio.failAlwaysFor('+447000000001', 503);
+    const requestsBefore = twilio.requests;
+    const textsBefore = twilio.messages.length;
+    try {
+      const id = await start(people(2, 'Recover'));
+      await until('11 tries of the failing text', () => twilio.requests - requestsBefore >= 1 + 11);
+      twilio.succeedFor('+447000000001');
+      const result = await budgeted.temporal.client.workflow.getHandle(id).result();
+      expect(result.sms).toEqual({ sent: 2, skipped: 0, failed: 0 });
+      expect(twilio.messages.slice(textsBefore).map((m) => m.to).sort()).toEqual(['+447000000000', '+447000000001']);
+      expect(Math.max(...(await smsOutcomes(id)).map((o) => o.attempt))).toBeGreaterThan(10);
+    } finally {
+      twilio.succeedFor('+447000000001');
+    }
+  }, 60_000);
+});
