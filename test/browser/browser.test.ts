@@ -13,8 +13,11 @@ import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { buildApp } from '../../api/app';
+import { allocationKey } from '../../activities/run-data';
+import type { Config } from '../../lib/config';
 import { testConfig } from '../support/config';
 import { freePort } from '../support/net';
+import { openStoredDraw } from '../support/stored-draw';
 import { type FakeProviders, startFakeProviders } from '../support/providers';
 import { connectTestTemporal, createTestWorker, type TestTemporal, uniqueTaskQueue } from '../support/temporal';
 import { until } from '../support/until';
@@ -37,6 +40,7 @@ let api: string;
 let tokenApi: string;
 let uiWithCodec: string;
 let uiWithoutCodec: string;
+let config: Config;
 
 async function listen(app: FastifyInstance): Promise<string> {
   apps.push(app);
@@ -66,7 +70,7 @@ beforeAll(async () => {
   const codecUiPort = await freePort();
   uiWithCodec = `http://127.0.0.1:${codecUiPort}`;
   const env = { ...providers.env, TEMPORAL_TASK_QUEUE: uniqueTaskQueue('browser'), TEMPORAL_UI_URL: uiWithCodec, S3_BUCKET: undefined, CODEC_TOKEN };
-  const config = testConfig(env);
+  config = testConfig(env);
   worker = await createTestWorker(temporal, config);
   workerRun = worker.run();
   api = await listen(await buildApp({ config, client: temporal.client, logger: false }));
@@ -206,5 +210,62 @@ describe('the Temporal Web UI', () => {
     expect(shown.body).not.toContain('"stage"');
     expect(shown.codecCalls).toEqual([]);
     for (const step of STEPS) expect([step, shown.body.includes(step)]).toEqual([step, true]);
+  }, 60_000);
+});
+
+describe('a hostile organiser in the Web UI', () => {
+  it('opens every event of the finished run, decoded through the codec, and finds no pair', async () => {
+    expect(runId).toBeDefined();
+    const { pairs } = await openStoredDraw(config, allocationKey(runId));
+    const { runId: executionId } = await temporal.client.workflow.getHandle(runId).describe();
+    const page = await browser.newPage();
+    const decoded: string[] = [];
+    page.on('response', async (response) => {
+      if (response.url().includes('/codec/') && response.request().method() === 'POST') decoded.push(await response.text().catch(() => ''));
+    });
+    await page.goto(`${uiWithCodec}/namespaces/default/workflows/${runId}/${executionId}/history`);
+    // Each event opened in turn ("Expand details"), as someone reading the whole run would.
+    const expand = page.getByRole('button', { name: 'Expand details' });
+    await expand.first().waitFor();
+    const events = await expand.count();
+    // An opened event's button becomes "Collapse details": open the first closed one until none is left.
+    for (let opened = 0; opened < events && (await expand.count()) > 0; opened++) await expand.first().click();
+    expect(await expand.count()).toBe(0);
+    // Every event open: the givers' messages (notify inputs, with their addresses) are on the page, decoded.
+    const body = await until('every event to be open and decoded', async () => {
+      const current = await page.innerText('body');
+      return pairs.every(({ giver }) => current.includes(giver)) && current.includes('@example.com') ? current : undefined;
+    }, 60_000);
+    await page.screenshot({ path: join(artifacts, 'temporal-ui-history-expanded.png'), fullPage: true });
+    await page.close();
+    expect(events).toBeGreaterThan(20);
+    expect(decoded.length).toBeGreaterThan(0);
+    for (const shown of [body, ...decoded]) {
+      expect(shown).not.toMatch(/Secret Santa for|recipient/i);
+      expect(shown).not.toMatch(/"seed"/);
+    }
+  }, 120_000);
+});
+
+describe('a participant\'s page', () => {
+  it('shows the participant whom they give to, and a tampered link nothing', async () => {
+    expect(runId).toBeDefined();
+    const { pairs } = await openStoredDraw(config, allocationKey(runId));
+    const { giver, recipient } = pairs[0];
+    const message = providers.mailgun.messages.find((m) => m.text.startsWith(`Hey ${giver},`))!;
+    const link = new URL(/http:\/\/\S+\/p\/\S+/.exec(message.text)![0]);
+    const page = await browser.newPage();
+    await page.goto(`${api}${link.pathname}`);
+    expect(await text(page, 'h1')).toBe(`Hi ${giver}`);
+    expect(await text(page, '#recipient')).toBe(recipient);
+    await page.screenshot({ path: join(artifacts, 'participant-page.png'), fullPage: true });
+
+    const token = link.pathname.split('/').pop()!;
+    await page.goto(`${api}${link.pathname.replace(token, token.slice(0, -1) + (token.endsWith('Q') ? 'R' : 'Q'))}`);
+    expect(await text(page, 'h1')).toBe('This link is not valid');
+    const shown = await page.innerText('body');
+    for (const { giver: name } of pairs) expect(shown).not.toContain(name);
+    await page.screenshot({ path: join(artifacts, 'participant-page-tampered.png'), fullPage: true });
+    await page.close();
   }, 60_000);
 });
