@@ -1,4 +1,4 @@
-import { ActivityFailure, defineQuery, isCancellation, setHandler } from '@temporalio/workflow';
+import { ActivityFailure, TimeoutFailure, defineQuery, isCancellation, setHandler } from '@temporalio/workflow';
 import type { NotificationItem } from '../activities/load-batch';
 import type { Channel } from '../lib/types';
 import { notifyBy, steps } from './activity-proxies';
@@ -57,6 +57,8 @@ export async function runBatch(input: NotifyBatchInput, report: BatchReport): Pr
 }
 
 function failureMessage(error: unknown): string {
-  if (error instanceof ActivityFailure && error.cause) return error.cause.message;
-  return error instanceof Error ? error.message : String(error);
+  // A budget that ran out is a timeout whose own cause is the provider's last answer: that is the reason to report.
+  let cause: unknown = error instanceof ActivityFailure && error.cause ? error.cause : error;
+  if (cause instanceof TimeoutFailure && cause.cause) cause = cause.cause;
+  return cause instanceof Error ? cause.message : String(cause);
 }
