@@ -82,6 +82,25 @@ export class StateMachineRuns {
     return id;
   }
 
+  /**
+   * Stops an execution, as Step Functions' StopExecution does: nothing more of it runs (its child executions end with
+   * it), and it reads as ABORTED. Undefined for an unknown id; false when it had already ended.
+   */
+  async stop(id: string): Promise<boolean | undefined> {
+    const handle = this.client.workflow.getHandle(id);
+    let description;
+    try {
+      description = await handle.describe();
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return undefined;
+      throw error;
+    }
+    if (description.type !== 'stateMachine') return undefined;
+    if (description.status.name !== 'RUNNING') return false;
+    await handle.terminate('stopped through DELETE /executions/:id');
+    return true;
+  }
+
   /** Undefined for an unknown id or a workflow that is not a state machine execution. */
   async get(id: string): Promise<({ id: string; status: ExecutionStatus } & Partial<Omit<ExecutionOutcome, 'status'>>) | undefined> {
     const handle = this.client.workflow.getHandle(id);

@@ -1,19 +1,17 @@
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { executionOutcome } from '../api/state-machine-runs';
 import { checkDefinition } from '../lib/asl/checker';
-import type { Definition } from '../lib/asl/interpreter';
-import { loadConfig } from '../lib/config';
-import { connectClient } from '../lib/temporal-client';
-import { stateMachine } from '../workflows';
+import { type Answer, type ApiClient, apiFromEnv, unusable } from './api-client';
 import { type Command, parseCommandArgs, print, printError, UsageError } from './command';
 
 const USAGE = 'santa asl run DEF.json [--input JSON | --input @FILE]';
+const POLL_MS = 250;
+/** Brief outages (the API or Temporal restarting) are waited out, up to this long in a row. */
+const OUTAGE_MS = 60_000;
 
 /**
- * `santa asl run DEF.json`: runs a States Language definition on the running stack (TEMPORAL_ADDRESS...) and
- * prints one line, {"status":"SUCCEEDED","output":...} or {"status":"FAILED","error":...,"cause":...}.
+ * `santa asl run DEF.json`: runs a States Language definition on the running stack through its API (SANTA_API_URL,
+ * API_TOKEN) and prints one line, {"status":"SUCCEEDED","output":...} or {"status":"FAILED","error":...,"cause":...}.
  * Exit 0 when it succeeded, 1 when it failed, 2 for an invalid definition or input.
  */
 export const aslCommand: Command = {
@@ -45,23 +43,66 @@ export const aslCommand: Command = {
     const input = values.input === undefined ? { ok: true as const, value: {} } : values.input.startsWith('@') ? readJson(values.input.slice(1), 'the input') : parseJson(values.input, '--input');
     if (!input.ok) return fail(input.message);
 
-    const config = loadConfig();
-    const client = await connectClient(config);
-    try {
-      const name = machineName(file);
-      const handle = await client.workflow.start(stateMachine, {
-        workflowId: `${name}-${randomUUID()}`,
-        taskQueue: config.temporal.taskQueue,
-        args: [{ definition: definition.value as Definition, input: input.value, name }],
-      });
-      const outcome = await executionOutcome(handle.result());
-      print(JSON.stringify(outcome));
-      return outcome.status === 'SUCCEEDED' ? 0 : 1;
-    } finally {
-      await client.connection.close();
+    // Through the API, as `santa run` does: it stores the definition under the file's name (checking that its Tasks
+    // bind only to activities registered for state machines), starts it, and answers with its outcome decoded.
+    const api = apiFromEnv();
+    const name = machineName(file);
+    const stored = await api.request('PUT', `/state-machines/${name}`, { type: 'application/json', text: JSON.stringify(definition.value) });
+    if (stored.status === 400) {
+      const { message, details = [] } = stored.body as { message: string; details?: { path: string; message: string }[] };
+      printError([`santa asl: ${file}: ${details.length > 0 ? `${details.length} problem${details.length === 1 ? '' : 's'}:` : message}`, ...details.map((p) => `  ${p.path}: ${p.message}`)].join('\n'));
+      return 2;
     }
+    if (stored.status !== 200) return apiFailure(api, stored);
+    const started = await api.request('POST', `/state-machines/${name}/executions`, { type: 'application/json', text: JSON.stringify(input.value) });
+    if (started.status !== 202) return apiFailure(api, started);
+    const { links } = started.body as { links: { self: string } };
+    const outcome = await follow(api, links.self);
+    if (typeof outcome === 'string') {
+      printError(`santa asl: ${outcome}`);
+      return 1;
+    }
+    print(JSON.stringify(outcome));
+    return outcome.status === 'SUCCEEDED' ? 0 : 1;
   },
 };
+
+interface ExecutionView {
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+  output?: unknown;
+  error?: string;
+  cause?: string;
+}
+
+/** Polls the execution until it ends; its outcome as `santa asl run` prints it, or why following it stopped. */
+async function follow(api: ApiClient, self: string): Promise<Record<string, unknown> | string> {
+  let failingSince: number | undefined;
+  for (;;) {
+    const answer = await api.request('GET', self);
+    if (answer.status === 200) {
+      failingSince = undefined;
+      const { status, output, error, cause } = answer.body as ExecutionView;
+      if (status === 'SUCCEEDED') return { status, output: output ?? null };
+      if (status !== 'RUNNING') {
+        // Timed out and aborted executions end as failures, named as Step Functions names them.
+        const named = status === 'FAILED' ? error : status === 'TIMED_OUT' ? 'States.Timeout' : 'States.Aborted';
+        return { status: 'FAILED', ...(named !== undefined ? { error: named } : {}), ...(cause !== undefined ? { cause } : {}) };
+      }
+    } else {
+      failingSince ??= Date.now();
+      const problem = unusable(api, answer) ?? `the API answered ${answer.status}: ${JSON.stringify(answer.body)}`;
+      if (answer.status === 401 || Date.now() - failingSince > OUTAGE_MS) return `stopped following ${self}: ${problem}`;
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+/** One plain line for an API that could not be used or answered unexpectedly. */
+function apiFailure(api: ApiClient, answer: Answer): number {
+  const body = answer.body as { message?: string } | undefined;
+  printError(`santa asl: ${unusable(api, answer) ?? `the API answered ${answer.status}${body?.message ? `: ${body.message}` : ''}`}`);
+  return 1;
+}
 
 type Parsed = { ok: true; value: unknown } | { ok: false; message: string };
 

@@ -30,7 +30,8 @@ export async function main(argv: string[]): Promise<number> {
       printError(`santa ${command.name}: ${error.message}\nusage: ${command.usage}`);
       return 2;
     }
-    printError(`santa ${command.name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    // One plain line: the person running the command needs what went wrong, not where in our code.
+    printError(`santa ${command.name}: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
 }

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { isSeed } from '../lib/random';
+import { ApiClient, apiFromEnv, DEFAULT_API_URL, unusable } from './api-client';
 import { type Command, parseCommandArgs, print, printError, UsageError } from './command';
 
 const USAGE = 'santa run FILE.csv [--seed N] [--dry-run]';
-const DEFAULT_API_URL = 'http://127.0.0.1:3000';
 const POLL_MS = 500;
 const OUTAGE_MS = 60_000;
 
@@ -83,11 +83,11 @@ export const runCommand: Command = {
       return 2;
     }
 
-    const api = new ApiClient(process.env.SANTA_API_URL?.trim() || DEFAULT_API_URL, process.env.API_TOKEN?.trim() || undefined);
+    const api = apiFromEnv();
     const query = new URLSearchParams();
     if (values.seed !== undefined) query.set('seed', values.seed);
     if (values['dry-run']) query.set('dryRun', 'true');
-    const started = await api.request('POST', `/allocations${query.size ? `?${query}` : ''}`, csv);
+    const started = await api.request('POST', `/allocations${query.size ? `?${query}` : ''}`, { type: 'text/csv', text: csv });
     const problem = unusable(api, started);
     if (problem) {
       printError(`santa run: ${problem}`);
@@ -147,37 +147,4 @@ function summary(view: RunView): string {
     ...(view.failures ?? []).map((f) => `  ${f.name} (${f.channel}): ${f.error}`),
     ...(view.error ? [`  ${view.error}`] : []),
   ].join('\n');
-}
-
-/** An answer, or status 0 with `error` when the API could not be reached at all. */
-interface Answer {
-  status: number;
-  body: unknown;
-  error?: string;
-}
-
-class ApiClient {
-  constructor(
-    readonly base: string,
-    private readonly token: string | undefined,
-  ) {}
-
-  async request(method: 'GET' | 'POST', path: string, csv?: string): Promise<Answer> {
-    const headers: Record<string, string> = {};
-    if (this.token) headers.authorization = `Bearer ${this.token}`;
-    if (csv !== undefined) headers['content-type'] = 'text/csv';
-    try {
-      const res = await fetch(new URL(path, this.base), { method, headers, body: csv });
-      return { status: res.status, body: await res.json().catch(() => undefined) };
-    } catch (error) {
-      return { status: 0, body: undefined, error: String((error as Error).cause ?? error) };
-    }
-  }
-}
-
-/** Why the API could not be used, in words, or undefined when it answered. */
-function unusable(api: ApiClient, answer: Answer): string | undefined {
-  if (answer.status === 0) return `cannot reach the API at ${api.base} (${answer.error}): is the stack running (npm start)?`;
-  if (answer.status === 401) return 'the API wants a token: set API_TOKEN';
-  return undefined;
 }
