@@ -33,10 +33,19 @@ export function createActivities(config: Config) {
     revealDraw: createRevealDraw(data),
     notifyEmail: fromRequest(createResolveMessage(data, config.publicUrl, 'email'), notifyActivity(createNotifyEmail(config.mailgun, outbox))),
     notifySms: fromRequest(createResolveMessage(data, config.publicUrl, 'sms'), notifyActivity(createNotifySms(config.twilio, outbox))),
-    loadStateMachine: createLoadStateMachine(new StateMachineStore(data.store)),
-    // Tasks of the example state machines (examples/state-machines/).
-    ...createExampleActivities(data.store),
   };
 }
 
 export type Activities = ReturnType<typeof createActivities>;
+
+/**
+ * What the States Language worker registers, on its own task queue: loading stored definitions and the activities
+ * registered for state machines (the examples'). Never the pipeline's: a Task cannot reach them from there.
+ */
+export function createStateMachineActivities(config: Config) {
+  const store = createObjectStore(config.storage);
+  return {
+    loadStateMachine: createLoadStateMachine(new StateMachineStore(store)),
+    ...createExampleActivities(store),
+  };
+}

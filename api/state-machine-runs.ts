@@ -75,7 +75,8 @@ export class StateMachineRuns {
     const id = executionName ?? `${name}-${randomUUID()}`;
     await this.client.workflow.start(stateMachine, {
       workflowId: id,
-      taskQueue: this.temporal.taskQueue,
+      // The States Language worker's queue: its Tasks, Waits and children stay there, apart from the draws.
+      taskQueue: this.temporal.aslTaskQueue,
       args: [{ definition, input, name, stored: true }],
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type Worker, type WorkerOptions } from '@temporalio/worker';
-import { createActivities } from '../activities';
+import { createActivities, createStateMachineActivities } from '../activities';
 import { type Config, loadConfig } from '../lib/config';
 import { DEV_SERVER_ARGS } from '../lib/dev-server';
 import { createWorker } from '../worker/create-worker';
@@ -43,7 +43,7 @@ export async function startBenchStack(
     SANTA_OUTBOX_DIR: dir,
     SANTA_DRAW_KEY: randomBytes(32).toString('base64'),
   });
-  const worker = await createWorker(config, env.nativeConnection, { activities: { ...createActivities(config), ...extraActivities }, ...workerOptions });
+  const worker = await createWorker(config, env.nativeConnection, { activities: { ...createActivities(config), ...createStateMachineActivities(config), ...extraActivities }, ...workerOptions });
   return {
     env,
     config,

@@ -5,6 +5,8 @@ export interface TemporalConfig {
   address: string;
   namespace: string;
   taskQueue: string;
+  /** The States Language worker's own queue (TEMPORAL_ASL_TASK_QUEUE): a runaway definition never holds up a draw. */
+  aslTaskQueue: string;
   /** Base URL of the Temporal Web UI, for links to runs. */
   uiUrl: string;
   /** How long a message is retried before it counts as failed (SANTA_NOTIFY_RETRY_BUDGET): the starter puts it in each run's input. */
@@ -77,6 +79,7 @@ export function loadConfig(env: Env = process.env): Config {
       address: nonEmpty(env.TEMPORAL_ADDRESS) ?? 'localhost:7233',
       namespace: nonEmpty(env.TEMPORAL_NAMESPACE) ?? 'default',
       taskQueue: nonEmpty(env.TEMPORAL_TASK_QUEUE) ?? 'secret-santa',
+      aslTaskQueue: nonEmpty(env.TEMPORAL_ASL_TASK_QUEUE) ?? 'state-machines',
       uiUrl: (nonEmpty(env.TEMPORAL_UI_URL) ?? 'http://localhost:8233').replace(/\/+$/, ''),
       notifyRetryBudgetMs: durationMs('SANTA_NOTIFY_RETRY_BUDGET', nonEmpty(env.SANTA_NOTIFY_RETRY_BUDGET) ?? '1 hour'),
     },

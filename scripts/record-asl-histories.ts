@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createActivities } from '../activities';
+import { createActivities, createStateMachineActivities } from '../activities';
 import { StateMachineStore } from '../activities/asl-state-machines';
 import { createExampleActivities } from '../activities/examples';
 import { createObjectStore } from '../activities/object-store';
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   const rolls = [2, 5];
   const worker = await createWorker(config, env.nativeConnection, {
     activities: {
-      ...createActivities(config),
+      ...createActivities(config), ...createStateMachineActivities(config),
       ...createExampleActivities(store, { teamApiUrl: teamApi.url, databaseUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test' }),
       ...temporalTestActivities,
       rollDie: async () => rolls.shift() ?? 6,

@@ -105,6 +105,8 @@ async function main(): Promise<void> {
   const tsx = join(root, 'node_modules/.bin/tsx');
   // The draw key goes to the worker alone.
   supervisor.start('worker', { command: tsx, args: ['worker/main.ts'], env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN', ...env, SANTA_DRAW_KEY: drawKey(dataDir) } });
+  // The States Language worker, a process of its own with no draw key.
+  supervisor.start('state-machines', { command: tsx, args: ['worker/main.ts', 'state-machines'], env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN', ...env, SANTA_DRAW_KEY: '' } });
   supervisor.start('api', { command: tsx, args: ['api/main.ts'], env });
   await waitUntil('the API to be healthy', async () => (await fetch(`${api}/health`)).ok);
   await waitUntil('the Temporal UI to answer', async () => (await fetch(`${config.temporal.uiUrl}/api/v1/settings`)).ok);

@@ -54,6 +54,8 @@ async function main(): Promise<void> {
   // The draw key goes to the worker alone.
   const workerEnv = { LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN', SANTA_DRAW_KEY: drawKey(join(root, '.data')) };
   supervisor.start('worker', { command: tsx, args: ['worker/main.ts'], env: workerEnv });
+  // The States Language worker, a process of its own with no draw key: a runaway definition never slows the draws.
+  supervisor.start('state-machines', { command: tsx, args: ['worker/main.ts', 'state-machines'], env: { LOG_LEVEL: workerEnv.LOG_LEVEL, SANTA_DRAW_KEY: '' } });
   supervisor.start('api', { command: tsx, args: ['api/main.ts'] });
   const api = `http://${config.api.host}:${config.api.port}`;
   await waitUntil(`the API at ${api}`, async () => (await fetch(`${api}/health`)).ok, 60_000);

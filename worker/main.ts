@@ -1,6 +1,6 @@
 import { DefaultLogger, type LogLevel, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../lib/config';
-import { createWorker } from './create-worker';
+import { createStateMachineWorker, createWorker } from './create-worker';
 
 /** Runs until SIGINT/SIGTERM: the SDK then stops polling, lets running tasks finish, and `run()` returns. */
 async function main(): Promise<void> {
@@ -9,8 +9,11 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger((process.env.LOG_LEVEL?.toUpperCase() ?? 'INFO') as LogLevel) });
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   try {
-    const worker = await createWorker(config, connection);
-    console.log(`worker: polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address}`);
+    // `worker/main.ts state-machines`: the States Language worker, a process of its own.
+    const stateMachines = process.argv[2] === 'state-machines';
+    const worker = await (stateMachines ? createStateMachineWorker : createWorker)(config, connection);
+    const queue = stateMachines ? config.temporal.aslTaskQueue : config.temporal.taskQueue;
+    console.log(`worker: polling task queue "${queue}" on ${config.temporal.address}`);
     await worker.run();
     console.log('worker: stopped');
   } finally {

@@ -5,7 +5,8 @@ import { buildApp } from '../../api/app';
 import type { Config } from '../../lib/config';
 import { testConfig } from './config';
 import { type FakeProviders, startFakeProviders } from './providers';
-import { connectTestTemporal, createTestWorker, type TestTemporal, uniqueTaskQueue } from './temporal';
+import { createStateMachineWorker } from '../../worker/create-worker';
+import { connectTestTemporal, createTestWorker, type TestTemporal, uniqueTaskQueue, workflowBundle } from './temporal';
 
 export interface TestStack {
   temporal: TestTemporal;
@@ -29,9 +30,11 @@ export interface TestStackOptions {
 export async function startTestStack(name: string, { env = {}, workerOptions, apiLogger = false, sdkLogger }: TestStackOptions = {}): Promise<TestStack> {
   const temporal = await connectTestTemporal(sdkLogger);
   const providers = await startFakeProviders();
-  const config = testConfig({ ...providers.env, TEMPORAL_TASK_QUEUE: uniqueTaskQueue(name), ...env });
+  const config = testConfig({ ...providers.env, TEMPORAL_TASK_QUEUE: uniqueTaskQueue(name), TEMPORAL_ASL_TASK_QUEUE: uniqueTaskQueue(`${name}-asl`), ...env });
   const worker = await createTestWorker(temporal, config, workerOptions);
-  const running = worker.run();
+  // The States Language worker, on its own queue with its own activities, as in production.
+  const stateMachines = await createStateMachineWorker(config, temporal.connection, { workflowBundle: workflowBundle(), workflowsPath: undefined });
+  const running = Promise.all([worker.run(), stateMachines.run()]);
   const app = await buildApp({ config, client: temporal.client, logger: apiLogger });
   return {
     temporal,
@@ -42,6 +45,7 @@ export async function startTestStack(name: string, { env = {}, workerOptions, ap
     async close() {
       await app.close();
       worker.shutdown();
+      stateMachines.shutdown();
       await running;
       await providers.close();
       await temporal.close();

@@ -1,7 +1,7 @@
 /** Runs definitions through the `stateMachine` workflow on the suite's Temporal dev server, with a worker of its own. */
 import { randomUUID } from 'node:crypto';
 import type { Worker } from '@temporalio/worker';
-import { createActivities } from '../../../activities';
+import { createActivities, createStateMachineActivities } from '../../../activities';
 import { StateMachineStore } from '../../../activities/asl-state-machines';
 import { createObjectStore } from '../../../activities/object-store';
 import { executionOutcome, type ExecutionOutcome } from '../../../api/state-machine-runs';
@@ -25,11 +25,13 @@ export class TemporalRunner {
   /** `activities` are added to the project's own and the conformance ones. */
   static async start(activities: Record<string, (input: never) => Promise<unknown>> = {}, env: Record<string, string> = {}): Promise<TemporalRunner> {
     const temporal = await connectTestTemporal();
-    const config = testConfig({ TEMPORAL_TASK_QUEUE: uniqueTaskQueue('asl'), ...env });
+    // One worker with every activity, on both queues' name: a trusted harness (the API's executions come here too).
+    const queue = uniqueTaskQueue('asl');
+    const config = testConfig({ TEMPORAL_TASK_QUEUE: queue, TEMPORAL_ASL_TASK_QUEUE: queue, ...env });
     const runner = new TemporalRunner(temporal, config);
     runner.machines = new StateMachineStore(createObjectStore(config.storage));
     runner.worker = await createTestWorker(temporal, config, {
-      activities: { ...createActivities(config), ...temporalTestActivities, ...activities },
+      activities: { ...createActivities(config), ...createStateMachineActivities(config), ...temporalTestActivities, ...activities },
     });
     runner.running = runner.worker.run();
     return runner;
