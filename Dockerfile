@@ -1,6 +1,8 @@
 # syntax=docker/dockerfile:1
 # The worker and the API, from one recipe: `docker build --target worker .` or `--target api .`
-# (docker-compose.yml builds both). TypeScript runs through tsx, a production dependency: nothing to compile.
+# (docker-compose.yml builds both). The `build` stage compiles the TypeScript to plain JavaScript (`npm run build`:
+# dist/); the images hold that JavaScript and the production dependencies, and run it with node: no tsx, no
+# TypeScript, no sources.
 ARG NODE_IMAGE=node:20-bookworm-slim
 
 FROM ${NODE_IMAGE} AS deps
@@ -10,31 +12,49 @@ COPY package.json package-lock.json ./
 # lack some platform packages, which ci refuses. No install scripts: every package works without them.
 RUN npm install --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# Every dependency, the compiler with them; no install scripts (`prepare` would build before the sources are here).
+RUN npm install --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/build.sh ./scripts/
+COPY lib ./lib
+COPY activities ./activities
+COPY workflows ./workflows
+COPY worker ./worker
+COPY api ./api
+COPY cli ./cli
+RUN npm run build
+
 FROM ${NODE_IMAGE} AS base
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
-COPY package.json tsconfig.json ./
-COPY lib ./lib
-COPY activities ./activities
-COPY workflows ./workflows
+# The compiled package.json beside dist/api/ (the API's OpenAPI document reads its version).
+COPY --from=build /app/dist/package.json ./dist/
+COPY --from=build /app/dist/lib ./dist/lib
+COPY --from=build /app/dist/activities ./dist/activities
+COPY --from=build /app/dist/workflows ./dist/workflows
 # The only writable place: the outbox (and a local draw folder) when no provider or bucket is configured.
 RUN mkdir -p /data && chown node:node /data
 ENV SANTA_DATA_DIR=/data SANTA_OUTBOX_DIR=/data/outbox
 USER node
 
 FROM base AS worker
-COPY worker ./worker
+# The worker bundles dist/workflows/ (compiled) for its workflow sandbox when it starts.
+COPY --from=build /app/dist/worker ./dist/worker
 # Healthy while this container's worker polls its task queue.
-HEALTHCHECK --interval=30s --timeout=15s --start-period=60s --retries=3 CMD ["node", "--import", "tsx", "worker/healthcheck.ts"]
+HEALTHCHECK --interval=30s --timeout=15s --start-period=60s --retries=3 CMD ["node", "dist/worker/healthcheck.js"]
 # On SIGTERM the SDK stops polling and lets running tasks finish.
 STOPSIGNAL SIGTERM
-CMD ["node", "--import", "tsx", "worker/main.ts"]
+CMD ["node", "dist/worker/main.js"]
 
 FROM base AS api
-COPY api ./api
+# dist/api/ holds the page's static files too (api/public/, copied by the build).
+COPY --from=build /app/dist/api ./dist/api
 ENV HOST=0.0.0.0 PORT=3000
 EXPOSE 3000
 # GET /health answers 200 once Temporal is reachable.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.PORT + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "--import", "tsx", "api/main.ts"]
+CMD ["node", "dist/api/main.js"]

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what is missing, once: npm packages, the Temporal CLI and, on request:
+# Installs what is missing, once: npm packages, the Temporal CLI (not with --npm-only) and, on request:
 #   --minio            MinIO                                        (exports MINIO_BIN)
 #   --temporal-server  the full Temporal server and its SQL tool    (exports TEMPORAL_SERVER_BIN,
 #                      TEMPORAL_SQL_TOOL, TEMPORAL_SCHEMA_DIR: the server's PostgreSQL schema files)
@@ -51,6 +51,8 @@ ensure_go_binary() {
 }
 
 ensure_npm_packages
+# --npm-only: the packages and nothing else (the tests that need no server: `npm test -- test/unit`).
+if [[ " $* " == *" --npm-only "* ]]; then return 0 2>/dev/null || exit 0; fi
 
 if [[ -n "${TEMPORAL_CLI:-}" ]]; then
   :

@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
-# `npm test`: install what is missing (npm packages, Temporal CLI, MinIO), type-check, run the whole suite
-# (jest's global setup starts the Temporal dev server and MinIO), and end with `N passed, N failed`.
+# `npm test`: install what is missing, type-check, run the suite's two jest projects (jest.config.js) in one jest,
+# and end with `N passed, N failed`. The `unit` project needs nothing more than the npm packages; when the tests
+# selected (extra arguments go to jest: `npm test -- test/unit`) include any of the `integration` project, the
+# Temporal CLI, MinIO, the Temporal server and UI and chromium are installed first, and jest's global setup for
+# that project starts the Temporal dev server and MinIO.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-source "$here/ensure-installed.sh" --minio --temporal-server --temporal-ui --chromium || exit 1
 cd "$here/.."
+source "$here/ensure-installed.sh" --npm-only || exit 1
+set +e # ensure-installed.sh sets -e: a failing step below must still reach the summary line
+
+integration=$(node_modules/.bin/jest --listTests "$@" --ignoreProjects=unit 2>/dev/null)
+if grep -q '\.test\.ts$' <<<"$integration"; then
+  source "$here/ensure-installed.sh" --minio --temporal-server --temporal-ui --chromium || exit 1
+  set +e
+fi
 
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
@@ -16,6 +26,7 @@ node_modules/.bin/tsc --noEmit -p . || typecheck=1
 node_modules/.bin/jest --runInBand --json --outputFile="$results" "$@"
 jest_status=$?
 
+# numPassedTests and numFailedTests are the sums over both projects; a file that failed to run counts once.
 node -e '
   const fs = require("fs");
   let passed = 0, failed = 0;

@@ -1,20 +1,28 @@
 /**
- * The root Dockerfile without a Docker engine: each target copies every file its entry points import (and the
- * build context lets them through), runs them with production dependencies only, as a non-root user, with a
- * health check.
+ * The root Dockerfile without a Docker engine. Its `build` stage copies every source file each target's entry points
+ * import (and the build context lets them through) and compiles them with `npm run build`; each target then copies
+ * the compiled files (dist/) and the files they read at run time, with production dependencies only, and runs them
+ * with node (no tsx, no TypeScript, no sources), as a non-root user, with a health check.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 
 const root = join(__dirname, '../..');
 const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
-const dependencies = Object.keys((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: object }).dependencies);
+const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: object; scripts: Record<string, string> };
+const dependencies = Object.keys(packageJson.dependencies);
+const buildScript = readFileSync(join(root, 'scripts/build.sh'), 'utf8');
+// tsconfig.build.json may hold comments (tsc reads JSONC); its `include` is a plain list of folders.
+const buildInclude = JSON.parse(/"include"\s*:\s*(\[[^\]]*\])/.exec(readFileSync(join(root, 'tsconfig.build.json'), 'utf8'))![1]) as string[];
 
-/** The Dockerfile's stages by name, each with the lines of its own and of the stages it builds on. */
-function stage(name: string): string[] {
-  const stages = new Map<string, { from: string; lines: string[] }>();
-  let current: { from: string; lines: string[] } | undefined;
+interface Stage {
+  from: string;
+  lines: string[];
+}
+const stages = new Map<string, Stage>();
+{
+  let current: Stage | undefined;
   for (const line of dockerfile.split('\n')) {
     const from = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
     if (from) {
@@ -22,9 +30,20 @@ function stage(name: string): string[] {
       stages.set(from[2] ?? from[1], current);
     } else if (current && line.trim() && !line.startsWith('#')) current.lines.push(line);
   }
+}
+
+/** The names of a stage and of the stages it builds on, itself first. */
+function chain(name: string): string[] {
   const own = stages.get(name);
   if (!own) throw new Error(`no stage ${name}`);
-  return [...(stages.has(own.from) ? stage(own.from) : []), ...own.lines];
+  return [name, ...(stages.has(own.from) ? chain(own.from) : [])];
+}
+
+/** A stage's lines, with those of the stages it builds on first. */
+function stage(name: string): string[] {
+  return chain(name)
+    .reverse()
+    .flatMap((each) => stages.get(each)!.lines);
 }
 
 /** Files reached from `entry` through relative imports that stay at run time (type-only imports are erased). */
@@ -44,6 +63,16 @@ function imported(entry: string, seen = new Set<string>()): Set<string> {
   return seen;
 }
 
+/** Folders and files these sources read at run time beside themselves: `join(__dirname, '…')`. */
+function assetsOf(files: Set<string>): string[] {
+  const assets = new Set<string>();
+  for (const file of files) {
+    if (!file.endsWith('.ts')) continue;
+    for (const [, path] of readFileSync(join(root, file), 'utf8').matchAll(/join\(__dirname,\s*'([^']+)'\)/g)) assets.add(relative(root, join(root, dirname(file), path)));
+  }
+  return [...assets];
+}
+
 /** Bare package names imported (at run time) by these files. */
 function packagesOf(files: Set<string>): Set<string> {
   const names = new Set<string>();
@@ -58,11 +87,51 @@ function packagesOf(files: Set<string>): Set<string> {
   return names;
 }
 
-const copied = (lines: string[]) => lines.flatMap((line) => /^COPY\s+(?!--from)(.+)\s+\S+$/.exec(line)?.[1].split(/\s+/) ?? []);
+/** What `tsc -p tsconfig.build.json` writes for a source file: dist/<path>.js (a JSON module as itself). */
+const compiled = (file: string) => `dist/${file.replace(/\.ts$/, '.js')}`;
+const covers = (paths: string[], file: string) => paths.some((path) => file === path || file.startsWith(`${path}/`));
+const strip = (path: string) => path.replace(/^\/app\//, '').replace(/^\.\//, '').replace(/\/$/, '');
+
+/** COPY lines: from the build context (`from` undefined) or from a stage; each source with where it lands in /app. */
+function copies(lines: string[]) {
+  return lines.flatMap((line) => {
+    const match = /^COPY\s+(?:--from=(\S+)\s+)?(.+)\s+(\S+)$/.exec(line);
+    if (!match) return [];
+    const [, from, sources, destination] = match;
+    return sources.split(/\s+/).map((source) => ({
+      from,
+      source: strip(source),
+      // `COPY a/b ./x/` puts b in x/; `COPY a/b ./x` makes x of it.
+      lands: destination.endsWith('/') ? join(strip(destination), basename(source)) : strip(destination),
+    }));
+  });
+}
+
+/** What the build stage's dist/ puts in the image, by where it lands; each must land where it was built. */
+function landed(lines: string[], from: string): string[] {
+  const fromStage = copies(lines).filter((copy) => copy.from === from);
+  expect(fromStage.filter((copy) => copy.lands !== copy.source)).toEqual([]);
+  return fromStage.map((copy) => copy.lands);
+}
+
 const dockerignore = readFileSync(join(root, '.dockerignore'), 'utf8')
   .split('\n')
   .filter((line) => line.startsWith('!'))
   .map((line) => line.slice(1).replace(/\/$/, ''));
+
+it('the build stage copies the sources, the compiler settings and the build script from the context, and builds', () => {
+  const build = stage('build');
+  const sources = copies(build)
+    .filter((copy) => copy.from === undefined)
+    .map((copy) => copy.lands);
+  for (const file of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build.sh']) {
+    expect([file, covers(sources, file), covers(dockerignore, file)]).toEqual([file, true, true]);
+  }
+  expect(copies(build).filter((copy) => copy.from === undefined && copy.lands !== copy.source)).toEqual([]);
+  expect(build).toContain('RUN npm run build');
+  expect(packageJson.scripts.build).toBe('bash scripts/build.sh');
+  expect(buildScript).toMatch(/tsc -p tsconfig\.build\.json/);
+});
 
 describe.each([
   { target: 'worker', entries: ['worker/main.ts', 'worker/healthcheck.ts'] },
@@ -70,29 +139,56 @@ describe.each([
 ])('Dockerfile target $target', ({ target, entries }) => {
   const lines = stage(target);
   const files = new Set(entries.flatMap((entry) => [...imported(entry)]));
+  const assets = assetsOf(files);
 
-  it('copies every file its entry points import, and the build context lets each through', () => {
-    const sources = copied(lines);
-    const missing = [...files].filter((file) => !sources.some((source) => file === source || file.startsWith(`${source}/`)));
-    expect(missing).toEqual([]);
-    const ignored = [...files].filter((file) => !dockerignore.some((kept) => file === kept || file.startsWith(`${kept}/`)));
-    expect(ignored).toEqual([]);
+  it('compiles every file its entry points import: the build stage copies it, the context lets it through, tsconfig.build.json includes it', () => {
+    const sources = copies(stage('build'))
+      .filter((copy) => copy.from === undefined)
+      .map((copy) => copy.lands);
+    const needed = [...files, ...assets];
+    expect(needed.filter((file) => !covers(sources, file))).toEqual([]);
+    expect(needed.filter((file) => !covers(dockerignore, file))).toEqual([]);
+    expect([...files].filter((file) => file.endsWith('.ts') && !covers(buildInclude, file))).toEqual([]);
     expect(files.size).toBeGreaterThan(10);
+  });
+
+  it('copies the compiled files and the files they read at run time from the build stage, and no source', () => {
+    const fromBuild = landed(lines, 'build');
+    expect([...files].map(compiled).filter((file) => !covers(fromBuild, file))).toEqual([]);
+    // Files read beside the code (api/public/) are copied into dist/ by the build, and from there into the image.
+    for (const asset of assets) {
+      expect([asset, buildScript.includes(asset)]).toEqual([asset, true]);
+      expect([asset, covers(fromBuild, `dist/${asset}`)]).toEqual([asset, true]);
+    }
+    expect(assets.length).toBe(target === 'api' ? 1 : 0);
+    // Nothing from the build context: only what the build and deps stages made.
+    expect(copies(lines).filter((copy) => copy.from === undefined)).toEqual([]);
+    expect(copies(lines).every((copy) => copy.from === 'build' || copy.from === 'deps')).toBe(true);
   });
 
   it('needs only production dependencies, installed from the lock file without dev ones', () => {
     const devOnly = [...packagesOf(files)].filter((name) => !dependencies.includes(name));
     expect(devOnly).toEqual([]);
-    expect(dockerfile).toMatch(/npm install --omit=dev/);
-    expect(dockerfile).toMatch(/COPY package\.json package-lock\.json/);
+    // node_modules comes from the deps stage alone, which installs without dev dependencies.
+    const modules = copies(lines).filter((copy) => copy.lands === 'node_modules');
+    expect(modules.map((copy) => copy.from)).toEqual(['deps']);
+    expect(stage('deps').some((line) => /^RUN npm install --omit=dev /.test(line))).toBe(true);
+    expect(stage('deps')).toContain('COPY package.json package-lock.json ./');
+    expect(lines.filter((line) => /^RUN npm (install|ci)\b/.test(line))).toEqual([]);
+    // Nothing that runs TypeScript in the production dependencies, nor in the image's commands.
+    expect(dependencies.filter((name) => ['tsx', 'typescript', 'ts-node', '@swc-node/register'].includes(name))).toEqual([]);
+    expect(lines.filter((line) => /\btsx\b|\.ts\b/.test(line))).toEqual([]);
   });
 
-  it('runs as a non-root user, with a health check and a command', () => {
+  it('runs the compiled entry point with node, as a non-root user, with a health check', () => {
     const users = lines.filter((line) => line.startsWith('USER '));
     expect(users.at(-1)).toBe('USER node');
-    expect(lines.some((line) => line.startsWith('HEALTHCHECK '))).toBe(true);
+    const healthcheck = lines.filter((line) => line.startsWith('HEALTHCHECK ')).at(-1);
+    expect(healthcheck).toBeDefined();
+    for (const entry of entries.slice(1)) expect(healthcheck).toContain(`CMD ["node", "${compiled(entry)}"]`);
     const command = lines.filter((line) => line.startsWith('CMD ')).at(-1);
-    expect(command).toContain(`"${entries[0]}"`);
+    expect(command).toBe(`CMD ["node", "${compiled(entries[0])}"]`);
     expect(lines).toContain('WORKDIR /app');
+    expect(lines).toContain('ENV NODE_ENV=production');
   });
 });
