@@ -10,14 +10,15 @@ import { connectClient } from '../lib/temporal-client';
 const RECENT_MS = 60_000;
 const DEADLINE_MS = 5000;
 
-export async function workerIsPolling(host = hostname()): Promise<boolean> {
+/** `queue`: the pipeline's (default) or, for `healthcheck state-machines`, the States Language worker's. */
+export async function workerIsPolling(host = hostname(), stateMachines = process.argv[2] === 'state-machines'): Promise<boolean> {
   const config = loadConfig();
   const client = await connectClient(config);
   try {
     const { pollers } = await client.connection.withDeadline(Date.now() + DEADLINE_MS, () =>
       client.workflowService.describeTaskQueue({
         namespace: config.temporal.namespace,
-        taskQueue: { name: config.temporal.taskQueue },
+        taskQueue: { name: stateMachines ? config.temporal.aslTaskQueue : config.temporal.taskQueue },
         taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
       }),
     );

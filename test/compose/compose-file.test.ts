@@ -86,7 +86,7 @@ describe('docker-compose.yml', () => {
 
   it('has every part of the stack', () => {
     expect(Object.keys(services).sort()).toEqual(
-      ['api', 'minio', 'minio-bucket', 'postgresql', 'temporal', 'temporal-namespace', 'temporal-schema', 'temporal-ui', 'worker'].sort(),
+      ['api', 'minio', 'minio-bucket', 'postgresql', 'state-machines', 'temporal', 'temporal-namespace', 'temporal-schema', 'temporal-ui', 'worker'].sort(),
     );
     expect(services.worker.build).toEqual({ context: '.', target: 'worker' });
     expect(services.api.build).toEqual({ context: '.', target: 'api' });
@@ -159,7 +159,12 @@ describe('docker-compose.yml', () => {
     expect(env('api').CODEC_TOKEN).toBe(hostEnv.CODEC_TOKEN);
     // Start order: schema before server, namespace before worker, API and UI, the bucket before the worker.
     expect(services.temporal.depends_on).toEqual({ 'temporal-schema': { condition: 'service_completed_successfully' } });
-    for (const name of ['worker', 'api', 'temporal-ui']) {
+    // The States Language worker: the worker image on its own queue (the API starts executions there).
+    expect(services['state-machines'].build).toEqual({ context: '.', target: 'worker' });
+    expect(services['state-machines'].command).toEqual(['node', 'dist/worker/main.js', 'state-machines']);
+    expect(loadConfig(env('state-machines')).temporal.aslTaskQueue).toBe('state-machines');
+    expect(loadConfig(env('api')).temporal.aslTaskQueue).toBe('state-machines');
+    for (const name of ['worker', 'state-machines', 'api', 'temporal-ui']) {
       expect(services[name].depends_on?.['temporal-namespace']).toEqual({ condition: 'service_completed_successfully' });
     }
     expect(services.worker.depends_on?.['minio-bucket']).toEqual({ condition: 'service_completed_successfully' });
