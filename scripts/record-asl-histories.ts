@@ -118,6 +118,15 @@ async function main(): Promise<void> {
       await save(await firstChild(santa), 'secret-santa-batch');
       await record('dice', example('dice'), { rolls: 0, waitSeconds: 1 }, 'dice');
       await record('records', example('records'), { source: { name: 'history', total: 7 }, pageSize: 3 }, 'records');
+      // A loop long enough to continue as new (every 60 events here): the first run's history, ending in the hand-over.
+      const looped = await env.client.workflow.start(stateMachine, {
+        workflowId: 'history-records-continued',
+        taskQueue: config.temporal.taskQueue,
+        args: [{ definition: example('records'), input: { source: { name: 'history-loop', total: 40 }, pageSize: 2 }, name: 'records', continueAfterEvents: 60 }],
+      });
+      await looped.result();
+      writeFileSync(join(historiesDir, 'records-continued.json'), historyToJSON(await env.client.workflow.getHandle(looped.workflowId, looped.firstExecutionRunId).fetchHistory()) + '\n');
+      console.log('recorded records-continued');
       const onboarding = await record('onboarding', example('onboarding'), { members: [1, 2, 3].map((i) => ({ email: `history-${i}@example.com`, name: `Member ${i}`, team: 'red' })) }, 'onboarding');
       await save(await firstChild(onboarding), 'onboard-member');
       await record('mixed', mixed, { numbers: [1, 2, 3] }, 'mixed');

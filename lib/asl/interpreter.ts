@@ -8,6 +8,9 @@ import { evaluateRule, parseTimestamp, type ChoiceRule } from './choice';
 import { type ErrorOutput, runtimeError, StatesError, StatesErrors } from './errors';
 import { evaluateTemplate, isExpression, type StatesBinding } from './jsonata';
 import { type PathScope, readPath, typeName, writePath } from './jsonpath';
+import { asExecutionFailure, markingHostErrors } from './execution-guard';
+import { QueryBudget } from './jsonata-limits';
+import { checkPayload, jsonBytes, MAX_ASSIGN_BYTES, MAX_SECONDS, MAX_VARIABLES_BYTES } from './quotas';
 import { lambdaFunctionName, resolveResource, stateMachineName } from './resource';
 import { type Catcher, firstMatch, type Retrier, retryDelay } from './retry';
 import { applyTemplate, dynamicValue } from './template';
@@ -58,7 +61,24 @@ export interface ExecutionHost {
    * thrown as a StatesError with the iteration's Error and Cause. Without it, such Maps run inline.
    */
   runChildMachine?(request: ChildMachineRequest, cancel: Cancellation): Promise<unknown>;
+  /**
+   * Called between two states of the top-level branch, where nothing else is under way: a workflow continues as new
+   * from here (carrying the point) before its history grows too long. Resolving lets the run go on.
+   */
+  between?(point: ResumePoint): Promise<void> | void;
+  /** Lets other work run: called after a run of states that never waited (a Pass loop), so none holds the thread. */
+  breathe?(): Promise<void>;
 }
+
+/** Where a run stands between two top-level states: enough to go on from there in another run. */
+export interface ResumePoint {
+  state: string;
+  input: unknown;
+  variables: Record<string, unknown>;
+}
+
+/** States run (in all branches) between two breaths of the host, whatever they waited on. */
+export const STATES_BEFORE_BREATHING = 500;
 
 export interface ChildMachineRequest {
   definition: Definition;
@@ -77,27 +97,54 @@ export interface RunOptions {
   host: ExecutionHost;
   context: ExecutionContext;
   cancel?: Cancellation;
+  /** Go on from this point (a run continued as new) instead of StartAt. */
+  resume?: ResumePoint;
 }
 
-/** Runs a definition to its end: resolves with the output, rejects with a StatesError naming how it failed. */
+/**
+ * Runs a definition to its end: resolves with the output, rejects with a StatesError naming how it failed:
+ * never anything else the interpreter throws (States.Runtime then, see execution-guard.ts). The input is held
+ * to the payload quota like every state's.
+ */
 export async function runExecution(definition: Definition, input: unknown, options: RunOptions): Promise<unknown> {
+  try {
+    checkPayload(input, 'The execution input');
+    return await runUnguarded(definition, input, { ...options, host: markingHostErrors(options.host) });
+  } catch (error) {
+    throw asExecutionFailure(error);
+  }
+}
+
+async function runUnguarded(definition: Definition, input: unknown, options: RunOptions): Promise<unknown> {
   const cancel = options.cancel ?? new Cancellation();
+  const variables = new Variables();
+  if (options.resume) variables.assign(options.resume.variables);
   const env: Env = {
     host: options.host,
     context: options.context,
     cancel,
-    variables: new Variables(),
+    variables,
     queryLanguage: definition.QueryLanguage ?? 'JSONPath',
+    steps: { sinceBreath: 0 },
   };
-  if (definition.TimeoutSeconds === undefined) return runBranch(definition, input, env);
-  return withTimeout(definition, input, env, definition.TimeoutSeconds);
+  const top: TopLevel = { resume: options.resume };
+  if (definition.TimeoutSeconds === undefined) return runBranch(definition, input, env, top);
+  // A run continued as new keeps the execution's deadline: the time already spent counts.
+  const spent = (options.host.now() - Date.parse(options.context.Execution.StartTime)) / 1000;
+  const seconds = options.resume ? Math.max(0, definition.TimeoutSeconds - spent) : definition.TimeoutSeconds;
+  return withTimeout(definition, input, env, seconds, top, definition.TimeoutSeconds);
 }
 
-async function withTimeout(definition: Definition, input: unknown, env: Env, seconds: number): Promise<unknown> {
+/** The top-level branch: it may start from a resume point, and offers the host each point between two states. */
+interface TopLevel {
+  resume?: ResumePoint;
+}
+
+async function withTimeout(definition: Definition, input: unknown, env: Env, seconds: number, top: TopLevel, declared = seconds): Promise<unknown> {
   const { host } = env;
   const runCancel = env.cancel.child();
   const timerCancel = env.cancel.child();
-  const run = host.cancellable(() => runBranch(definition, input, { ...env, cancel: runCancel }));
+  const run = host.cancellable(() => runBranch(definition, input, { ...env, cancel: runCancel }, top));
   const timer = host.cancellable(() => host.sleep(seconds * 1000, timerCancel));
   const outcome = await Promise.race([
     run.promise.then((output) => ({ done: true as const, output }), (error: unknown) => ({ done: true as const, error })),
@@ -113,12 +160,15 @@ async function withTimeout(definition: Definition, input: unknown, env: Env, sec
   runCancel.cancel();
   run.cancel();
   await run.promise.catch(() => undefined);
-  throw new StatesError(StatesErrors.Timeout, `The execution ran longer than its TimeoutSeconds of ${seconds}`);
+  throw new StatesError(StatesErrors.Timeout, `The execution ran longer than its TimeoutSeconds of ${declared}`);
 }
 
 /** Workflow variables: one scope per branch or iteration, reading through to the scopes around it. */
 export class Variables {
   private readonly own = new Map<string, unknown>();
+  /** UTF-8 JSON bytes of each of this scope's variables, and their sum (at most MAX_VARIABLES_BYTES). */
+  private readonly sizes = new Map<string, number>();
+  private bytes = 0;
   constructor(private readonly parent?: Variables) {}
 
   get(name: string): unknown {
@@ -127,8 +177,22 @@ export class Variables {
     throw runtimeError(`The variable '$${name}' is not defined: no state has assigned it yet`);
   }
 
-  assign(values: Record<string, unknown>): void {
+  /** Within AWS's quotas: what one Assign sets at most 256 KiB, a scope's variables together at most 10 MiB. */
+  assign(values: Record<string, unknown>, stateName?: string): void {
+    const what = stateName === undefined ? 'The variables' : `The variables assigned by state '${stateName}' (Assign)`;
+    // Without a state, a scope is being restored (a run continued as new): only the total applies.
+    if (stateName !== undefined) checkPayload(values, what, MAX_ASSIGN_BYTES);
+    const sizes = Object.entries(values).map(([k, v]) => [k, Math.max(0, jsonBytes(v, MAX_VARIABLES_BYTES))] as const);
+    const bytes = sizes.reduce((sum, [k, size]) => sum + size - (this.sizes.get(k) ?? 0), this.bytes);
+    if (bytes > MAX_VARIABLES_BYTES) checkPayload(values, `${what}, with the variables already set,`, MAX_VARIABLES_BYTES - this.bytes);
     for (const [k, v] of Object.entries(values)) this.own.set(k, v);
+    for (const [k, size] of sizes) this.sizes.set(k, size);
+    this.bytes = bytes;
+  }
+
+  /** This scope's own variables: what a run continued as new carries (the top scope has no parent). */
+  own_(): Record<string, unknown> {
+    return Object.fromEntries(this.own);
   }
 
   all(): Record<string, unknown> {
@@ -145,6 +209,8 @@ interface Env {
   variables: Variables;
   queryLanguage: QueryLanguage;
   mapItem?: { Index: number; Value: unknown };
+  /** States run since the host last let other work run, across all the execution's branches. */
+  steps: { sinceBreath: number };
 }
 
 interface Outcome {
@@ -199,9 +265,16 @@ class Visit {
     return { input: this.raw, context: this.context, ...extra };
   }
 
+  private queryBudget?: QueryBudget;
+
+  /** What all the JSONata evaluations of this visit may spend together (jsonata-limits.ts). */
+  get budget(): QueryBudget {
+    return (this.queryBudget ??= new QueryBudget());
+  }
+
   /** Evaluates a JSONata field (any `{% %}` inside it). */
   eval(template: unknown, field: string, extra: Partial<StatesBinding> = {}): Promise<unknown> {
-    return evaluateTemplate(template, this.states(extra), this.env.variables.all(), this.env.host, field);
+    return evaluateTemplate(template, this.states(extra), this.env.variables.all(), this.env.host, field, this.budget);
   }
 
   get next(): string | undefined {
@@ -251,7 +324,7 @@ class Visit {
   }
 
   commit(assigned: Record<string, unknown> | undefined): void {
-    if (assigned) this.env.variables.assign(assigned);
+    if (assigned) this.env.variables.assign(assigned, this.name);
   }
 
   /**
@@ -259,6 +332,7 @@ class Visit {
    * OutputPath for JSONPath; Assign and Output (default: the result) for JSONata.
    */
   finish(result: unknown): MaybePromise<Outcome> {
+    checkPayload(result, `The result of state '${this.name}'`);
     if (this.jsonata) return this.outputJsonata(this.state, result, this.next, { result });
     const selected = this.state.ResultSelector === undefined ? result : applyTemplate(this.state.ResultSelector, this.scope(result), this.env.host);
     const assigned = this.assignPath(this.state.Assign, selected);
@@ -315,16 +389,24 @@ class Visit {
   }
 }
 
-async function runBranch(branch: Branch, input: unknown, env: Env): Promise<unknown> {
-  let name = branch.StartAt;
-  let raw = input;
+async function runBranch(branch: Branch, input: unknown, env: Env, top?: TopLevel): Promise<unknown> {
+  let name = top?.resume?.state ?? branch.StartAt;
+  let raw = top?.resume ? top.resume.input : input;
   const scoped = { ...env, queryLanguage: branch.QueryLanguage ?? env.queryLanguage };
-  for (;;) {
+  for (let first = true; ; first = false) {
     env.cancel.throwIfCancelled();
+    // Between two top-level states nothing else runs: the host may go on in a new run from here.
+    if (top && !first && env.host.between) await env.host.between({ state: name, input: raw, variables: env.variables.own_() });
     const state = Object.prototype.hasOwnProperty.call(branch.States, name) ? branch.States[name] : undefined;
     if (!state) throw runtimeError(`There is no state named '${name}'`);
     const outcome = runState(new Visit(name, state, raw, scoped));
     const { output, next } = isPromise(outcome) ? await outcome : outcome;
+    checkPayload(output, `The output of state '${name}'`);
+    // Counted over every branch: states that wait only on expressions (a Pass loop) would otherwise hold the thread.
+    if (++env.steps.sinceBreath >= STATES_BEFORE_BREATHING && env.host.breathe) {
+      env.steps.sinceBreath = 0;
+      await env.host.breathe();
+    }
     if (next === undefined) return output;
     name = next;
     raw = output;
@@ -360,6 +442,7 @@ function runPass(v: Visit): MaybePromise<Outcome> {
   let result = effective;
   if (v.state.Parameters !== undefined) result = applyTemplate(v.state.Parameters, v.scope(effective), v.env.host);
   else if ('Result' in v.state) result = v.state.Result;
+  checkPayload(result, `The result of state '${v.name}'`);
   const assigned = v.assignPath(v.state.Assign, result);
   const output = v.applyOutputPath(v.applyResultPath(result));
   v.commit(assigned);
@@ -383,9 +466,13 @@ async function runFail(v: Visit): Promise<Outcome> {
   throw new StatesError(await read('Error'), await read('Cause'));
 }
 
+/** Fields in seconds, held to Step Functions' largest (so that Temporal can always schedule the timer). */
+const SECONDS_FIELDS = new Set(['Seconds', 'TimeoutSeconds', 'HeartbeatSeconds']);
+
 function checkNumber(field: string, value: unknown): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw runtimeError(`${field} must be a non-negative number, not ${JSON.stringify(value)}`);
+  if (SECONDS_FIELDS.has(field) && value > MAX_SECONDS) throw runtimeError(`${field} must be at most ${MAX_SECONDS}, not ${value}`);
   return value;
 }
 
@@ -463,6 +550,7 @@ const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
 
 function invoke(v: Visit, args: unknown, options: TaskOptions): Promise<unknown> {
   const { host, cancel } = v.env;
+  checkPayload(args, `The input of task '${v.name}'`);
   const target = resolveResource(v.state.Resource as string);
   switch (target.kind) {
     case 'activity':
@@ -551,6 +639,7 @@ async function runParallel(v: Visit): Promise<Outcome> {
     let input: unknown;
     if (v.jsonata) input = v.state.Arguments === undefined ? v.raw : await v.eval(v.state.Arguments, 'Arguments');
     else input = v.state.Parameters === undefined ? effective : applyTemplate(v.state.Parameters, v.scope(effective), v.env.host);
+    checkPayload(input, `The input of the branches of state '${v.name}'`);
     const langOf = (b: Branch) => b.QueryLanguage ?? (v.jsonata ? 'JSONata' : v.env.queryLanguage);
     return runConcurrently(v.env, branches.length, branches.length, (i, env) =>
       runBranch(branches[i], input, { ...branchEnv(v, env.cancel), queryLanguage: langOf(branches[i]) }),
@@ -567,6 +656,8 @@ async function runMap(v: Visit): Promise<Outcome> {
     let items: unknown;
     if (v.jsonata) items = state.Items === undefined ? v.raw : await v.eval(state.Items, 'Items');
     else items = readPath(state.ItemsPath ?? '$', v.scope(effective));
+    // The items are the Map's input: at most 256 KiB, which bounds how many iterations it runs (128 Ki at most).
+    checkPayload(items, `The items of Map state '${v.name}'`);
     if (!Array.isArray(items)) {
       throw runtimeError(`The Map state '${v.name}' needs an array of items, but ${v.jsonata ? 'Items' : `ItemsPath '${state.ItemsPath ?? '$'}'`} gave ${typeName(items)}`);
     }
@@ -591,8 +682,12 @@ async function runMap(v: Visit): Promise<Outcome> {
         };
         if (selector === undefined) return item(batched[i]);
         const context = { ...v.context, Map: { Item: mapItem } };
-        if (v.jsonata) return evaluateTemplate(selector, { input: v.raw, context }, v.env.variables.all(), v.env.host, 'ItemSelector').then(item);
-        return item(applyTemplate(selector, { ...v.scope(effective), context }, v.env.host));
+        const checked = (input: unknown) => {
+          checkPayload(input, `The input of iteration ${i} of Map state '${v.name}'`);
+          return item(input);
+        };
+        if (v.jsonata) return evaluateTemplate(selector, { input: v.raw, context }, v.env.variables.all(), v.env.host, 'ItemSelector', v.budget).then(checked);
+        return checked(applyTemplate(selector, { ...v.scope(effective), context }, v.env.host));
       },
       tolerance,
     );

@@ -32,7 +32,7 @@ function withDefinition(json: HistoryJson, change: (definition: { States: Record
 }
 
 it('has recorded executions of every example machine, and of a machine using every kind of state', () => {
-  expect(recorded.map((r) => r.file).sort()).toEqual(['dice.json', 'mixed.json', 'onboard-member.json', 'onboarding.json', 'records.json', 'secret-santa-batch.json', 'secret-santa.json']);
+  expect(recorded.map((r) => r.file).sort()).toEqual(['dice.json', 'mixed.json', 'onboard-member.json', 'onboarding.json', 'records-continued.json', 'records.json', 'secret-santa-batch.json', 'secret-santa.json']);
 });
 
 it('replays every recorded execution on the current workflow code', async () => {

@@ -10,6 +10,7 @@ import {
   ChildWorkflowFailure,
   executeChild,
   isCancellation,
+  patched,
   ParentClosePolicy,
   proxyActivities,
   sleep,
@@ -24,7 +25,7 @@ import type { Cancellation } from '../../lib/asl/cancellation';
 import { unregisteredActivity } from '../../lib/asl/checker';
 import { StatesError, StatesErrors, taskTimeout } from '../../lib/asl/errors';
 import { childFailed, childSucceeded } from '../../lib/asl/executions';
-import type { ChildExecutionRequest, ChildMachineRequest, Definition, ExecutionHost, TaskOptions } from '../../lib/asl/interpreter';
+import type { ChildExecutionRequest, ChildMachineRequest, Definition, ExecutionHost, ResumePoint, TaskOptions } from '../../lib/asl/interpreter';
 
 /** What a failed execution carries, so the client reads Error and Cause exactly (either may be absent). */
 export interface ExecutionFailureDetails {
@@ -91,7 +92,22 @@ export class WorkflowHost implements ExecutionHost {
   constructor(
     private readonly workflowType: string,
     private readonly stored: boolean,
+    /** Goes on in a new run from this point (continue-as-new), before the history reaches `historyLimit` events. */
+    private readonly continueFrom?: { historyLimit: number; at(point: ResumePoint): Promise<never> },
   ) {}
+
+  /** Between two top-level states: a new run when the history is long or the server suggests one. */
+  async between(point: ResumePoint): Promise<void> {
+    // Executions begun before runs could continue replay as they ran (patched: recorded in the history).
+    if (!this.continueFrom || !patched('asl-continue-as-new')) return;
+    const { historyLength, continueAsNewSuggested } = workflowInfo();
+    if (historyLength >= this.continueFrom.historyLimit || continueAsNewSuggested) await this.continueFrom.at(point);
+  }
+
+  /** A timer of a millisecond: the workflow task ends there, so no run of states holds the worker's thread. */
+  async breathe(): Promise<void> {
+    if (patched('asl-breathe')) await sleep(1);
+  }
 
   now(): number {
     return Date.now();

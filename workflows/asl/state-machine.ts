@@ -1,9 +1,9 @@
-import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, continueAsNew, workflowInfo } from '@temporalio/workflow';
 import { STATE_MACHINE_ACTIVITIES } from '../../activities/examples/names';
 import { checkDefinition } from '../../lib/asl/checker';
 import { StatesError, StatesErrors } from '../../lib/asl/errors';
 import { executionContext } from '../../lib/asl/executions';
-import { type Definition, runExecution } from '../../lib/asl/interpreter';
+import { type Definition, type ResumePoint, runExecution } from '../../lib/asl/interpreter';
 import { type ExecutionFailureDetails, WorkflowHost } from './host';
 
 export interface StateMachineInput {
@@ -22,7 +22,19 @@ export interface StateMachineInput {
    * No input widens the list: it is a constant of the code.
    */
   stored?: boolean;
+  /** Set by the run this one continues: where it stood, and the execution's own start and input. */
+  resume?: Resume;
+  /** A new run (continue-as-new) once the history has this many events: the default, or fewer to test it. */
+  continueAfterEvents?: number;
 }
+
+export interface Resume extends ResumePoint {
+  executionInput: unknown;
+  startTime: number;
+}
+
+/** Well inside Temporal's 51,200-event limit, and cheap to replay. */
+export const CONTINUE_AFTER_EVENTS = 10_000;
 
 /** Name of the machine when the definition was given inline, not stored. */
 export const INLINE_MACHINE = 'inline';
@@ -31,15 +43,22 @@ export const INLINE_MACHINE = 'inline';
  * Runs a States Language definition: the execution's output is the workflow's result; a failed execution fails
  * the workflow with an ApplicationFailure whose type is the Error, message the Cause, and details [{Error, Cause}].
  */
-export async function stateMachine({ definition, input = {}, name = INLINE_MACHINE, stored = false }: StateMachineInput): Promise<unknown> {
+export async function stateMachine(args: StateMachineInput): Promise<unknown> {
+  const { definition, input = {}, name = INLINE_MACHINE, stored = false, resume } = args;
   const problems = checkDefinition(definition, stored ? { activities: STATE_MACHINE_ACTIVITIES } : {});
   if (problems.length > 0) {
     throw failure({ Error: StatesErrors.Runtime, Cause: `invalid definition: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}` });
   }
   const info = workflowInfo();
-  const host = new WorkflowHost(info.workflowType, stored);
+  // The execution keeps one id, input and start time across the runs it continues through.
+  const executionInput = resume ? resume.executionInput : input;
+  const startTime = resume ? resume.startTime : info.startTime.getTime();
+  const host = new WorkflowHost(info.workflowType, stored, {
+    historyLimit: args.continueAfterEvents ?? CONTINUE_AFTER_EVENTS,
+    at: (point) => continueAsNew<typeof stateMachine>({ ...args, resume: { ...point, executionInput, startTime } }),
+  });
   try {
-    return await runExecution(definition, input, { host, context: executionContext(name, info.workflowId, input, info.startTime.getTime()) });
+    return await runExecution(definition, executionInput, { host, context: executionContext(name, info.workflowId, executionInput, startTime), resume });
   } catch (error) {
     if (error instanceof StatesError) throw failure(error.output);
     throw error;
