@@ -16,7 +16,7 @@ import type { Channel } from '../lib/types';
 import { ApiError } from './api-error';
 import { allocate } from '../lib/allocation/allocate';
 import { type TemporalConfig, workflowUiLink } from '../lib/config';
-import { readLiveStatus } from '../lib/live-status';
+import { readLiveStatus } from './live-status';
 import { readParticipants } from '../lib/participants/validate';
 import { resendMessage, revealDraw, secretSanta, statusQuery } from '../workflows';
 import type { SecretSantaInput } from '../workflows/secret-santa';

@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { buildApp } from '../api/app';
-import { readLiveStatus } from '../lib/live-status';
+import { readLiveStatus } from '../api/live-status';
 import { payloadsIn } from '../test/support/history';
 import { startRun } from '../test/support/runs';
 import { until } from '../test/support/until';
