@@ -2,13 +2,19 @@
  * The allocation engine against the npm package gift-exchange (4.x) on the same inputs: whether
  * each answers correctly, and how fast. gift-exchange runs in a child process so it can be stopped
  * at its time-out even inside one long attempt; both are timed around the call alone.
+ * Then checking a participants file (decoding, parsing, validating) against parsing it with
+ * csv-parse alone. ALLOCATION_PARTS=check (or draws) runs one part and writes nothing: for trying
+ * a change quickly.
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { parse as csvParse } from 'csv-parse/sync';
 import { allocate } from '../lib/allocation/allocate';
 import { checkAllocation } from '../lib/allocation/check';
 import { NoDrawError } from '../lib/allocation/explain';
+import { CSV_OPTIONS } from '../lib/participants/records';
+import { checkParticipants } from '../lib/participants/validate';
 import { createRng, type Rng, shuffle } from '../lib/random';
 import type { AllocationOptions, Pair, Participant } from '../lib/types';
 import { formatMs, formatRatio, markdownTable, median, type Progress, type Suite, timed } from './report';
@@ -43,24 +49,54 @@ interface EngineResult {
   medianMs: number;
 }
 
+const PARTS = ['draws', 'check'] as const;
+type Part = (typeof PARTS)[number];
+
+/** ALLOCATION_PARTS=check runs only that part and writes nothing (run.ts skips partial results). */
+function allocationParts(): Set<Part> {
+  const named = process.env.ALLOCATION_PARTS?.split(',').map((part) => part.trim()).filter(Boolean);
+  if (!named) return new Set(PARTS);
+  const unknown = named.filter((part) => !PARTS.includes(part as Part));
+  if (unknown.length > 0) throw new Error(`ALLOCATION_PARTS: unknown ${unknown.join(', ')}; parts: ${PARTS.join(', ')}`);
+  return new Set(named as Part[]);
+}
+
 export const suite: Suite = {
   name: 'allocation',
   async run(progress) {
-    const results = [];
-    for (const input of inputs()) {
-      const exclusions = input.participants.reduce((sum, p) => sum + p.exclusions.length, 0);
-      progress(`${input.name}: ${input.participants.length.toLocaleString('en')} people, ${exclusions.toLocaleString('en')} exclusions`);
-      const floor = median(Array.from({ length: OUR_RUNS }, (_, i) => timed(() => shuffleFloor(input.participants.length, i)).ms));
-      const engines = [
-        ours(input, 'ours', {}, input.drawExists, progress),
-        ours(input, 'ours, single loop', { singleCycle: true }, input.loopExists, progress),
-        await theirs(input, progress),
-      ];
-      results.push({ input: input.name, people: input.participants.length, exclusions, drawExists: input.drawExists, loopExists: input.loopExists, floorMs: floor, engines });
-    }
-    return { markdown: report(results), data: results };
+    const parts = allocationParts();
+    const draws = parts.has('draws') ? await drawAll(progress) : undefined;
+    const check = parts.has('check') ? checkAll(progress) : undefined;
+    const markdown = [draws && report(draws), check && checkReport(check)].filter(Boolean).join('\n\n');
+    return { markdown, data: { draws, participantsCheck: check }, partial: parts.size < PARTS.length };
   },
 };
+
+async function drawAll(progress: Progress): Promise<DrawResult[]> {
+  const results: DrawResult[] = [];
+  for (const input of inputs()) {
+    const exclusions = input.participants.reduce((sum, p) => sum + p.exclusions.length, 0);
+    progress(`${input.name}: ${input.participants.length.toLocaleString('en')} people, ${exclusions.toLocaleString('en')} exclusions`);
+    const floor = median(Array.from({ length: OUR_RUNS }, (_, i) => timed(() => shuffleFloor(input.participants.length, i)).ms));
+    const engines = [
+      ours(input, 'ours', {}, input.drawExists, progress),
+      ours(input, 'ours, single loop', { singleCycle: true }, input.loopExists, progress),
+      await theirs(input, progress),
+    ];
+    results.push({ input: input.name, people: input.participants.length, exclusions, drawExists: input.drawExists, loopExists: input.loopExists, floorMs: floor, engines });
+  }
+  return results;
+}
+
+interface DrawResult {
+  input: string;
+  people: number;
+  exclusions: number;
+  drawExists: boolean;
+  loopExists: boolean;
+  floorMs: number;
+  engines: EngineResult[];
+}
 
 /** The least any draw costs: one shuffle of everyone, with the same generator. */
 function shuffleFloor(n: number, seed: number): number[] {
@@ -163,7 +199,7 @@ async function theirs(input: Input, progress: Progress): Promise<EngineResult> {
   return result;
 }
 
-function report(results: { input: string; people: number; exclusions: number; floorMs: number; engines: EngineResult[] }[]): string {
+function report(results: DrawResult[]): string {
   const rows: string[][] = [];
   for (const { input, people, exclusions, floorMs, engines } of results) {
     const them = engines.find((e) => e.engine === 'gift-exchange')!;
@@ -212,6 +248,167 @@ function describe(runs: Run[]): string {
   return [...counts]
     .map(([outcome, count]) => `${count} × ${outcome}${outcome === 'error' && said ? ` ("${said}")` : ''}`)
     .join(', ');
+}
+
+// ---- Checking a participants file against parsing it with csv-parse alone ----
+
+/** Timed runs of each (after one untimed run of each), alternating floor and check so both see the same machine. */
+const CHECK_RUNS = 9;
+/** The most a check may cost, as a multiple of its floor. */
+const CHECK_TARGET = 2;
+
+interface CheckFile {
+  name: string;
+  people: number;
+  exclusions: number;
+  bytes: Buffer;
+}
+
+interface CheckResult {
+  file: string;
+  people: number;
+  exclusions: number;
+  megabytes: number;
+  /** What the check found: every file here is valid, so all its people and no problems. */
+  participants: number;
+  problems: number;
+  floorRuns: number[];
+  checkRuns: number[];
+  floorMs: number;
+  checkMs: number;
+  /** Median check ÷ median floor. */
+  ratio: number;
+}
+
+function checkAll(progress: Progress): CheckResult[] {
+  const results: CheckResult[] = [];
+  for (const file of checkFiles()) {
+    const megabytes = file.bytes.length / 1e6;
+    progress(`participants check, ${file.name}: ${megabytes.toFixed(1)} MB`);
+    // Both read the file's bytes, as they arrive.
+    const floor = () => csvParse(file.bytes, CSV_OPTIONS) as string[][];
+    const check = () => checkParticipants(file.bytes);
+    const records = floor().length;
+    const found = check();
+    if (records !== file.people + 1) throw new Error(`csv-parse read ${records} records, expected ${file.people + 1}`);
+    const floorRuns: number[] = [];
+    const checkRuns: number[] = [];
+    for (let run = 1; run <= CHECK_RUNS; run++) {
+      floorRuns.push(timed(floor).ms);
+      checkRuns.push(timed(check).ms);
+      progress(`  run ${run}/${CHECK_RUNS}: csv-parse ${formatMs(floorRuns[run - 1])}, check ${formatMs(checkRuns[run - 1])}`);
+    }
+    const [floorMs, checkMs] = [median(floorRuns), median(checkRuns)];
+    results.push({
+      file: file.name,
+      people: file.people,
+      exclusions: file.exclusions,
+      megabytes: Math.round(megabytes * 10) / 10,
+      participants: found.participants.length,
+      problems: found.problems.length,
+      floorRuns,
+      checkRuns,
+      floorMs,
+      checkMs,
+      ratio: checkMs / floorMs,
+    });
+    progress(`  median: csv-parse ${formatMs(floorMs)}, check ${formatMs(checkMs)}: ${formatRatio(checkMs / floorMs)}`);
+  }
+  return results;
+}
+
+function checkReport(results: CheckResult[]): string {
+  const rows = results.map((r) => [
+    `${r.file} (${r.megabytes} MB, ${r.exclusions.toLocaleString('en')} exclusions)`,
+    `${r.participants.toLocaleString('en')} participants, ${r.problems} problems`,
+    formatMs(r.floorMs),
+    formatMs(r.checkMs),
+    formatRatio(r.ratio),
+    r.ratio <= CHECK_TARGET ? 'yes' : '**no**',
+    r.checkRuns.map((ms, i) => formatRatio(ms / r.floorRuns[i])).join(', '),
+  ]);
+  return [
+    '## Checking a participants file: against csv-parse alone',
+    '',
+    "`checkParticipants` on a file's bytes (decoding, parsing, validating; `santa allocate` does just this) against",
+    '`csv-parse` alone on the same bytes with the options the check gives it: the floor. Each timed',
+    `${CHECK_RUNS} times after one untimed run, floor and check alternating; "÷ floor" is the check's median over`,
+    `the floor's, from the same run, then each round's own. Target: at most ${CHECK_TARGET}×. Both files are valid and built`,
+    "from a fixed seed: people's first and last names (some with accents; in the 100,000 a middle initial too), an",
+    'email each, a phone for one in three, a group for one in four, exclusions spelt as their rows spell them.',
+    '',
+    markdownTable(['file', 'the check found', 'csv-parse (floor)', 'check', '÷ floor', `≤ ${CHECK_TARGET}×`, 'each round'], rows),
+  ].join('\n');
+}
+
+const FIRST_NAMES = [
+  'Olivia', 'Noah', 'Amelia', 'Oliver', 'Isla', 'George', 'Ava', 'Arthur', 'Mia', 'Muhammad', 'Ivy', 'Leo', 'Lily', 'Harry', 'Isabella',
+  'Oscar', 'Rosie', 'Archie', 'Sophia', 'Henry', 'Grace', 'Theodore', 'Willow', 'Freddie', 'Florence', 'Jack', 'Freya', 'Charlie', 'Ella',
+  'Theo', 'Evie', 'Alfie', 'Poppy', 'Jacob', 'Sienna', 'Thomas', 'Daisy', 'Finley', 'Elsie', 'Arlo', 'Zoë', 'José', 'Chloé', 'Søren', 'Aoife',
+  'Siobhán', 'Björn', 'Renée', 'Łukasz', 'Ines',
+];
+const LAST_NAMES = [
+  'Smith', 'Jones', 'Taylor', 'Brown', 'Williams', 'Wilson', 'Johnson', 'Davies', 'Robinson', 'Wright', 'Thompson', 'Evans', 'Walker', 'White',
+  'Roberts', 'Green', 'Hall', 'Wood', 'Jackson', 'Clarke', 'Patel', 'Khan', 'Lewis', 'James', 'Phillips', 'Mason', 'Mitchell', 'Rose', 'Davis',
+  'Rodriguez', 'Cox', 'Alexander', 'Morgan', 'Moore', 'Mills', 'King', 'Adams', 'Garcia', 'Baker', 'Hill', 'Scott', 'Young', 'Turner', 'Parker',
+  'Collins', 'Edwards', 'Stewart', 'Morris', 'Murphy', 'Cook', 'Rogers', 'Morgan-Price', 'Bell', 'Ward', 'Watson', 'Gray', 'Hughes', 'Price',
+  'Bennett', 'Wood-Hall', 'Harris', 'Martin', 'Cooper', 'Lee', 'Kelly', 'Carter', 'Shaw', 'Holmes', 'Ångström', 'Müller', 'Núñez', "O'Brien",
+  'Nguyễn', 'Kowalski', 'Dubois', 'Rossi', 'Fernández', 'Schmidt', 'Novak', 'Jensen',
+];
+
+/** `n` distinct names: first and last names, with a middle initial once those run out. */
+function personNames(n: number): string[] {
+  const pairs = FIRST_NAMES.length * LAST_NAMES.length;
+  return Array.from({ length: n }, (_, i) => {
+    const first = FIRST_NAMES[i % FIRST_NAMES.length];
+    const last = LAST_NAMES[Math.floor(i / FIRST_NAMES.length) % LAST_NAMES.length];
+    const initial = Math.floor(i / pairs);
+    return initial === 0 ? `${first} ${last}` : `${first} ${String.fromCharCode(64 + initial)}. ${last}`;
+  });
+}
+
+/** One participants file: a header, then name, email, phone, exclusions (names joined by "; "), group. */
+function participantsFile(names: string[], exclusions: number[][], rng: Rng): Buffer {
+  const lines = ['name,email,phone,exclusions,group'];
+  for (const [i, name] of names.entries()) {
+    const local = name.normalize('NFKD').replace(/[^A-Za-z ]/g, '').toLowerCase().split(' ').join('.');
+    const phone = i % 3 === 0 ? `+44 7700 ${String(900000 + rng.int(100000)).padStart(6, '0')}` : '';
+    const group = i % 4 === 0 ? `Team ${1 + rng.int(50)}` : '';
+    lines.push([name, `${local}.${i + 1}@example.com`, phone, exclusions[i].map((j) => names[j]).join('; '), group].join(','));
+  }
+  return Buffer.from(lines.join('\n') + '\n');
+}
+
+function checkFiles(): CheckFile[] {
+  const files: CheckFile[] = [];
+  // The issue's file: 2,000 people, each excluding 1,000 others by name.
+  {
+    const n = 2_000;
+    const rng = createRng(11);
+    const names = personNames(n);
+    const others = Array.from({ length: n }, (_, i) => i);
+    const exclusions = names.map((_, i) => shuffle(others.filter((j) => j !== i), rng).slice(0, 1_000));
+    files.push({ name: '2,000 people, each excluding 1,000 others', people: n, exclusions: n * 1_000, bytes: participantsFile(names, exclusions, rng) });
+  }
+  // The largest draw the product is built for: 100,000 people, 5% excluding 3 others.
+  {
+    const n = 100_000;
+    const rng = createRng(12);
+    const names = personNames(n);
+    const exclusions = names.map((_, i) => {
+      const chosen: number[] = [];
+      if (rng.int(20) === 0) {
+        while (chosen.length < 3) {
+          const j = rng.int(n);
+          if (j !== i && !chosen.includes(j)) chosen.push(j);
+        }
+      }
+      return chosen;
+    });
+    const count = exclusions.reduce((sum, e) => sum + e.length, 0);
+    files.push({ name: '100,000 people, 5% excluding 3 others', people: n, exclusions: count, bytes: participantsFile(names, exclusions, rng) });
+  }
+  return files;
 }
 
 // ---- Inputs, built from a fixed seed so every run sees the same files ----

@@ -2,12 +2,22 @@
 
 /** Names match ignoring case, surrounding and repeated whitespace, and Unicode composition. */
 export function nameKey(name: string): string {
-  return cleanName(name).normalize('NFC').toLowerCase();
+  return cleanNameKey(cleanName(name));
 }
+
+/** nameKey of a name already cleaned (cleanName), without cleaning it again. */
+export function cleanNameKey(clean: string): string {
+  return clean.normalize('NFC').toLowerCase();
+}
+
+/** Whitespace other than single spaces: what cleanName collapses. */
+const UNCLEAN_SPACE = /\s\s|[^\S ]/;
 
 /** A name as it is kept: trimmed, inner whitespace collapsed to single spaces. */
 export function cleanName(name: string): string {
-  return name.trim().replace(/\s+/g, ' ');
+  const trimmed = name.trim();
+  // Most names have nothing to collapse: finding that out is cheaper than replacing nothing.
+  return UNCLEAN_SPACE.test(trimmed) ? trimmed.replace(/\s+/g, ' ') : trimmed;
 }
 
 // Deliberately simple: one @, no spaces, a dotted domain. Delivery is the real test.
@@ -52,8 +62,9 @@ export type PhoneResult = { ok: true; phone: string } | { ok: false; message: st
 /** E.164 from the ways people write numbers: spaces, dashes, dots, brackets, a leading 00. */
 export function normalisePhone(raw: string): PhoneResult {
   const compact = raw
-    .replace(/\(0\)/g, '') // "+44 (0)7700 …": the bracketed trunk zero is not dialled from abroad
-    .replace(/[\s\-.()]/g, '')
+    // "+44 (0)7700 …": the bracketed trunk zero is not dialled from abroad; with it, spaces, dashes, dots and
+    // brackets go, in one pass ("(0)" is tried first at each place, so it goes whole, zero and all).
+    .replace(/\(0\)|[\s\-.()]/g, '')
     .replace(/^00/, '+');
   if (E164.test(compact)) return { ok: true, phone: compact };
   if (/^\d+$/.test(compact)) {

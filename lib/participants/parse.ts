@@ -1,5 +1,5 @@
 import type { ParticipantRow, Problem } from '../types';
-import { type CsvRecord, readCsvRecords } from './records';
+import { type CsvRecord, type CsvText, readCsvRecords } from './records';
 
 type Column = 'name' | 'email' | 'phone' | 'exclusions' | 'group';
 
@@ -32,23 +32,39 @@ interface Layout {
 export const MAX_PARTICIPANTS = 200_000;
 
 /** Reads the CSV into raw rows. Never throws: everything wrong becomes a Problem with its line. */
-export function parseParticipantsCsv(text: string): { rows: ParticipantRow[]; problems: Problem[] } {
-  const { records, problems } = readCsvRecords(text);
-  let layout = HEADERLESS;
-  let body = records;
-  if (records.length > 0 && isHeader(records[0].cells)) {
-    layout = readHeader(records[0], problems);
-    body = records.slice(1);
-  }
-  if (body.length > MAX_PARTICIPANTS) {
+export function parseParticipantsCsv(text: CsvText): { rows: ParticipantRow[]; problems: Problem[] } {
+  // Records become rows as they are read, so a large file's records are never all held at once.
+  let layout: Layout | undefined; // known from the first record: a header, or the first participant
+  let at: Positions | undefined;
+  const rows: ParticipantRow[] = [];
+  let bodyRecords = 0;
+  let firstOverLimit = 0; // line of the first record past the limit
+  // The reading's own problems come first, then the header's, the limit's and the rows', as each was found.
+  const headerProblems: Problem[] = [];
+  const rowProblems: Problem[] = [];
+  const { problems } = readCsvRecords(text, (record) => {
+    if (layout === undefined) {
+      const header = isHeader(record.cells);
+      layout = header ? readHeader(record, headerProblems) : HEADERLESS;
+      at = positionsOf(layout);
+      if (header) return;
+    }
+    bodyRecords++;
+    if (bodyRecords > MAX_PARTICIPANTS) {
+      if (bodyRecords === MAX_PARTICIPANTS + 1) firstOverLimit = record.line;
+      return;
+    }
+    rows.push(toRow(record, layout, at!, rowProblems));
+  });
+  for (const problem of headerProblems) problems.push(problem);
+  if (bodyRecords > MAX_PARTICIPANTS) {
     problems.push({
-      line: body[MAX_PARTICIPANTS].line,
+      line: firstOverLimit,
       field: 'file',
-      message: `too many participants: ${body.length.toLocaleString('en')}, more than the limit of ${MAX_PARTICIPANTS.toLocaleString('en')} in one draw`,
+      message: `too many participants: ${bodyRecords.toLocaleString('en')}, more than the limit of ${MAX_PARTICIPANTS.toLocaleString('en')} in one draw`,
     });
-    body = body.slice(0, MAX_PARTICIPANTS);
   }
-  const rows = body.map((record) => toRow(record, layout, problems));
+  for (const problem of rowProblems) problems.push(problem);
   // A broken file has already said why it holds no one.
   if (rows.length === 0 && !problems.some((p) => p.field === 'file')) {
     problems.push({ line: 1, field: 'file', message: 'no participants' });
@@ -91,9 +107,39 @@ function readHeader(record: CsvRecord, problems: Problem[]): Layout {
   return { columns, labels: record.cells };
 }
 
-function toRow(record: CsvRecord, layout: Layout, problems: Problem[]): ParticipantRow {
-  const row: ParticipantRow = { line: record.line, name: '', email: '', phone: '', exclusions: '', group: '' };
+/** Where each column's cell is in a record (-1: not in the file), and the unnamed positions, worked out once per file. */
+interface Positions {
+  name: number;
+  email: number;
+  phone: number;
+  exclusions: number;
+  group: number;
+  /** Positions of header cells left empty: a value there has no column. */
+  unnamed: number[];
+}
+
+function positionsOf(layout: Layout): Positions {
+  // Each column is at one position at most: a repeated header cell gets no column.
+  const at = (column: Column) => layout.columns.indexOf(column);
+  const unnamed = layout.columns.flatMap((column, i) => (column === undefined && layout.labels[i] === '' ? [i] : []));
+  return { name: at('name'), email: at('email'), phone: at('phone'), exclusions: at('exclusions'), group: at('group'), unnamed };
+}
+
+/** The cell at position `i` (-1: none), '' past the end of the record. */
+function cellAt(cells: string[], i: number): string {
+  return i < 0 ? '' : (cells[i] ?? '');
+}
+
+function toRow(record: CsvRecord, layout: Layout, at: Positions, problems: Problem[]): ParticipantRow {
   const { cells } = record;
+  const row: ParticipantRow = {
+    line: record.line,
+    name: cellAt(cells, at.name),
+    email: cellAt(cells, at.email),
+    phone: cellAt(cells, at.phone),
+    exclusions: cellAt(cells, at.exclusions),
+    group: cellAt(cells, at.group),
+  };
   // Trailing empty cells are padding, not extra columns.
   let found = cells.length;
   while (found > 0 && cells[found - 1] === '') found--;
@@ -106,12 +152,10 @@ function toRow(record: CsvRecord, layout: Layout, problems: Problem[]): Particip
         'put a cell that contains a comma in double quotes',
     });
   }
-  layout.columns.forEach((column, i) => {
-    const cell = cells[i] ?? '';
-    if (column) row[column] = cell;
-    else if (cell !== '' && layout.labels[i] === '') {
+  for (const i of at.unnamed) {
+    if ((cells[i] ?? '') !== '') {
       problems.push({ line: record.line, field: 'row', message: `cell ${i + 1} has a value but its column has no name in the header` });
     }
-  });
+  }
   return row;
 }
