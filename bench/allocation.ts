@@ -6,7 +6,7 @@
  * csv-parse alone. ALLOCATION_PARTS=check (or draws) runs one part and writes nothing: for trying
  * a change quickly.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parse as csvParse } from 'csv-parse/sync';
@@ -49,7 +49,7 @@ interface EngineResult {
   medianMs: number;
 }
 
-const PARTS = ['draws', 'check'] as const;
+const PARTS = ['draws', 'check', 'cli'] as const;
 type Part = (typeof PARTS)[number];
 
 /** ALLOCATION_PARTS=check runs only that part and writes nothing (run.ts skips partial results). */
@@ -67,8 +67,9 @@ export const suite: Suite = {
     const parts = allocationParts();
     const draws = parts.has('draws') ? await drawAll(progress) : undefined;
     const check = parts.has('check') ? checkAll(progress) : undefined;
-    const markdown = [draws && report(draws), check && checkReport(check)].filter(Boolean).join('\n\n');
-    return { markdown, data: { draws, participantsCheck: check }, partial: parts.size < PARTS.length };
+    const cli = parts.has('cli') ? cliAll(progress) : undefined;
+    const markdown = [draws && report(draws), check && checkReport(check), cli && cliReport(cli)].filter(Boolean).join('\n\n');
+    return { markdown, data: { draws, participantsCheck: check, cli }, partial: parts.size < PARTS.length };
   },
 };
 
@@ -531,4 +532,56 @@ function bridgedCircles(size: number): Participant[] {
 function onlyOneDraw(): Participant[] {
   const excludes: Record<string, string[]> = { A: ['C', 'D', 'E'], B: ['A', 'D', 'E'], C: ['A', 'B', 'E'], D: ['A', 'B', 'C'], E: ['B', 'C', 'D'] };
   return Object.entries(excludes).map(([name, exclusions], i) => ({ line: i + 1, name, exclusions }));
+}
+
+/** `santa allocate` on the 6-person example, end to end as a process, against `node -e 0`: the floor. */
+const CLI_RUNS = 15;
+const CLI_TARGET_MS = 250;
+
+interface CliResult {
+  floorRuns: number[];
+  cliRuns: number[];
+  floorMs: number;
+  cliMs: number;
+  ratio: number;
+}
+
+function cliAll(progress: Progress): CliResult {
+  const root = join(__dirname, '..');
+  // The compiled CLI, as it ships: built first, so `santa` does not fall back to the sources.
+  progress('santa allocate: building (npm run build)…');
+  execFileSync('bash', [join(root, 'scripts/build.sh')], { cwd: root, stdio: 'ignore' });
+  const run = (args: string[]) => {
+    const started = performance.now();
+    const done = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
+    if (done.status !== 0) throw new Error(`${args.join(' ')} exited ${done.status}: ${done.stderr}`);
+    return performance.now() - started;
+  };
+  const floor = () => run(['-e', '0']);
+  const cli = () => run([join(root, 'bin/santa.js'), 'allocate', join(root, 'examples/participants.csv')]);
+  floor();
+  cli();
+  const floorRuns: number[] = [];
+  const cliRuns: number[] = [];
+  for (let i = 0; i < CLI_RUNS; i++) {
+    floorRuns.push(floor());
+    cliRuns.push(cli());
+  }
+  const [floorMs, cliMs] = [median(floorRuns), median(cliRuns)];
+  progress(`santa allocate: ${formatMs(cliMs)} (node -e 0: ${formatMs(floorMs)}): ${formatRatio(cliMs / floorMs)}`);
+  return { floorRuns, cliRuns, floorMs, cliMs, ratio: cliMs / floorMs };
+}
+
+function cliReport(r: CliResult): string {
+  return [
+    '## `santa allocate` as a process: against `node -e 0`',
+    '',
+    `\`node bin/santa.js allocate examples/participants.csv\` (6 people; the compiled CLI, built first) and \`node -e 0\`, each run`,
+    `${CLI_RUNS} times as a process after one untimed run, alternating; medians. Target: under ${CLI_TARGET_MS} ms.`,
+    '',
+    markdownTable(
+      ['node -e 0 (floor)', 'santa allocate', '÷ floor', `< ${CLI_TARGET_MS} ms`],
+      [[formatMs(r.floorMs), formatMs(r.cliMs), formatRatio(r.ratio), r.cliMs < CLI_TARGET_MS ? 'yes' : '**no**']],
+    ),
+  ].join('\n');
 }
