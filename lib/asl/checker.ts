@@ -6,8 +6,9 @@
  */
 import { operatorOf, OPERATORS, parseTimestamp, TYPE_TESTS } from './choice';
 import { isIntrinsic, parseIntrinsic } from './intrinsics';
-import { compileExpression, isExpression } from './jsonata';
+import { expressionProblem, isExpression } from './jsonata';
 import { isReferencePath, parsePath } from './jsonpath';
+import { MAX_DEFINITION_DEPTH, MAX_RETRY_DELAY_SECONDS, MAX_SECONDS } from './quotas';
 import { lambdaFunctionName, resolveResource } from './resource';
 
 export interface Problem {
@@ -65,9 +66,11 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const key = (base: string, name: string) => (IDENT.test(name) ? `${base}.${name}` : `${base}['${name.replace(/'/g, "\\'")}']`);
 
-/** Every problem of the definition; empty when it can run. Accepts the definition as JSON text too. */
+/**
+ * Every problem of the definition; empty when it can run. Accepts the definition as JSON text too. Never
+ * throws: a definition it cannot check (nested past MAX_DEFINITION_DEPTH, or anything unforeseen) is a problem.
+ */
 export function checkDefinition(definition: unknown, options: CheckOptions = {}): Problem[] {
-  const problems: Problem[] = [];
   let def = definition;
   if (typeof def === 'string') {
     try {
@@ -77,6 +80,18 @@ export function checkDefinition(definition: unknown, options: CheckOptions = {})
     }
   }
   if (!isObject(def)) return [{ path: '$', message: 'a definition is a JSON object' }];
+  // The checks below recurse through the definition: refused first if it nests deeper than they may go.
+  const deep = tooDeep(def, MAX_DEFINITION_DEPTH);
+  if (deep) return [{ path: deep, message: `the definition is nested more than ${MAX_DEFINITION_DEPTH} levels deep` }];
+  try {
+    return checkObject(def, options);
+  } catch (error) {
+    return [{ path: '$', message: `the definition could not be checked: ${(error as Error).message}` }];
+  }
+}
+
+function checkObject(def: Json, options: CheckOptions): Problem[] {
+  const problems: Problem[] = [];
   const lang = def.QueryLanguage ?? 'JSONPath';
   if (lang !== 'JSONPath' && lang !== 'JSONata') problems.push({ path: '$.QueryLanguage', message: 'must be "JSONPath" or "JSONata"' });
   for (const field of Object.keys(def)) {
@@ -84,10 +99,30 @@ export function checkDefinition(definition: unknown, options: CheckOptions = {})
       problems.push({ path: key('$', field), message: `'${field}' is not a field of a state machine` });
     }
   }
-  if (def.TimeoutSeconds !== undefined && !isPositiveInteger(def.TimeoutSeconds)) problems.push({ path: '$.TimeoutSeconds', message: 'must be a positive integer' });
+  if (def.TimeoutSeconds !== undefined && !isSeconds(def.TimeoutSeconds)) problems.push({ path: '$.TimeoutSeconds', message: `must be a positive integer, at most ${MAX_SECONDS}` });
   new Checker(problems, options.activities).branch(def, '$', lang === 'JSONata' ? 'JSONata' : 'JSONPath');
   return problems;
 }
+
+/** The path of the first value nested deeper than `max` (the definition's top level is depth 0), or undefined. */
+function tooDeep(root: Json, max: number): string | undefined {
+  // Walked without recursion; each entry keeps its parent's index to spell the path only when one is found.
+  const nodes: { value: unknown; depth: number; parent: number; key: string | number }[] = [{ value: root, depth: 0, parent: -1, key: '' }];
+  for (let i = 0; i < nodes.length; i++) {
+    const { value, depth } = nodes[i];
+    if (depth > max) {
+      const keys: (string | number)[] = [];
+      for (let at = i; at > 0; at = nodes[at].parent) keys.unshift(nodes[at].key);
+      return keys.reduce<string>((path, k) => (typeof k === 'number' ? `${path}[${k}]` : key(path, k)), '$');
+    }
+    if (Array.isArray(value)) value.forEach((v, k) => typeof v === 'object' && v !== null && nodes.push({ value: v, depth: depth + 1, parent: i, key: k }));
+    else if (isObject(value)) for (const [k, v] of Object.entries(value)) if (typeof v === 'object' && v !== null) nodes.push({ value: v, depth: depth + 1, parent: i, key: k });
+  }
+  return undefined;
+}
+
+/** A whole number of seconds a timer can take: positive, at most Step Functions' 99,999,999. */
+const isSeconds = (v: unknown) => Number.isInteger(v) && (v as number) > 0 && (v as number) <= MAX_SECONDS;
 
 const isPositiveInteger = (v: unknown) => Number.isInteger(v) && (v as number) > 0;
 const isNonNegativeInteger = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
@@ -233,7 +268,7 @@ class Checker {
     }
     for (const field of ['TimeoutSeconds', 'HeartbeatSeconds']) {
       const v = s[field];
-      if (v !== undefined && !isPositiveInteger(v) && !(lang === 'JSONata' && isExpression(v))) this.add(`${at}.${field}`, 'must be a positive integer');
+      if (v !== undefined && !isSeconds(v) && !(lang === 'JSONata' && isExpression(v))) this.add(`${at}.${field}`, `must be a positive integer, at most ${MAX_SECONDS}`);
       if (lang === 'JSONata' && isExpression(v)) this.jsonata(v, `${at}.${field}`);
       if (v !== undefined && s[`${field}Path`] !== undefined) this.add(at, `${field} or ${field}Path, not both`);
       this.optionalPath(s, `${field}Path`, at, { reference: true });
@@ -319,7 +354,7 @@ class Checker {
     if (given.length !== 1) this.add(at, `a Wait state has exactly one of Seconds, SecondsPath, Timestamp, TimestampPath${given.length ? `, not ${given.join(' and ')}` : ''}`);
     if (s.Seconds !== undefined) {
       if (lang === 'JSONata' && isExpression(s.Seconds)) this.jsonata(s.Seconds, `${at}.Seconds`);
-      else if (!isNonNegativeInteger(s.Seconds)) this.add(`${at}.Seconds`, 'must be a non-negative integer');
+      else if (!isNonNegativeInteger(s.Seconds) || (s.Seconds as number) > MAX_SECONDS) this.add(`${at}.Seconds`, `must be a non-negative integer, at most ${MAX_SECONDS}`);
     }
     if (s.Timestamp !== undefined) {
       if (lang === 'JSONata' && isExpression(s.Timestamp)) this.jsonata(s.Timestamp, `${at}.Timestamp`);
@@ -389,10 +424,12 @@ class Checker {
         }
         if (field === 'Retry') {
           this.onlyFields(rule, where, ['ErrorEquals', 'IntervalSeconds', 'MaxAttempts', 'BackoffRate', 'MaxDelaySeconds', 'JitterStrategy', 'Comment']);
-          if (rule.IntervalSeconds !== undefined && !isPositiveInteger(rule.IntervalSeconds)) this.add(`${where}.IntervalSeconds`, 'must be a positive integer');
+          if (rule.IntervalSeconds !== undefined && !isSeconds(rule.IntervalSeconds)) this.add(`${where}.IntervalSeconds`, `must be a positive integer, at most ${MAX_SECONDS}`);
           if (rule.MaxAttempts !== undefined && !isNonNegativeInteger(rule.MaxAttempts)) this.add(`${where}.MaxAttempts`, 'must be a non-negative integer');
           if (rule.BackoffRate !== undefined && !(typeof rule.BackoffRate === 'number' && rule.BackoffRate >= 1)) this.add(`${where}.BackoffRate`, 'must be a number of at least 1.0');
-          if (rule.MaxDelaySeconds !== undefined && !isPositiveInteger(rule.MaxDelaySeconds)) this.add(`${where}.MaxDelaySeconds`, 'must be a positive integer');
+          if (rule.MaxDelaySeconds !== undefined && !(isPositiveInteger(rule.MaxDelaySeconds) && (rule.MaxDelaySeconds as number) <= MAX_RETRY_DELAY_SECONDS)) {
+            this.add(`${where}.MaxDelaySeconds`, `must be a positive integer, at most ${MAX_RETRY_DELAY_SECONDS}`);
+          }
           if (rule.JitterStrategy !== undefined && rule.JitterStrategy !== 'FULL' && rule.JitterStrategy !== 'NONE') this.add(`${where}.JitterStrategy`, 'must be FULL or NONE');
         } else {
           goTo(rule.Next, `${where}.Next`);
@@ -458,14 +495,11 @@ class Checker {
     }
   }
 
-  /** Every `{% %}` inside a JSONata field must compile. */
+  /** Every `{% %}` inside a JSONata field must compile, its regular expressions included. */
   private jsonata(value: unknown, at: string): void {
     if (isExpression(value)) {
-      try {
-        compileExpression(value);
-      } catch (error) {
-        this.add(at, `bad JSONata expression: ${(error as Error).message}`);
-      }
+      const problem = expressionProblem(value);
+      if (problem !== undefined) this.add(at, `bad JSONata expression: ${problem}`);
     } else if (Array.isArray(value)) value.forEach((v, i) => this.jsonata(v, `${at}[${i}]`));
     else if (isObject(value)) for (const [k, v] of Object.entries(value)) this.jsonata(v, key(at, k));
     else if (typeof value === 'string' && value.includes('{%')) this.add(at, 'a JSONata expression is the whole string, written {% ... %}');

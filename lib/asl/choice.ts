@@ -25,19 +25,44 @@ export function parseTimestamp(value: unknown): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-/** `*` matches any run of characters; `\*` is a literal star and `\\` a backslash. */
+/**
+ * `*` matches any run of characters; `\*` is a literal star and `\\` a backslash. Linear in the pattern and the
+ * value together, whatever the pattern (a backtracking regular expression of "*a*a*a…*b" is exponential):
+ * the pattern is cut at its wildcards, the first piece must start the value and the last end it, and each
+ * piece between is found leftmost after the one before. Taking the leftmost is safe with nothing but `*`:
+ * any later occurrence leaves less room for the pieces that follow.
+ */
 export function stringMatches(value: string, pattern: string): boolean {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '\\' && i + 1 < pattern.length) re += escapeRegex(pattern[++i]);
-    else if (c === '*') re += '[\\s\\S]*';
-    else re += escapeRegex(c);
+  const pieces = wildcardPieces(pattern);
+  if (pieces.length === 1) return value === pieces[0];
+  const first = pieces[0];
+  const last = pieces[pieces.length - 1];
+  if (value.length < first.length + last.length || !value.startsWith(first) || !value.endsWith(last)) return false;
+  let from = first.length;
+  const end = value.length - last.length;
+  for (let i = 1; i < pieces.length - 1; i++) {
+    const at = value.indexOf(pieces[i], from);
+    if (at < 0 || at + pieces[i].length > end) return false;
+    from = at + pieces[i].length;
   }
-  return new RegExp(`^${re}$`).test(value);
+  return true;
 }
 
-const escapeRegex = (c: string) => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+/** The literal pieces between the unescaped `*` of a pattern (one piece when it has none). */
+function wildcardPieces(pattern: string): string[] {
+  const pieces: string[] = [];
+  let piece = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\' && i + 1 < pattern.length) piece += pattern[++i];
+    else if (c === '*') {
+      pieces.push(piece);
+      piece = '';
+    } else piece += c;
+  }
+  pieces.push(piece);
+  return pieces;
+}
 
 export function operatorOf(rule: ChoiceRule): string | undefined {
   return Object.keys(rule).find((k) => OPERATORS.includes(k));

@@ -686,7 +686,8 @@ async function runMap(v: Visit): Promise<Outcome> {
           checkPayload(input, `The input of iteration ${i} of Map state '${v.name}'`);
           return item(input);
         };
-        if (v.jsonata) return evaluateTemplate(selector, { input: v.raw, context }, v.env.variables.all(), v.env.host, 'ItemSelector', v.budget).then(checked);
+        // A budget for each item: the Map's own would let only a few hundred items through.
+        if (v.jsonata) return evaluateTemplate(selector, { input: v.raw, context }, v.env.variables.all(), v.env.host, 'ItemSelector', new QueryBudget()).then(checked);
         return checked(applyTemplate(selector, { ...v.scope(effective), context }, v.env.host));
       },
       tolerance,

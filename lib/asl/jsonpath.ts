@@ -6,6 +6,7 @@
  */
 import { runtimeError } from './errors';
 import { memoized } from './memo';
+import { BoundedRegExp, compileRegex, type Program, type RegexBudget, RegexSyntaxError } from './regex';
 
 export type Root = { kind: 'input' } | { kind: 'context' } | { kind: 'variable'; name: string };
 
@@ -34,10 +35,41 @@ export type FilterExpr =
 
 export type FilterOperand =
   | { kind: 'literal'; value: unknown }
-  | { kind: 'regex'; regex: RegExp }
+  | { kind: 'regex'; regex: PathRegex }
   | { kind: 'path'; path: JsonPath; current: boolean };
 
 export class PathSyntaxError extends Error {}
+
+/**
+ * A filter's /regular expression/, compiled for the linear-time engine (regex.ts): `=~ /(a+)+$/` backtracked
+ * without end on JavaScript's. A class of its own, so no JSON value can pass for one.
+ */
+export class PathRegex {
+  constructor(readonly program: Program) {}
+}
+
+/** VM steps of regular expressions one path evaluation may take, all its filters together: a few tenths of a second. */
+export const MAX_PATH_REGEX_STEPS = 20_000_000;
+
+class PathBudget implements RegexBudget {
+  private left = MAX_PATH_REGEX_STEPS;
+  spend(steps: number): void {
+    if ((this.left -= steps) < 0) throw runtimeError(`the regular expressions of one path ran more than ${MAX_PATH_REGEX_STEPS} steps`);
+  }
+}
+
+/** The budget of the path being read: reading is synchronous, so one at a time. */
+let pathBudget: PathBudget | undefined;
+
+function withBudget<T>(read: () => T): T {
+  if (pathBudget) return read();
+  pathBudget = new PathBudget();
+  try {
+    return read();
+  } finally {
+    pathBudget = undefined;
+  }
+}
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*/;
 
@@ -264,8 +296,14 @@ class PathParser {
     if (c === '/') {
       const m = /^\/((?:\\.|[^/\\])*)\/([a-z]*)/.exec(this.src.slice(this.pos));
       if (!m) this.fail('bad regular expression');
-      this.pos += m[0].length;
-      return { kind: 'regex', regex: new RegExp(m[1], m[2]) };
+      try {
+        const regex = new PathRegex(compileRegex(m[1], m[2]));
+        this.pos += m[0].length;
+        return { kind: 'regex', regex };
+      } catch (error) {
+        if (error instanceof RegexSyntaxError) this.fail(`regular expression /${m[1]}/: ${error.message}`);
+        throw error;
+      }
     }
     if (c === '[') {
       this.pos++;
@@ -329,8 +367,9 @@ function step(node: unknown, segment: Segment, scope: PathScope, out: unknown[])
       return true;
     }
     case 'wildcard':
-      if (Array.isArray(node)) out.push(...node);
-      else if (isObject(node)) out.push(...Object.values(node));
+      // One at a time: push(...items) passes every item as an argument, past the stack for 128K of them.
+      if (Array.isArray(node)) for (const item of node) out.push(item);
+      else if (isObject(node)) for (const item of Object.values(node)) out.push(item);
       return true;
     case 'union':
       for (const key of segment.keys) step(node, typeof key === 'number' ? { kind: 'index', index: key } : { kind: 'name', name: key }, scope, out);
@@ -394,6 +433,10 @@ function canonical(path: JsonPath): string {
 
 /** The value a path names: one value for a definite path (missing ⇒ States.Runtime), a list otherwise. */
 export function readPath(source: string | JsonPath, scope: PathScope): unknown {
+  return withBudget(() => read(source, scope));
+}
+
+function read(source: string | JsonPath, scope: PathScope): unknown {
   const path = typeof source === 'string' ? compilePath(source) : source;
   if (path.segments.length === 0) return rootValue(path, scope);
   const { nodes, found } = select(path, scope);
@@ -407,7 +450,7 @@ export function pathExists(source: string, scope: PathScope): boolean {
   const path = compilePath(source);
   if (!path.definite) return true;
   try {
-    return select(path, scope).found;
+    return withBudget(() => select(path, scope).found);
   } catch {
     return false;
   }
@@ -498,7 +541,7 @@ function compare(op: string, a: unknown, b: unknown): boolean {
       return op === '<' ? x < y : op === '<=' ? x <= y : op === '>' ? x > y : x >= y;
     }
     case '=~':
-      return typeof a === 'string' && b instanceof RegExp && new RegExp(b.source, b.flags).test(a);
+      return typeof a === 'string' && b instanceof PathRegex && new BoundedRegExp(b.program, pathBudget).test(a);
     case 'in':
       return Array.isArray(b) && b.some((v) => jsonEquals(a, v));
     case 'nin':

@@ -1,5 +1,6 @@
 /** Retry as the specification has it: the first retrier whose ErrorEquals matches decides, with its own count. */
 import { errorMatches } from './errors';
+import { MAX_RETRY_DELAY_SECONDS } from './quotas';
 
 export interface Retrier {
   ErrorEquals: string[];
@@ -37,10 +38,14 @@ export function retryDelay(retriers: readonly Retrier[] | undefined, counts: num
   return backoffSeconds(r, done, random) * 1000;
 }
 
-/** IntervalSeconds × BackoffRate^retry, at most MaxDelaySeconds; FULL jitter picks uniformly below it. */
+/**
+ * IntervalSeconds × BackoffRate^retry, at most MaxDelaySeconds, or without it at most the largest MaxDelaySeconds
+ * Step Functions takes (366 days): a BackoffRate of 1e300 would otherwise ask for a timer no one can schedule.
+ * FULL jitter picks uniformly below it.
+ */
 export function backoffSeconds(r: Retrier, retry: number, random: () => number): number {
   let seconds = (r.IntervalSeconds ?? 1) * (r.BackoffRate ?? 2) ** retry;
-  if (r.MaxDelaySeconds !== undefined) seconds = Math.min(seconds, r.MaxDelaySeconds);
+  seconds = Math.min(seconds, r.MaxDelaySeconds ?? MAX_RETRY_DELAY_SECONDS);
   if (r.JitterStrategy === 'FULL') seconds = random() * seconds;
   return seconds;
 }

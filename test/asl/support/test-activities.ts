@@ -50,6 +50,10 @@ export const testActivities: Record<string, TestActivity> = {
     }
     return result ?? null;
   },
+  /** Answers a string of `chars` x's (at most 1 MiB: the hostile corpus's oversized result). */
+  async grow({ chars }) {
+    return 'x'.repeat(Math.min(Number(chars) || 0, 1024 * 1024));
+  },
   /** A Lambda-style function: answers what it was given, wrapped. */
   async lambdaEcho(input) {
     return { received: input };
