@@ -179,7 +179,7 @@ export class Variables {
 
   /** Within AWS's quotas: what one Assign sets at most 256 KiB, a scope's variables together at most 10 MiB. */
   assign(values: Record<string, unknown>, stateName?: string): void {
-    const what = stateName === undefined ? 'The variables' : `The variables assigned by state '${stateName}' (Assign)`;
+    const what = stateName === undefined ? 'The variables' : `The Assign of state '${stateName}'`;
     // Without a state, a scope is being restored (a run continued as new): only the total applies.
     if (stateName !== undefined) checkPayload(values, what, MAX_ASSIGN_BYTES);
     const sizes = Object.entries(values).map(([k, v]) => [k, Math.max(0, jsonBytes(v, MAX_VARIABLES_BYTES))] as const);
@@ -519,6 +519,8 @@ async function runWait(v: Visit): Promise<Outcome> {
     const at = parseTimestamp(stamp);
     if (at === undefined) throw runtimeError(`The Timestamp of Wait state '${v.name}' is not an RFC 3339 timestamp: ${JSON.stringify(stamp)}`);
     ms = Math.max(0, at - host.now());
+    // Held to the longest Seconds Step Functions takes: a Timestamp in the year 9999 would wait for ever.
+    if (ms > MAX_SECONDS * 1000) throw runtimeError(`The Timestamp of Wait state '${v.name}' is more than ${MAX_SECONDS} seconds ahead: ${JSON.stringify(stamp)}`);
   }
   if (ms > 0) await host.sleep(ms, v.env.cancel);
   v.env.cancel.throwIfCancelled();

@@ -285,6 +285,13 @@ export const HOSTILE_CASES: HostileCase[] = [
     expect: { error: 'States.Runtime', causeContains: '99999999' },
   },
   {
+    name: 'Wait until the year 9999',
+    why: 'waited nearly 8,000 years (RUNNING, a timer the server took); held to the longest Seconds Step Functions takes, 99,999,999 s, as Seconds is',
+    definition: jsonpath({ Wait: { Type: 'Wait', Timestamp: '9999-12-31T23:59:59Z', End: true } }),
+    expect: { error: 'States.Runtime', causeContains: '99999999 seconds ahead' },
+    temporal: true,
+  },
+  {
     name: 'Retry with a BackoffRate of 1e300',
     why: 'the backoff grew to 1e300 s; retry delays are capped at MaxDelaySeconds\' own maximum (31,622,400 s)',
     definition: jsonpath({
