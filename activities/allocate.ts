@@ -42,7 +42,11 @@ export function createAllocate(data: RunData) {
   };
 }
 
-function drawAvoidingIfPossible(participants: Participant[], seed: Parameters<typeof drawPairs>[1], options: AllocationOptions): SealedDraw {
+function drawAvoidingIfPossible(
+  participants: Participant[],
+  seed: Parameters<typeof drawPairs>[1],
+  options: AllocationOptions,
+): SealedDraw {
   try {
     try {
       return { pairs: drawPairs(participants, seed, options).pairs, avoided: options.avoid !== undefined };

@@ -19,7 +19,8 @@ import { createValidateParticipants } from './validate-participants';
 
 /** Every activity the worker registers, bound to its configuration. The draw key is the worker's alone. */
 export function createActivities(config: Config) {
-  if (!config.drawKeys) throw new Error('SANTA_DRAW_KEY is not set: the worker seals every draw under it (base64 of 32 bytes; npm start makes one)');
+  if (!config.drawKeys)
+    throw new Error('SANTA_DRAW_KEY is not set: the worker seals every draw under it (base64 of 32 bytes; npm start makes one)');
   const outbox = new Outbox(config.outboxDir);
   const data = new RunData(createObjectStore(config.storage), new DrawSeal(config.drawKeys));
   return {
@@ -31,7 +32,10 @@ export function createActivities(config: Config) {
     loadBatch: createLoadBatch(data),
     findNotification: createFindNotification(data),
     revealDraw: createRevealDraw(data),
-    notifyEmail: fromRequest(createResolveMessage(data, config.publicUrl, 'email'), notifyActivity(createNotifyEmail(config.mailgun, outbox))),
+    notifyEmail: fromRequest(
+      createResolveMessage(data, config.publicUrl, 'email'),
+      notifyActivity(createNotifyEmail(config.mailgun, outbox)),
+    ),
     notifySms: fromRequest(createResolveMessage(data, config.publicUrl, 'sms'), notifyActivity(createNotifySms(config.twilio, outbox))),
   };
 }

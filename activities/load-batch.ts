@@ -42,7 +42,12 @@ export interface FindNotificationInput {
 
 /** One giver of a stored draw, for a resend: never a new draw. */
 export function createFindNotification(data: RunData) {
-  return async function findNotification({ runId, participantsKey, name, linkId: wanted }: FindNotificationInput): Promise<NotificationItem> {
+  return async function findNotification({
+    runId,
+    participantsKey,
+    name,
+    linkId: wanted,
+  }: FindNotificationInput): Promise<NotificationItem> {
     const participants = await data.read<Participant[]>(participantsKey);
     const giver = wanted !== undefined ? await giverByLink(data, runId, wanted) : name;
     const lower = giver?.trim().toLowerCase();

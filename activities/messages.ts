@@ -32,13 +32,19 @@ export function createResolveMessage(data: RunData, publicUrl: string, channel: 
     const recipient = indexed(recipients, stored, () => new Map(stored.pairs.map((p) => [p.giver, p.recipient]))).get(name);
     const own = channel === 'email' ? giver?.email : giver?.phone;
     if (!giver || recipient === undefined || own !== to) {
-      throw ApplicationFailure.nonRetryable(`${name} has no such ${channel === 'email' ? 'email address' : 'phone number'} in run ${runId}`, ErrorType.UnknownParticipant);
+      throw ApplicationFailure.nonRetryable(
+        `${name} has no such ${channel === 'email' ? 'email address' : 'phone number'} in run ${runId}`,
+        ErrorType.UnknownParticipant,
+      );
     }
     return { ...request, recipient, link: personalLink(publicUrl, runId, stored.links[name]) };
   };
 }
 
 /** A notify activity that takes a request (what histories hold) and sends the whole message. */
-export function fromRequest(resolve: (request: NotifyRequest) => Promise<NotifyInput>, send: (input: NotifyInput) => Promise<NotifyResult>) {
+export function fromRequest(
+  resolve: (request: NotifyRequest) => Promise<NotifyInput>,
+  send: (input: NotifyInput) => Promise<NotifyResult>,
+) {
   return async (request: NotifyRequest): Promise<NotifyResult> => send(await resolve(request));
 }

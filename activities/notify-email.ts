@@ -2,7 +2,15 @@ import FormData from 'form-data';
 import Mailgun from 'mailgun.js';
 import type { Config } from '../lib/config';
 import { EMAIL_SUBJECT, secretSantaMessage } from '../lib/message';
-import { DEFAULT_PROVIDER_TIMEOUT_MS, messageToken, type Notify, type NotifyInput, type NotifyOptions, type NotifyResult, type SendOptions } from './notify-types';
+import {
+  DEFAULT_PROVIDER_TIMEOUT_MS,
+  messageToken,
+  type Notify,
+  type NotifyInput,
+  type NotifyOptions,
+  type NotifyResult,
+  type SendOptions,
+} from './notify-types';
 import type { Outbox } from './outbox';
 import { lookupFailure, providerFailure } from './provider-errors';
 

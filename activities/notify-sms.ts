@@ -1,7 +1,14 @@
 import twilio from 'twilio';
 import type { Config } from '../lib/config';
 import { secretSantaMessage } from '../lib/message';
-import { DEFAULT_PROVIDER_TIMEOUT_MS, type Notify, type NotifyInput, type NotifyOptions, type NotifyResult, type SendOptions } from './notify-types';
+import {
+  DEFAULT_PROVIDER_TIMEOUT_MS,
+  type Notify,
+  type NotifyInput,
+  type NotifyOptions,
+  type NotifyResult,
+  type SendOptions,
+} from './notify-types';
 import type { Outbox } from './outbox';
 import { lookupFailure, providerFailure } from './provider-errors';
 import { TwilioHttpClient } from './twilio-http-client';

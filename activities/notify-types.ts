@@ -55,5 +55,8 @@ export const DEFAULT_PROVIDER_TIMEOUT_MS = 30_000;
  * already took that very message. A hash: it carries neither the names nor the recipient.
  */
 export function messageToken(runId: string, channel: Channel, name: string): string {
-  return createHash('sha256').update(JSON.stringify([runId, channel, name])).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(JSON.stringify([runId, channel, name]))
+    .digest('hex')
+    .slice(0, 32);
 }

@@ -27,14 +27,19 @@ export function createObjectStore(storage: StorageConfig): ObjectStore {
 class BucketStore implements ObjectStore {
   // Credentials come from the SDK's default chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY...).
   private readonly s3: S3Client;
-  constructor(storage: StorageConfig, private readonly bucket: string) {
+  constructor(
+    storage: StorageConfig,
+    private readonly bucket: string,
+  ) {
     this.s3 = new S3Client({ region: storage.region, endpoint: storage.endpoint, forcePathStyle: storage.forcePathStyle });
   }
 
   async putOnce(key: string, body: string): Promise<boolean> {
     try {
       // If-None-Match makes the check and the write one atomic step (S3, MinIO).
-      await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType(key), IfNoneMatch: '*' }));
+      await this.s3.send(
+        new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType(key), IfNoneMatch: '*' }),
+      );
       return true;
     } catch (err) {
       if (err instanceof S3ServiceException && err.$metadata.httpStatusCode === 412) return false;

@@ -39,7 +39,10 @@ export function nameSlug(name: string): string {
 export class Outbox {
   readonly dir: string;
 
-  constructor(dir: string, private readonly logger: WarnLogger = console) {
+  constructor(
+    dir: string,
+    private readonly logger: WarnLogger = console,
+  ) {
     this.dir = path.resolve(dir);
   }
 

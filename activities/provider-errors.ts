@@ -75,7 +75,11 @@ export function providerFailure(provider: Provider, err: unknown, secrets: strin
   if (err instanceof ApplicationFailure) return err;
   const { detail, refused, why } = read(provider, err, secrets);
   if (refused) return ApplicationFailure.nonRetryable(`${provider} rejected the message: ${why}`, ErrorType.ProviderRejected, detail);
-  return ApplicationFailure.retryable(`${provider} ${detail.status === undefined ? why : `unavailable: ${why}`}`, PROVIDER_UNAVAILABLE, detail);
+  return ApplicationFailure.retryable(
+    `${provider} ${detail.status === undefined ? why : `unavailable: ${why}`}`,
+    PROVIDER_UNAVAILABLE,
+    detail,
+  );
 }
 
 /**

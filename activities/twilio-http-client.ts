@@ -29,7 +29,8 @@ export class TwilioHttpClient extends twilio.RequestClient {
     const url = new URL(this.base ? opts.uri.replace(TWILIO_API_ORIGIN, this.base) : opts.uri);
     for (const [name, value] of formEntries(opts.params)) url.searchParams.append(name, value);
     const headers: Record<string, string> = { ...(opts.headers as Record<string, string> | undefined) };
-    if (opts.username && opts.password) headers.Authorization = `Basic ${Buffer.from(`${opts.username}:${opts.password}`).toString('base64')}`;
+    if (opts.username && opts.password)
+      headers.Authorization = `Basic ${Buffer.from(`${opts.username}:${opts.password}`).toString('base64')}`;
     else if (opts.authStrategy) headers.Authorization = await opts.authStrategy.getAuthString();
     const body = requestBody(opts.data, headers['Content-Type']);
     if (body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(body));
@@ -37,12 +38,20 @@ export class TwilioHttpClient extends twilio.RequestClient {
     const https = url.protocol === 'https:';
     const send = https ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
-      const req = send(url, { method: opts.method.toUpperCase(), headers, agent: https ? this.agents.https : this.agents.http, timeout }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', reject);
-        res.on('end', () => resolve(new Response<TData>(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8') as TData, res.headers as IncomingHttpHeaders)));
-      });
+      const req = send(
+        url,
+        { method: opts.method.toUpperCase(), headers, agent: https ? this.agents.https : this.agents.http, timeout },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('error', reject);
+          res.on('end', () =>
+            resolve(
+              new Response<TData>(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8') as TData, res.headers as IncomingHttpHeaders),
+            ),
+          );
+        },
+      );
       // Named like Node's own network errors, so it is retried as one (provider-errors.ts).
       req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${timeout} ms`), { code: 'ETIMEDOUT' })));
       req.on('error', reject);
@@ -55,7 +64,9 @@ export class TwilioHttpClient extends twilio.RequestClient {
 function formEntries(fields: unknown): Array<[string, string]> {
   if (!fields || typeof fields !== 'object') return [];
   return Object.entries(fields as Record<string, unknown>).flatMap(([name, value]) =>
-    (Array.isArray(value) ? value : [value]).filter((v) => v !== undefined && v !== null).map((v): [string, string] => [name, v instanceof Date ? v.toISOString() : String(v)]),
+    (Array.isArray(value) ? value : [value])
+      .filter((v) => v !== undefined && v !== null)
+      .map((v): [string, string] => [name, v instanceof Date ? v.toISOString() : String(v)]),
   );
 }
 

@@ -26,7 +26,10 @@ export function createValidateAllocations(data: RunData) {
     // Last year's pairs bind only a draw that could avoid them (allocate says whether it did).
     const violations = checkAllocation(participants, draw.pairs, { ...drawOptions, avoid: draw.avoided ? drawOptions.avoid : undefined });
     if (violations.length > 0) {
-      throw ApplicationFailure.nonRetryable(`invalid draw: ${violations.length} ${violations.length === 1 ? 'problem' : 'problems'}`, ErrorType.InvalidAllocation);
+      throw ApplicationFailure.nonRetryable(
+        `invalid draw: ${violations.length} ${violations.length === 1 ? 'problem' : 'problems'}`,
+        ErrorType.InvalidAllocation,
+      );
     }
   };
 }

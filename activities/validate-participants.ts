@@ -22,7 +22,10 @@ export function createValidateParticipants(data: RunData) {
     if (all.length > 0) {
       const error = new InvalidParticipantsError(all.slice(0, PROBLEMS_IN_DETAILS));
       const more = all.length > PROBLEMS_IN_DETAILS ? ` (${all.length} problems in all; the first ${PROBLEMS_IN_DETAILS} are listed)` : '';
-      throw ApplicationFailure.nonRetryable(error.message + more, ErrorType.InvalidParticipants, { problems: error.problems, total: all.length });
+      throw ApplicationFailure.nonRetryable(error.message + more, ErrorType.InvalidParticipants, {
+        problems: error.problems,
+        total: all.length,
+      });
     }
     const participantsKey = runKeys.participants(runId);
     await data.write(participantsKey, participants satisfies Participant[]);

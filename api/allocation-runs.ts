@@ -1,10 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import {
-  type Client,
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowFailedError,
-  WorkflowNotFoundError,
-} from '@temporalio/client';
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { NotifyResult } from '../activities/notify-types';
 import type { ObjectStore } from '../activities/object-store';
@@ -119,7 +114,15 @@ export class AllocationRuns {
       return await this.client.workflow.execute(resendMessage, {
         workflowId: `${id}-resend-${randomUUID()}`,
         taskQueue: this.temporal.taskQueue,
-        args: [{ runId: id, participantsKey: runKeys.participants(id), ...giver, channel, notifyRetryBudgetMs: this.temporal.notifyRetryBudgetMs }],
+        args: [
+          {
+            runId: id,
+            participantsKey: runKeys.participants(id),
+            ...giver,
+            channel,
+            notifyRetryBudgetMs: this.temporal.notifyRetryBudgetMs,
+          },
+        ],
       });
     } catch (error) {
       const cause = error instanceof WorkflowFailedError ? innermost(error) : undefined;

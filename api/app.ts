@@ -32,7 +32,10 @@ export async function buildApp({ config, client, logger = true }: AppDeps) {
   registerErrorHandler(app);
   await app.register(rateLimit, { ...config.api.rateLimit, publicPaths: [HEALTH_PATH] });
   // The page and the docs hold no data; the page asks for the token itself. A participant's page: their link is their key.
-  await app.register(bearerAuth, { token: config.api.token, publicPaths: [HEALTH_PATH, ...PAGE_PATHS, ...PARTICIPANT_PATHS, DOCS_PREFIX, `${DOCS_PREFIX}/*`, ...CODEC_PATHS] });
+  await app.register(bearerAuth, {
+    token: config.api.token,
+    publicPaths: [HEALTH_PATH, ...PAGE_PATHS, ...PARTICIPANT_PATHS, DOCS_PREFIX, `${DOCS_PREFIX}/*`, ...CODEC_PATHS],
+  });
   await app.register(csvBody);
   await app.register(swagger);
   await app.register(rootRoutes);

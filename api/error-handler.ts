@@ -20,7 +20,9 @@ export function registerErrorHandler(app: FastifyInstance): void {
     const status = error.statusCode ?? 500;
     if (status === 413) {
       const limit = request.routeOptions.bodyLimit;
-      return reply.code(413).send({ error: httpErrorName(413), message: `the request body is larger than the limit of ${bytes(limit)} (${limit} bytes)` });
+      return reply
+        .code(413)
+        .send({ error: httpErrorName(413), message: `the request body is larger than the limit of ${bytes(limit)} (${limit} bytes)` });
     }
     if (status >= 400 && status < 500) {
       return reply.code(status).send({ error: httpErrorName(status), message: error.message });
@@ -37,7 +39,11 @@ function httpErrorName(status: number): string {
 
 /** A byte count as people say it: 16 MiB rather than 16777216. */
 function bytes(count: number): string {
-  for (const [unit, size] of [['GiB', 2 ** 30], ['MiB', 2 ** 20], ['KiB', 2 ** 10]] as const) {
+  for (const [unit, size] of [
+    ['GiB', 2 ** 30],
+    ['MiB', 2 ** 20],
+    ['KiB', 2 ** 10],
+  ] as const) {
     if (count >= size) return `${Number((count / size).toFixed(1))} ${unit}`;
   }
   return `${count} bytes`;

@@ -12,7 +12,16 @@ export async function readLiveStatus(client: Client, workflowId: string): Promis
   const progress = await handle.query(progressQuery).catch(() => undefined);
   if (!progress) return handle.query(statusQuery);
   const reports = await Promise.all(
-    progress.running.map(async ({ workflowId: id }) => [id, await client.workflow.getHandle(id).query(batchStatusQuery).catch(() => undefined)] as const),
+    progress.running.map(
+      async ({ workflowId: id }) =>
+        [
+          id,
+          await client.workflow
+            .getHandle(id)
+            .query(batchStatusQuery)
+            .catch(() => undefined),
+        ] as const,
+    ),
   );
   return withRunningBatches(progress, new Map(reports.filter((entry): entry is readonly [string, BatchReport] => entry[1] !== undefined)));
 }

@@ -5,7 +5,7 @@ import { buildApp } from './app';
 async function main(): Promise<void> {
   // The draw key is the worker's alone: the API never holds it, even when a shared environment offers it.
   if (process.env.SANTA_DRAW_KEY) {
-    console.warn('api: SANTA_DRAW_KEY is set in the API\'s environment; it is ignored (only the worker may hold it)');
+    console.warn("api: SANTA_DRAW_KEY is set in the API's environment; it is ignored (only the worker may hold it)");
     delete process.env.SANTA_DRAW_KEY;
   }
   const config = loadConfig();

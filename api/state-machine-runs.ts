@@ -17,7 +17,9 @@ export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' |
 export class InvalidDefinitionError extends Error {
   override readonly name = 'InvalidDefinition';
   constructor(readonly problems: Problem[]) {
-    super(`${problems.length} problem${problems.length === 1 ? '' : 's'} in the definition: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+    super(
+      `${problems.length} problem${problems.length === 1 ? '' : 's'} in the definition: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+    );
   }
 }
 

@@ -54,7 +54,9 @@ type Part = (typeof PARTS)[number];
 
 /** ALLOCATION_PARTS=check runs only that part and writes nothing (run.ts skips partial results). */
 function allocationParts(): Set<Part> {
-  const named = process.env.ALLOCATION_PARTS?.split(',').map((part) => part.trim()).filter(Boolean);
+  const named = process.env.ALLOCATION_PARTS?.split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
   if (!named) return new Set(PARTS);
   const unknown = named.filter((part) => !PARTS.includes(part as Part));
   if (unknown.length > 0) throw new Error(`ALLOCATION_PARTS: unknown ${unknown.join(', ')}; parts: ${PARTS.join(', ')}`);
@@ -84,7 +86,15 @@ async function drawAll(progress: Progress): Promise<DrawResult[]> {
       ours(input, 'ours, single loop', { singleCycle: true }, input.loopExists, progress),
       await theirs(input, progress),
     ];
-    results.push({ input: input.name, people: input.participants.length, exclusions, drawExists: input.drawExists, loopExists: input.loopExists, floorMs: floor, engines });
+    results.push({
+      input: input.name,
+      people: input.participants.length,
+      exclusions,
+      drawExists: input.drawExists,
+      loopExists: input.loopExists,
+      floorMs: floor,
+      engines,
+    });
   }
   return results;
 }
@@ -101,7 +111,10 @@ interface DrawResult {
 
 /** The least any draw costs: one shuffle of everyone, with the same generator. */
 function shuffleFloor(n: number, seed: number): number[] {
-  return shuffle(Array.from({ length: n }, (_, i) => i), createRng(seed));
+  return shuffle(
+    Array.from({ length: n }, (_, i) => i),
+    createRng(seed),
+  );
 }
 
 function ours(input: Input, engine: string, options: AllocationOptions, exists: boolean, progress: Progress): EngineResult {
@@ -218,7 +231,9 @@ function report(results: DrawResult[]): string {
       ]);
     }
   }
-  const answers = results.flatMap((r) => r.engines.filter((e) => e.engine !== 'gift-exchange').map((e) => e.runs.find((x) => x.message)?.message)).filter(Boolean);
+  const answers = results
+    .flatMap((r) => r.engines.filter((e) => e.engine !== 'gift-exchange').map((e) => e.runs.find((x) => x.message)?.message))
+    .filter(Boolean);
   return [
     '## Allocation: this engine against gift-exchange',
     '',
@@ -246,9 +261,7 @@ function describe(runs: Run[]): string {
   const counts = new Map<Outcome, number>();
   for (const r of runs) counts.set(r.outcome, (counts.get(r.outcome) ?? 0) + 1);
   const said = runs.find((r) => r.outcome === 'error')?.message;
-  return [...counts]
-    .map(([outcome, count]) => `${count} × ${outcome}${outcome === 'error' && said ? ` ("${said}")` : ''}`)
-    .join(', ');
+  return [...counts].map(([outcome, count]) => `${count} × ${outcome}${outcome === 'error' && said ? ` ("${said}")` : ''}`).join(', ');
 }
 
 // ---- Checking a participants file against parsing it with csv-parse alone ----
@@ -343,18 +356,138 @@ function checkReport(results: CheckResult[]): string {
 }
 
 const FIRST_NAMES = [
-  'Olivia', 'Noah', 'Amelia', 'Oliver', 'Isla', 'George', 'Ava', 'Arthur', 'Mia', 'Muhammad', 'Ivy', 'Leo', 'Lily', 'Harry', 'Isabella',
-  'Oscar', 'Rosie', 'Archie', 'Sophia', 'Henry', 'Grace', 'Theodore', 'Willow', 'Freddie', 'Florence', 'Jack', 'Freya', 'Charlie', 'Ella',
-  'Theo', 'Evie', 'Alfie', 'Poppy', 'Jacob', 'Sienna', 'Thomas', 'Daisy', 'Finley', 'Elsie', 'Arlo', 'Zoë', 'José', 'Chloé', 'Søren', 'Aoife',
-  'Siobhán', 'Björn', 'Renée', 'Łukasz', 'Ines',
+  'Olivia',
+  'Noah',
+  'Amelia',
+  'Oliver',
+  'Isla',
+  'George',
+  'Ava',
+  'Arthur',
+  'Mia',
+  'Muhammad',
+  'Ivy',
+  'Leo',
+  'Lily',
+  'Harry',
+  'Isabella',
+  'Oscar',
+  'Rosie',
+  'Archie',
+  'Sophia',
+  'Henry',
+  'Grace',
+  'Theodore',
+  'Willow',
+  'Freddie',
+  'Florence',
+  'Jack',
+  'Freya',
+  'Charlie',
+  'Ella',
+  'Theo',
+  'Evie',
+  'Alfie',
+  'Poppy',
+  'Jacob',
+  'Sienna',
+  'Thomas',
+  'Daisy',
+  'Finley',
+  'Elsie',
+  'Arlo',
+  'Zoë',
+  'José',
+  'Chloé',
+  'Søren',
+  'Aoife',
+  'Siobhán',
+  'Björn',
+  'Renée',
+  'Łukasz',
+  'Ines',
 ];
 const LAST_NAMES = [
-  'Smith', 'Jones', 'Taylor', 'Brown', 'Williams', 'Wilson', 'Johnson', 'Davies', 'Robinson', 'Wright', 'Thompson', 'Evans', 'Walker', 'White',
-  'Roberts', 'Green', 'Hall', 'Wood', 'Jackson', 'Clarke', 'Patel', 'Khan', 'Lewis', 'James', 'Phillips', 'Mason', 'Mitchell', 'Rose', 'Davis',
-  'Rodriguez', 'Cox', 'Alexander', 'Morgan', 'Moore', 'Mills', 'King', 'Adams', 'Garcia', 'Baker', 'Hill', 'Scott', 'Young', 'Turner', 'Parker',
-  'Collins', 'Edwards', 'Stewart', 'Morris', 'Murphy', 'Cook', 'Rogers', 'Morgan-Price', 'Bell', 'Ward', 'Watson', 'Gray', 'Hughes', 'Price',
-  'Bennett', 'Wood-Hall', 'Harris', 'Martin', 'Cooper', 'Lee', 'Kelly', 'Carter', 'Shaw', 'Holmes', 'Ångström', 'Müller', 'Núñez', "O'Brien",
-  'Nguyễn', 'Kowalski', 'Dubois', 'Rossi', 'Fernández', 'Schmidt', 'Novak', 'Jensen',
+  'Smith',
+  'Jones',
+  'Taylor',
+  'Brown',
+  'Williams',
+  'Wilson',
+  'Johnson',
+  'Davies',
+  'Robinson',
+  'Wright',
+  'Thompson',
+  'Evans',
+  'Walker',
+  'White',
+  'Roberts',
+  'Green',
+  'Hall',
+  'Wood',
+  'Jackson',
+  'Clarke',
+  'Patel',
+  'Khan',
+  'Lewis',
+  'James',
+  'Phillips',
+  'Mason',
+  'Mitchell',
+  'Rose',
+  'Davis',
+  'Rodriguez',
+  'Cox',
+  'Alexander',
+  'Morgan',
+  'Moore',
+  'Mills',
+  'King',
+  'Adams',
+  'Garcia',
+  'Baker',
+  'Hill',
+  'Scott',
+  'Young',
+  'Turner',
+  'Parker',
+  'Collins',
+  'Edwards',
+  'Stewart',
+  'Morris',
+  'Murphy',
+  'Cook',
+  'Rogers',
+  'Morgan-Price',
+  'Bell',
+  'Ward',
+  'Watson',
+  'Gray',
+  'Hughes',
+  'Price',
+  'Bennett',
+  'Wood-Hall',
+  'Harris',
+  'Martin',
+  'Cooper',
+  'Lee',
+  'Kelly',
+  'Carter',
+  'Shaw',
+  'Holmes',
+  'Ångström',
+  'Müller',
+  'Núñez',
+  "O'Brien",
+  'Nguyễn',
+  'Kowalski',
+  'Dubois',
+  'Rossi',
+  'Fernández',
+  'Schmidt',
+  'Novak',
+  'Jensen',
 ];
 
 /** `n` distinct names: first and last names, with a middle initial once those run out. */
@@ -372,7 +505,12 @@ function personNames(n: number): string[] {
 function participantsFile(names: string[], exclusions: number[][], rng: Rng): Buffer {
   const lines = ['name,email,phone,exclusions,group'];
   for (const [i, name] of names.entries()) {
-    const local = name.normalize('NFKD').replace(/[^A-Za-z ]/g, '').toLowerCase().split(' ').join('.');
+    const local = name
+      .normalize('NFKD')
+      .replace(/[^A-Za-z ]/g, '')
+      .toLowerCase()
+      .split(' ')
+      .join('.');
     const phone = i % 3 === 0 ? `+44 7700 ${String(900000 + rng.int(100000)).padStart(6, '0')}` : '';
     const group = i % 4 === 0 ? `Team ${1 + rng.int(50)}` : '';
     lines.push([name, `${local}.${i + 1}@example.com`, phone, exclusions[i].map((j) => names[j]).join('; '), group].join(','));
@@ -388,8 +526,18 @@ function checkFiles(): CheckFile[] {
     const rng = createRng(11);
     const names = personNames(n);
     const others = Array.from({ length: n }, (_, i) => i);
-    const exclusions = names.map((_, i) => shuffle(others.filter((j) => j !== i), rng).slice(0, 1_000));
-    files.push({ name: '2,000 people, each excluding 1,000 others', people: n, exclusions: n * 1_000, bytes: participantsFile(names, exclusions, rng) });
+    const exclusions = names.map((_, i) =>
+      shuffle(
+        others.filter((j) => j !== i),
+        rng,
+      ).slice(0, 1_000),
+    );
+    files.push({
+      name: '2,000 people, each excluding 1,000 others',
+      people: n,
+      exclusions: n * 1_000,
+      bytes: participantsFile(names, exclusions, rng),
+    });
   }
   // The largest draw the product is built for: 100,000 people, 5% excluding 3 others.
   {
@@ -407,7 +555,12 @@ function checkFiles(): CheckFile[] {
       return chosen;
     });
     const count = exclusions.reduce((sum, e) => sum + e.length, 0);
-    files.push({ name: '100,000 people, 5% excluding 3 others', people: n, exclusions: count, bytes: participantsFile(names, exclusions, rng) });
+    files.push({
+      name: '100,000 people, 5% excluding 3 others',
+      people: n,
+      exclusions: count,
+      bytes: participantsFile(names, exclusions, rng),
+    });
   }
   return files;
 }
@@ -482,7 +635,10 @@ function withRandomExclusions(people: Participant[], rng: Rng, share: number, co
 function halfExcluded(n: number, rng: Rng): Participant[] {
   const people = names(n);
   for (const [i, p] of people.entries()) {
-    const others = shuffle(people.filter((_, j) => j !== i).map((q) => q.name), rng);
+    const others = shuffle(
+      people.filter((_, j) => j !== i).map((q) => q.name),
+      rng,
+    );
     p.exclusions = others.slice(0, Math.floor((n - 1) / 2));
   }
   return people;
@@ -530,7 +686,13 @@ function bridgedCircles(size: number): Participant[] {
 }
 
 function onlyOneDraw(): Participant[] {
-  const excludes: Record<string, string[]> = { A: ['C', 'D', 'E'], B: ['A', 'D', 'E'], C: ['A', 'B', 'E'], D: ['A', 'B', 'C'], E: ['B', 'C', 'D'] };
+  const excludes: Record<string, string[]> = {
+    A: ['C', 'D', 'E'],
+    B: ['A', 'D', 'E'],
+    C: ['A', 'B', 'E'],
+    D: ['A', 'B', 'C'],
+    E: ['B', 'C', 'D'],
+  };
   return Object.entries(excludes).map(([name, exclusions], i) => ({ line: i + 1, name, exclusions }));
 }
 

@@ -3,7 +3,7 @@
  * land on the worker's event loop. Prints the contract's environment (JSON, one line) once listening; stops
  * when its standard input closes (its parent went away) or on SIGTERM.
  */
-import { startFakeProviders } from '../test/support/providers';
+import { startFakeProviders } from '../testkit/providers';
 
 async function main(): Promise<void> {
   const providers = await startFakeProviders();

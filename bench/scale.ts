@@ -15,9 +15,9 @@ import { performance } from 'node:perf_hooks';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { buildApp } from '../api/app';
 import { readLiveStatus } from '../api/live-status';
-import { payloadsIn } from '../test/support/history';
-import { startRun } from '../test/support/runs';
-import { until } from '../test/support/until';
+import { payloadsIn } from '../testkit/history';
+import { startRun } from '../testkit/runs';
+import { until } from '../testkit/until';
 import { MAX_IN_FLIGHT_PER_BATCH } from '../workflows/batches';
 import { noopFanOut, oneNoop, secretSanta } from './floor-workflows';
 import { formatMs, formatRatio, markdownTable, median, type Progress, type Suite } from './report';
@@ -39,7 +39,8 @@ const DELETE_TIMEOUT_MS = 300_000;
 
 const execFileAsync = promisify(execFile);
 
-const participantsCsv = (n: number) => Array.from({ length: n }, (_, i) => `Person ${i},p${i}@example.com,+447${String(i).padStart(9, '0')},`).join('\n');
+const participantsCsv = (n: number) =>
+  Array.from({ length: n }, (_, i) => `Person ${i},p${i}@example.com,+447${String(i).padStart(9, '0')},`).join('\n');
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -73,7 +74,14 @@ async function latency(stack: BenchStack, apiUrl: string, progress: Progress) {
     if (i % 10 === 0) progress(`latency: ${i}/${LATENCY_RUNS} rounds`);
   }
   const summary = (values: number[]) => ({ p50: percentile(values, 50), p95: percentile(values, 95) });
-  return { runs: LATENCY_RUNS, times, floor: summary(times.floor), api: summary(times.api), remoteSteps: summary(times.remoteSteps), localSteps: summary(times.localSteps) };
+  return {
+    runs: LATENCY_RUNS,
+    times,
+    floor: summary(times.floor),
+    api: summary(times.api),
+    remoteSteps: summary(times.remoteSteps),
+    localSteps: summary(times.localSteps),
+  };
 }
 
 async function throughput(stack: BenchStack, progress: Progress) {
@@ -86,7 +94,9 @@ async function throughput(stack: BenchStack, progress: Progress) {
     });
   // The files are made before any timing: only the run is measured.
   const secretSantaRun = async (people: number, csv: string, seed: number) => {
-    const status = await (await startRun(env.client, config, { csv, seed, batchSize: BATCH_SIZE, maxConcurrency: MAX_CONCURRENCY })).result();
+    const status = await (
+      await startRun(env.client, config, { csv, seed, batchSize: BATCH_SIZE, maxConcurrency: MAX_CONCURRENCY })
+    ).result();
     if (status.email.sent + status.sms.sent !== people * 2) throw new Error(`sent ${status.email.sent + status.sms.sent} of ${people * 2}`);
   };
   const csv = participantsCsv(THROUGHPUT_PEOPLE);
@@ -118,10 +128,18 @@ async function deleteClosedRuns(client: Client, progress: Progress): Promise<voi
   const started = performance.now();
   let deleted = 0;
   for await (const run of client.workflow.list({ query: closed })) {
-    await client.workflowService.deleteWorkflowExecution({ namespace: client.options.namespace, workflowExecution: { workflowId: run.workflowId, runId: run.runId } });
+    await client.workflowService.deleteWorkflowExecution({
+      namespace: client.options.namespace,
+      workflowExecution: { workflowId: run.workflowId, runId: run.runId },
+    });
     deleted++;
   }
-  await until('the server to delete the closed runs', async () => ((await client.workflow.count(closed)).count === 0 ? true : undefined), DELETE_TIMEOUT_MS, 250);
+  await until(
+    'the server to delete the closed runs',
+    async () => ((await client.workflow.count(closed)).count === 0 ? true : undefined),
+    DELETE_TIMEOUT_MS,
+    250,
+  );
   progress(`deleted ${deleted} closed runs in ${formatMs(performance.now() - started)}`);
 }
 
@@ -161,7 +179,11 @@ async function apiStarts(stack: BenchStack, apiUrl: string, idleQueue: string, p
     await Promise.all(
       Array.from({ length: API_IN_FLIGHT }, async () => {
         while (performance.now() < endsAt) {
-          await stack.env.client.workflow.start(secretSanta, { workflowId: `bare-${randomUUID()}`, taskQueue: idleQueue, args: [{ csvKey: 'runs/none/participants.csv' }] });
+          await stack.env.client.workflow.start(secretSanta, {
+            workflowId: `bare-${randomUUID()}`,
+            taskQueue: idleQueue,
+            args: [{ csvKey: 'runs/none/participants.csv' }],
+          });
           starts++;
         }
       }),
@@ -187,10 +209,18 @@ async function wrkPostRate(url: string, csv: string): Promise<number> {
   const script = join(dir, 'post.lua');
   writeFileSync(script, `wrk.method = "POST"\nwrk.headers["Content-Type"] = "text/csv"\nwrk.body = [==[${csv}]==]\n`);
   try {
-    const { stdout } = await execFileAsync(process.env.WRK_BIN ?? 'wrk', ['-t1', `-c${API_IN_FLIGHT}`, `-d${API_SECONDS}s`, '-s', script, url]);
+    const { stdout } = await execFileAsync(process.env.WRK_BIN ?? 'wrk', [
+      '-t1',
+      `-c${API_IN_FLIGHT}`,
+      `-d${API_SECONDS}s`,
+      '-s',
+      script,
+      url,
+    ]);
     const rate = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
     const refused = /Non-2xx or 3xx responses: (\d+)/.exec(stdout) ?? /Socket errors: (.*)/.exec(stdout);
-    if (!rate || refused) throw new Error(`wrk: ${refused ? `not every POST was accepted: ${refused[0]}` : 'no rate in its output'}\n${stdout}`);
+    if (!rate || refused)
+      throw new Error(`wrk: ${refused ? `not every POST was accepted: ${refused[0]}` : 'no rate in its output'}\n${stdout}`);
     return Number(rate[1]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -202,7 +232,9 @@ type Part = (typeof PARTS)[number];
 
 /** SCALE_PARTS=latency,api runs only those parts and writes nothing (run.ts skips partial results): for trying a change quickly. */
 function scaleParts(): Set<Part> {
-  const named = process.env.SCALE_PARTS?.split(',').map((part) => part.trim()).filter(Boolean);
+  const named = process.env.SCALE_PARTS?.split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
   if (!named) return new Set(PARTS);
   const unknown = named.filter((part) => !PARTS.includes(part as Part));
   if (unknown.length > 0) throw new Error(`SCALE_PARTS: unknown ${unknown.join(', ')}; parts: ${PARTS.join(', ')}`);
@@ -228,9 +260,14 @@ export const suite: Suite = {
     const idleQueue = 'bench-scale-idle';
     const latencyApp = await buildApp({ config: stack.config, client: stack.env.client, logger: false });
     // The rate limit is the API's guard, not what is measured: raised so that every POST of the run is served.
-    const startsConfig = { ...stack.config, temporal: { ...stack.config.temporal, taskQueue: idleQueue }, api: { ...stack.config.api, rateLimit: { max: 1_000_000, windowMs: 60_000 } } };
+    const startsConfig = {
+      ...stack.config,
+      temporal: { ...stack.config.temporal, taskQueue: idleQueue },
+      api: { ...stack.config.api, rateLimit: { max: 1_000_000, windowMs: 60_000 } },
+    };
     const startsApp = await buildApp({ config: startsConfig, client: stack.env.client, logger: false });
-    const url = async (app: typeof latencyApp) => `http://127.0.0.1:${((await app.listen({ port: 0, host: '127.0.0.1' }), app.server.address()) as AddressInfo).port}`;
+    const url = async (app: typeof latencyApp) =>
+      `http://127.0.0.1:${((await app.listen({ port: 0, host: '127.0.0.1' }), app.server.address()) as AddressInfo).port}`;
     const [latencyUrl, startsUrl] = [await url(latencyApp), await url(startsApp)];
     try {
       const results = await stack.worker.runUntil(async () => {
@@ -281,10 +318,28 @@ function report({ latency: l, throughput: t, api, big }: Results): string {
     markdownTable(
       ['measure', 'ours', 'floor', 'ratio', 'target'],
       [
-        [`latency p50, 10 people, POST → COMPLETED (${l.runs} runs)`, formatMs(l.api.p50), `${formatMs(l.floor.p50)} (one no-op activity)`, formatRatio(latencyRatio), `≤ 3×: ${verdict(latencyRatio <= 3)}`],
+        [
+          `latency p50, 10 people, POST → COMPLETED (${l.runs} runs)`,
+          formatMs(l.api.p50),
+          `${formatMs(l.floor.p50)} (one no-op activity)`,
+          formatRatio(latencyRatio),
+          `≤ 3×: ${verdict(latencyRatio <= 3)}`,
+        ],
         ['latency p95', formatMs(l.api.p95), formatMs(l.floor.p95), formatRatio(l.api.p95 / l.floor.p95), ''],
-        [`throughput, ${t.people.toLocaleString('en')} people (${t.messages.toLocaleString('en')} messages)`, `${Math.round(t.ours)} msg/s`, `${Math.round(t.floor)} no-op activities/s (same fan-out)`, formatRatio(throughputRatio), `≥ 0.7: ${verdict(throughputRatio >= 0.7)}`],
-        [`API starts (${api.inFlight} in flight, ${api.rounds} rounds of ${api.seconds} s; POSTs from wrk)`, `${Math.round(api.api)} POST/s`, `${Math.round(api.bare)} client starts/s`, formatRatio(apiRatio), `≥ 0.8: ${verdict(apiRatio >= 0.8)}`],
+        [
+          `throughput, ${t.people.toLocaleString('en')} people (${t.messages.toLocaleString('en')} messages)`,
+          `${Math.round(t.ours)} msg/s`,
+          `${Math.round(t.floor)} no-op activities/s (same fan-out)`,
+          formatRatio(throughputRatio),
+          `≥ 0.7: ${verdict(throughputRatio >= 0.7)}`,
+        ],
+        [
+          `API starts (${api.inFlight} in flight, ${api.rounds} rounds of ${api.seconds} s; POSTs from wrk)`,
+          `${Math.round(api.api)} POST/s`,
+          `${Math.round(api.bare)} client starts/s`,
+          formatRatio(apiRatio),
+          `≥ 0.8: ${verdict(apiRatio >= 0.8)}`,
+        ],
       ],
     ),
     '',

@@ -25,7 +25,10 @@ export interface BenchStack {
 export async function startBenchStack(
   name: string,
   progress: Progress,
-  { extraActivities = {}, ...workerOptions }: Partial<WorkerOptions> & { extraActivities?: Record<string, (...args: never[]) => Promise<unknown>> } = {},
+  {
+    extraActivities = {},
+    ...workerOptions
+  }: Partial<WorkerOptions> & { extraActivities?: Record<string, (...args: never[]) => Promise<unknown>> } = {},
 ): Promise<BenchStack> {
   const executable = process.env.TEMPORAL_CLI;
   if (!executable) throw new Error('TEMPORAL_CLI is not set: run through `npm run bench`');
@@ -43,7 +46,10 @@ export async function startBenchStack(
     SANTA_OUTBOX_DIR: dir,
     SANTA_DRAW_KEY: randomBytes(32).toString('base64'),
   });
-  const worker = await createWorker(config, env.nativeConnection, { activities: { ...createActivities(config), ...createStateMachineActivities(config), ...extraActivities }, ...workerOptions });
+  const worker = await createWorker(config, env.nativeConnection, {
+    activities: { ...createActivities(config), ...createStateMachineActivities(config), ...extraActivities },
+    ...workerOptions,
+  });
   return {
     env,
     config,
@@ -57,7 +63,9 @@ export async function startBenchStack(
 
 /** bench/fake-providers-main.ts in a child process: its environment, and a way to stop it. */
 async function startProvidersProcess(): Promise<{ env: Record<string, string>; close(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'fake-providers-main.ts')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'fake-providers-main.ts')], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
   return {
     env: JSON.parse(line) as Record<string, string>,

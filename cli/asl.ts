@@ -37,24 +37,45 @@ export const aslCommand: Command = {
     if (!definition.ok) return fail(definition.message);
     const problems = checkDefinition(definition.value);
     if (problems.length > 0) {
-      printError([`santa asl: ${file} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:`, ...problems.map((p) => `  ${p.path}: ${p.message}`)].join('\n'));
+      printError(
+        [
+          `santa asl: ${file} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:`,
+          ...problems.map((p) => `  ${p.path}: ${p.message}`),
+        ].join('\n'),
+      );
       return 2;
     }
-    const input = values.input === undefined ? { ok: true as const, value: {} } : values.input.startsWith('@') ? readJson(values.input.slice(1), 'the input') : parseJson(values.input, '--input');
+    const input =
+      values.input === undefined
+        ? { ok: true as const, value: {} }
+        : values.input.startsWith('@')
+          ? readJson(values.input.slice(1), 'the input')
+          : parseJson(values.input, '--input');
     if (!input.ok) return fail(input.message);
 
     // Through the API, as `santa run` does: it stores the definition under the file's name (checking that its Tasks
     // bind only to activities registered for state machines), starts it, and answers with its outcome decoded.
     const api = apiFromEnv();
     const name = machineName(file);
-    const stored = await api.request('PUT', `/state-machines/${name}`, { type: 'application/json', text: JSON.stringify(definition.value) });
+    const stored = await api.request('PUT', `/state-machines/${name}`, {
+      type: 'application/json',
+      text: JSON.stringify(definition.value),
+    });
     if (stored.status === 400) {
       const { message, details = [] } = stored.body as { message: string; details?: { path: string; message: string }[] };
-      printError([`santa asl: ${file}: ${details.length > 0 ? `${details.length} problem${details.length === 1 ? '' : 's'}:` : message}`, ...details.map((p) => `  ${p.path}: ${p.message}`)].join('\n'));
+      printError(
+        [
+          `santa asl: ${file}: ${details.length > 0 ? `${details.length} problem${details.length === 1 ? '' : 's'}:` : message}`,
+          ...details.map((p) => `  ${p.path}: ${p.message}`),
+        ].join('\n'),
+      );
       return 2;
     }
     if (stored.status !== 200) return apiFailure(api, stored);
-    const started = await api.request('POST', `/state-machines/${name}/executions`, { type: 'application/json', text: JSON.stringify(input.value) });
+    const started = await api.request('POST', `/state-machines/${name}/executions`, {
+      type: 'application/json',
+      text: JSON.stringify(input.value),
+    });
     if (started.status !== 202) return apiFailure(api, started);
     const { links } = started.body as { links: { self: string } };
     const outcome = await follow(api, links.self);

@@ -122,7 +122,9 @@ export function loadConfig(env: Env = process.env): Config {
     },
     encryption: nonEmpty(env.SANTA_ENCRYPTION_KEY) ? parseEncryptionKeys(env.SANTA_ENCRYPTION_KEY!) : undefined,
     drawKeys: nonEmpty(env.SANTA_DRAW_KEY) ? parseEncryptionKeys(env.SANTA_DRAW_KEY!, 'SANTA_DRAW_KEY') : undefined,
-    publicUrl: (nonEmpty(env.SANTA_PUBLIC_URL) ?? `http://${nonEmpty(env.HOST) ?? '127.0.0.1'}:${Number(nonEmpty(env.PORT) ?? 3000)}`).replace(/\/+$/, ''),
+    publicUrl: (
+      nonEmpty(env.SANTA_PUBLIC_URL) ?? `http://${nonEmpty(env.HOST) ?? '127.0.0.1'}:${Number(nonEmpty(env.PORT) ?? 3000)}`
+    ).replace(/\/+$/, ''),
   };
 }
 
@@ -145,10 +147,16 @@ function positiveInteger(name: string, value: string): number {
 }
 
 const MS_PER: Record<string, number> = {
-  '': 1, ms: 1,
-  s: 1000, sec: 1000, second: 1000,
-  m: 60_000, min: 60_000, minute: 60_000,
-  h: 3_600_000, hour: 3_600_000,
+  '': 1,
+  ms: 1,
+  s: 1000,
+  sec: 1000,
+  second: 1000,
+  m: 60_000,
+  min: 60_000,
+  minute: 60_000,
+  h: 3_600_000,
+  hour: 3_600_000,
 };
 
 /** `60000` (milliseconds), `30s`, `1 minute`, `2 hours`. */

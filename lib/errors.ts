@@ -23,7 +23,10 @@ export class InvalidParticipantsError extends Error {
 export class NoValidAllocationError extends Error {
   override readonly name = ErrorType.NoValidAllocation;
   /** The people who block every draw. */
-  constructor(message: string, readonly blockers: string[]) {
+  constructor(
+    message: string,
+    readonly blockers: string[],
+  ) {
     super(message);
   }
 }

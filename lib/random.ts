@@ -28,7 +28,8 @@ export type Seed = number | readonly [number, number, number, number];
  */
 export function createRng(seed: Seed): Rng {
   const words = typeof seed === 'number' ? [0x9e3779b9, 0x243f6a88, 0xb7e15162, seed] : seed;
-  if (words.length !== 4 || !words.every(isSeed)) throw new RangeError(`seed must be an integer in 0..${TWO_POW_32 - 1} (or four), got ${String(seed)}`);
+  if (words.length !== 4 || !words.every(isSeed))
+    throw new RangeError(`seed must be an integer in 0..${TWO_POW_32 - 1} (or four), got ${String(seed)}`);
   let [a, b, c, d] = words.map((word) => word | 0);
   const nextUint32 = (): number => {
     const t = (((a + b) | 0) + d) | 0;

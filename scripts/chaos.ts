@@ -31,7 +31,9 @@ async function main(): Promise<void> {
     log: (line) => console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${line}`),
   });
   console.log(`\n${formatChaosReport(report)}\n`);
-  console.log(report.ok ? 'chaos: every check passed' : `chaos: ${report.checks.filter((c) => !c.ok).length} check(s) failed (seed ${seed})`);
+  console.log(
+    report.ok ? 'chaos: every check passed' : `chaos: ${report.checks.filter((c) => !c.ok).length} check(s) failed (seed ${seed})`,
+  );
   process.exitCode = report.ok ? 0 : 1;
 }
 

@@ -18,12 +18,13 @@ import type { Definition } from '../lib/asl/interpreter';
 import { loadConfig } from '../lib/config';
 import { FakeTeamApi } from '../test/asl/support/fake-team-api';
 import { temporalTestActivities } from '../test/asl/support/temporal-activities';
-import { startFakeProviders } from '../test/support/providers';
+import { startFakeProviders } from '../testkit/providers';
 import { createWorker } from '../worker/create-worker';
 import { stateMachine } from '../workflows';
 
 const historiesDir = join(__dirname, '../test/histories/asl');
-const example = (name: string) => JSON.parse(readFileSync(join(__dirname, '../examples/state-machines', `${name}.asl.json`), 'utf8')) as Definition;
+const example = (name: string) =>
+  JSON.parse(readFileSync(join(__dirname, '../examples/state-machines', `${name}.asl.json`), 'utf8')) as Definition;
 
 /** Every kind of state and most of the machinery in one small machine: Parallel, Map, Retry with its timer, Catch, Wait, JSONata. */
 const mixed: Definition = {
@@ -51,7 +52,10 @@ const mixed: Definition = {
               Type: 'Map',
               ItemsPath: '$.numbers',
               MaxConcurrency: 2,
-              ItemProcessor: { StartAt: 'Add', States: { Add: { Type: 'Task', Resource: 'add', Parameters: { 'a.$': '$', b: 1 }, End: true } } },
+              ItemProcessor: {
+                StartAt: 'Add',
+                States: { Add: { Type: 'Task', Resource: 'add', Parameters: { 'a.$': '$', b: 1 }, End: true } },
+              },
               End: true,
             },
           },
@@ -61,8 +65,19 @@ const mixed: Definition = {
       Next: 'Pause',
     },
     Pause: { Type: 'Wait', Seconds: 1, Next: 'Fails' },
-    Fails: { Type: 'Task', Resource: 'fail', Parameters: { error: 'Expected', cause: 'caught below' }, Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.caught', Next: 'Sum' }], End: true },
-    Sum: { Type: 'Pass', QueryLanguage: 'JSONata', Output: { total: '{% $sum($states.input.both[1]) %}', caught: '{% $states.input.caught.Error %}' }, End: true },
+    Fails: {
+      Type: 'Task',
+      Resource: 'fail',
+      Parameters: { error: 'Expected', cause: 'caught below' },
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.caught', Next: 'Sum' }],
+      End: true,
+    },
+    Sum: {
+      Type: 'Pass',
+      QueryLanguage: 'JSONata',
+      Output: { total: '{% $sum($states.input.both[1]) %}', caught: '{% $states.input.caught.Error %}' },
+      End: true,
+    },
   },
 };
 
@@ -84,8 +99,12 @@ async function main(): Promise<void> {
   const rolls = [2, 5];
   const worker = await createWorker(config, env.nativeConnection, {
     activities: {
-      ...createActivities(config), ...createStateMachineActivities(config),
-      ...createExampleActivities(store, { teamApiUrl: teamApi.url, databaseUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test' }),
+      ...createActivities(config),
+      ...createStateMachineActivities(config),
+      ...createExampleActivities(store, {
+        teamApiUrl: teamApi.url,
+        databaseUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+      }),
       ...temporalTestActivities,
       rollDie: async () => rolls.shift() ?? 6,
     },
@@ -98,21 +117,36 @@ async function main(): Promise<void> {
     console.log(`recorded ${file}`);
   };
   const record = async (file: string, definition: Definition, input: unknown, name: string) => {
-    const handle = await env.client.workflow.start(stateMachine, { workflowId: `history-${file}`, taskQueue: config.temporal.taskQueue, args: [{ definition, input, name }] });
+    const handle = await env.client.workflow.start(stateMachine, {
+      workflowId: `history-${file}`,
+      taskQueue: config.temporal.taskQueue,
+      args: [{ definition, input, name }],
+    });
     await handle.result().catch(() => undefined);
     await save(handle.workflowId, file);
     return handle;
   };
 
-  const firstChild = async (parent: { workflowId: string; fetchHistory(): Promise<{ events?: { startChildWorkflowExecutionInitiatedEventAttributes?: { workflowId?: string | null } | null }[] | null }> }) => {
-    const id = (await parent.fetchHistory()).events?.find((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)?.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId;
+  const firstChild = async (parent: {
+    workflowId: string;
+    fetchHistory(): Promise<{
+      events?: { startChildWorkflowExecutionInitiatedEventAttributes?: { workflowId?: string | null } | null }[] | null;
+    }>;
+  }) => {
+    const id = (await parent.fetchHistory()).events?.find((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)
+      ?.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId;
     if (!id) throw new Error(`${parent.workflowId} started no child`);
     return id;
   };
 
   try {
     await worker.runUntil(async () => {
-      const csv = ['Alice,alice@example.com,+447700900001,Bob', 'Bob,bob@example.com,,', 'Carol,,+447700900003,Alice', 'Dave,dave@example.com,+447700900004,'].join('\n');
+      const csv = [
+        'Alice,alice@example.com,+447700900001,Bob',
+        'Bob,bob@example.com,,',
+        'Carol,,+447700900003,Alice',
+        'Dave,dave@example.com,+447700900004,',
+      ].join('\n');
       const csvKey = await uploadParticipants(store, 'history-secret-santa', csv);
       const santa = await record('secret-santa', example('secret-santa'), { csvKey }, 'secret-santa');
       await save(await firstChild(santa), 'secret-santa-batch');
@@ -122,12 +156,27 @@ async function main(): Promise<void> {
       const looped = await env.client.workflow.start(stateMachine, {
         workflowId: 'history-records-continued',
         taskQueue: config.temporal.taskQueue,
-        args: [{ definition: example('records'), input: { source: { name: 'history-loop', total: 40 }, pageSize: 2 }, name: 'records', continueAfterEvents: 60 }],
+        args: [
+          {
+            definition: example('records'),
+            input: { source: { name: 'history-loop', total: 40 }, pageSize: 2 },
+            name: 'records',
+            continueAfterEvents: 60,
+          },
+        ],
       });
       await looped.result();
-      writeFileSync(join(historiesDir, 'records-continued.json'), historyToJSON(await env.client.workflow.getHandle(looped.workflowId, looped.firstExecutionRunId).fetchHistory()) + '\n');
+      writeFileSync(
+        join(historiesDir, 'records-continued.json'),
+        historyToJSON(await env.client.workflow.getHandle(looped.workflowId, looped.firstExecutionRunId).fetchHistory()) + '\n',
+      );
       console.log('recorded records-continued');
-      const onboarding = await record('onboarding', example('onboarding'), { members: [1, 2, 3].map((i) => ({ email: `history-${i}@example.com`, name: `Member ${i}`, team: 'red' })) }, 'onboarding');
+      const onboarding = await record(
+        'onboarding',
+        example('onboarding'),
+        { members: [1, 2, 3].map((i) => ({ email: `history-${i}@example.com`, name: `Member ${i}`, team: 'red' })) },
+        'onboarding',
+      );
       await save(await firstChild(onboarding), 'onboard-member');
       await record('mixed', mixed, { numbers: [1, 2, 3] }, 'mixed');
     });

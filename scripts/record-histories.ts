@@ -15,9 +15,9 @@ import { loadConfig } from '../lib/config';
 import { createObjectStore } from '../activities/object-store';
 import { RunData } from '../activities/run-data';
 import { createWorker } from '../worker/create-worker';
-import { startFakeProviders } from '../test/support/providers';
-import { type RunRequest, startRun } from '../test/support/runs';
-import { selfDrawingAllocate } from '../test/support/self-drawing-allocate';
+import { startFakeProviders } from '../testkit/providers';
+import { type RunRequest, startRun } from '../testkit/runs';
+import { selfDrawingAllocate } from '../testkit/self-drawing-allocate';
 
 const historiesDir = join(__dirname, '../test/histories');
 const csv = [
@@ -60,7 +60,11 @@ async function main(): Promise<void> {
     providers.mailgun.failAlwaysFor('bob@example.com', 400);
     await record('retry-and-delivery-failure', { csv, seed: 2 });
 
-    await record('redraws-exhausted', { csv, seed: 3 }, { allocate: selfDrawingAllocate(new RunData(createObjectStore(config.storage), new DrawSeal(config.drawKeys!))) });
+    await record(
+      'redraws-exhausted',
+      { csv, seed: 3 },
+      { allocate: selfDrawingAllocate(new RunData(createObjectStore(config.storage), new DrawSeal(config.drawKeys!))) },
+    );
 
     await record('invalid-file', { csv: 'Alice,,,\nAlice,alice@example.com,,' });
 

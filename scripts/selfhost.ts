@@ -50,7 +50,15 @@ async function main(): Promise<void> {
     const { host } = new URL(endpoint);
     supervisor.start('minio', {
       command: tool('MINIO_BIN'),
-      args: ['server', join(dataDir, 'selfhost/minio'), '--quiet', '--address', host, '--console-address', `127.0.0.1:${await freeTemporalPort()}`],
+      args: [
+        'server',
+        join(dataDir, 'selfhost/minio'),
+        '--quiet',
+        '--address',
+        host,
+        '--console-address',
+        `127.0.0.1:${await freeTemporalPort()}`,
+      ],
       env: { MINIO_ROOT_USER: accessKeyId, MINIO_ROOT_PASSWORD: secretAccessKey, MINIO_BROWSER: 'off' },
     });
     await waitUntil('MinIO to be ready', async () => (await fetch(`${endpoint}/minio/health/ready`)).ok);
@@ -69,9 +77,21 @@ async function main(): Promise<void> {
   const setup = { command: 'sh', args: [join(root, 'scripts/selfhost/temporal-setup.sh')] };
   await supervisor.once('schema', { ...setup, args: [...setup.args, 'schema'] });
   const [host, frontendPort = '7233'] = config.temporal.address.split(':');
-  const serverEnv: NodeJS.ProcessEnv = { TEMPORAL_BIND_IP: host === 'localhost' ? '127.0.0.1' : host, TEMPORAL_FRONTEND_PORT: frontendPort };
+  const serverEnv: NodeJS.ProcessEnv = {
+    TEMPORAL_BIND_IP: host === 'localhost' ? '127.0.0.1' : host,
+    TEMPORAL_FRONTEND_PORT: frontendPort,
+  };
   // Internal ports are picked once and kept across restarts of the server.
-  for (const name of ['FRONTEND_HTTP', 'FRONTEND_MEMBERSHIP', 'HISTORY', 'HISTORY_MEMBERSHIP', 'MATCHING', 'MATCHING_MEMBERSHIP', 'WORKER', 'WORKER_MEMBERSHIP']) {
+  for (const name of [
+    'FRONTEND_HTTP',
+    'FRONTEND_MEMBERSHIP',
+    'HISTORY',
+    'HISTORY_MEMBERSHIP',
+    'MATCHING',
+    'MATCHING_MEMBERSHIP',
+    'WORKER',
+    'WORKER_MEMBERSHIP',
+  ]) {
     serverEnv[`TEMPORAL_${name}_PORT`] = String(await freeTemporalPort());
   }
   supervisor.start('temporal', {
@@ -104,9 +124,17 @@ async function main(): Promise<void> {
 
   const tsx = join(root, 'node_modules/.bin/tsx');
   // The draw key goes to the worker alone.
-  supervisor.start('worker', { command: tsx, args: ['worker/main.ts'], env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN', ...env, SANTA_DRAW_KEY: drawKey(dataDir) } });
+  supervisor.start('worker', {
+    command: tsx,
+    args: ['worker/main.ts'],
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN', ...env, SANTA_DRAW_KEY: drawKey(dataDir) },
+  });
   // The States Language worker, a process of its own with no draw key.
-  supervisor.start('state-machines', { command: tsx, args: ['worker/main.ts', 'state-machines'], env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN', ...env, SANTA_DRAW_KEY: '' } });
+  supervisor.start('state-machines', {
+    command: tsx,
+    args: ['worker/main.ts', 'state-machines'],
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN', ...env, SANTA_DRAW_KEY: '' },
+  });
   supervisor.start('api', { command: tsx, args: ['api/main.ts'], env });
   await waitUntil('the API to be healthy', async () => (await fetch(`${api}/health`)).ok);
   await waitUntil('the Temporal UI to answer', async () => (await fetch(`${config.temporal.uiUrl}/api/v1/settings`)).ok);

@@ -37,16 +37,23 @@ async function main(): Promise<void> {
   supervisor.start('temporal', {
     command: temporalCli,
     args: [
-      'server', 'start-dev',
-      '--db-filename', join(root, '.data/temporal.db'),
-      '--ip', temporalHost === 'localhost' ? '127.0.0.1' : temporalHost,
-      '--port', temporalPort,
-      '--ui-port', String(uiPort),
+      'server',
+      'start-dev',
+      '--db-filename',
+      join(root, '.data/temporal.db'),
+      '--ip',
+      temporalHost === 'localhost' ? '127.0.0.1' : temporalHost,
+      '--port',
+      temporalPort,
+      '--ui-port',
+      String(uiPort),
       // The UI decodes payloads through the API's codec endpoint, in the browser of whoever looks. That browser
       // sends no header of ours (only an OIDC token, which the dev server's UI has not), so the token is in the path.
-      '--ui-codec-endpoint', `http://${config.api.host}:${config.api.port}/codec/t/${config.api.codecToken}`,
+      '--ui-codec-endpoint',
+      `http://${config.api.host}:${config.api.port}/codec/t/${config.api.codecToken}`,
       ...(config.temporal.namespace === 'default' ? [] : ['--namespace', config.temporal.namespace]),
-      '--log-level', 'error',
+      '--log-level',
+      'error',
       ...DEV_SERVER_ARGS,
     ],
   });
@@ -55,7 +62,11 @@ async function main(): Promise<void> {
   const workerEnv = { LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN', SANTA_DRAW_KEY: drawKey(join(root, '.data')) };
   supervisor.start('worker', { command: tsx, args: ['worker/main.ts'], env: workerEnv });
   // The States Language worker, a process of its own with no draw key: a runaway definition never slows the draws.
-  supervisor.start('state-machines', { command: tsx, args: ['worker/main.ts', 'state-machines'], env: { LOG_LEVEL: workerEnv.LOG_LEVEL, SANTA_DRAW_KEY: '' } });
+  supervisor.start('state-machines', {
+    command: tsx,
+    args: ['worker/main.ts', 'state-machines'],
+    env: { LOG_LEVEL: workerEnv.LOG_LEVEL, SANTA_DRAW_KEY: '' },
+  });
   supervisor.start('api', { command: tsx, args: ['api/main.ts'] });
   const api = `http://${config.api.host}:${config.api.port}`;
   await waitUntil(`the API at ${api}`, async () => (await fetch(`${api}/health`)).ok, 60_000);

@@ -38,9 +38,19 @@ export class Supervisor {
   /** Starts `name` and keeps it running until stop(). */
   start(name: string, spec: ProcessSpec): void {
     if (this.stopping) return;
-    const child = spawn(spec.command, spec.args, { cwd: this.cwd, env: { ...process.env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout?.on('data', prefixed(name, (text) => process.stdout.write(text)));
-    child.stderr?.on('data', prefixed(name, (text) => process.stderr.write(text)));
+    const child = spawn(spec.command, spec.args, {
+      cwd: this.cwd,
+      env: { ...process.env, ...spec.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on(
+      'data',
+      prefixed(name, (text) => process.stdout.write(text)),
+    );
+    child.stderr?.on(
+      'data',
+      prefixed(name, (text) => process.stderr.write(text)),
+    );
     child.on('error', (error) => console.error(`${name.padEnd(9)}| cannot start ${spec.command}: ${error.message}`));
     this.running.set(name, child);
     if (!this.order.includes(name)) this.order.push(name);
@@ -55,7 +65,11 @@ export class Supervisor {
 
   /** A one-off step (a schema migration): its output is shown only if it fails. */
   async once(name: string, spec: ProcessSpec): Promise<void> {
-    const child = spawn(spec.command, spec.args, { cwd: this.cwd, env: { ...process.env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(spec.command, spec.args, {
+      cwd: this.cwd,
+      env: { ...process.env, ...spec.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -126,7 +140,13 @@ function keptSecret(name: string, dataDir: string, file: string, make: () => str
  * and `npm start` and `npm run selfhost` share the file, so either can read the other's runs.
  */
 export function encryptionKey(dataDir: string): string {
-  return keptSecret('SANTA_ENCRYPTION_KEY', dataDir, 'encryption-key', () => randomBytes(32).toString('base64'), 'an encryption key for payloads');
+  return keptSecret(
+    'SANTA_ENCRYPTION_KEY',
+    dataDir,
+    'encryption-key',
+    () => randomBytes(32).toString('base64'),
+    'an encryption key for payloads',
+  );
 }
 
 /**

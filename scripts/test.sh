@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: install what is missing, type-check, run the suite's two jest projects (jest.config.js) in one jest,
-# and end with `N passed, N failed`. The `unit` project needs nothing more than the npm packages; when the tests
+# lint, and end with `N passed, N failed`. The `unit` project needs nothing more than the npm packages; when the tests
 # selected (extra arguments go to jest: `npm test -- test/unit`) include any of the `integration` project, the
 # Temporal CLI, MinIO, the Temporal server and UI and chromium are installed first, and jest's global setup for
 # that project starts the Temporal dev server and MinIO.
@@ -22,6 +22,10 @@ trap 'rm -f "$results"' EXIT
 typecheck=0
 echo "[test] type-checking…" >&2
 node_modules/.bin/tsc --noEmit -p . || typecheck=1
+# Biome (biome.json): the walls between parts (lib/ imports nothing of workflows/, activities/, api/…; nothing
+# outside test/ imports test/support/) and the formatting. A failure counts as one failed test.
+echo "[test] linting…" >&2
+node_modules/.bin/biome ci --reporter=summary . >&2 || typecheck=$((typecheck + 1))
 
 node_modules/.bin/jest --runInBand --json --outputFile="$results" "$@"
 jest_status=$?

@@ -25,7 +25,11 @@ export function createWorker(config: Config, connection: NativeConnection, overr
  * activities registered for state machines, in a process of its own, so a runaway definition slows state machines,
  * never the draws.
  */
-export function createStateMachineWorker(config: Config, connection: NativeConnection, overrides: Partial<WorkerOptions> = {}): Promise<Worker> {
+export function createStateMachineWorker(
+  config: Config,
+  connection: NativeConnection,
+  overrides: Partial<WorkerOptions> = {},
+): Promise<Worker> {
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,

@@ -22,7 +22,8 @@ export const MAX_IN_FLIGHT_PER_BATCH = 20;
 /** With `perBatchCap` Infinity, the plan of runs started before the cap (their histories replay with it). */
 export function planBatches(items: number, batchSize: number, maxConcurrency: number, perBatchCap = MAX_IN_FLIGHT_PER_BATCH): BatchPlan {
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batch size must be a positive integer, got ${batchSize}`);
-  if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1) throw new RangeError(`MaxConcurrency must be a positive integer, got ${maxConcurrency}`);
+  if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1)
+    throw new RangeError(`MaxConcurrency must be a positive integer, got ${maxConcurrency}`);
   const ranges: Array<[number, number]> = [];
   for (let start = 0; start < items; start += batchSize) ranges.push([start, Math.min(items, start + batchSize)]);
   const perBatch = Math.min(maxConcurrency, batchSize, perBatchCap);

@@ -20,7 +20,10 @@ export async function resendMessage(input: ResendMessageInput): Promise<NotifyRe
   const item = await steps.findNotification(input);
   const to = input.channel === 'email' ? item.email : item.phone;
   if (!to) {
-    throw ApplicationFailure.nonRetryable(`${item.name} has no ${input.channel === 'email' ? 'email address' : 'phone number'}`, ErrorType.NoContact);
+    throw ApplicationFailure.nonRetryable(
+      `${item.name} has no ${input.channel === 'email' ? 'email address' : 'phone number'}`,
+      ErrorType.NoContact,
+    );
   }
   const send = notifyBy(input.notifyRetryBudgetMs)[input.channel];
   const result = await send({ runId: input.runId, name: item.name, to, again: true });

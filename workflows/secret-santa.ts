@@ -75,12 +75,23 @@ export async function secretSanta(input: SecretSantaInput): Promise<RunStatus> {
   status.stage = 'notifying';
   // Runs started before batches had a cap on messages in flight keep their plan when replayed.
   const perBatchCap = patched('in-flight-per-batch-cap') ? MAX_IN_FLIGHT_PER_BATCH : Infinity;
-  const plan = planBatches(participants, input.batchSize ?? DEFAULT_BATCH_SIZE, input.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY, perBatchCap);
+  const plan = planBatches(
+    participants,
+    input.batchSize ?? DEFAULT_BATCH_SIZE,
+    input.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
+    perBatchCap,
+  );
   // Parallel: both channels' Maps at once.
   await settleAll(
     CHANNELS.map((channel) => {
       const batch = (start: number, end: number): NotifyBatchInput => ({
-        runId, channel, participantsKey, start, end, maxConcurrency: plan.perBatch, notifyRetryBudgetMs: input.notifyRetryBudgetMs,
+        runId,
+        channel,
+        participantsKey,
+        start,
+        end,
+        maxConcurrency: plan.perBatch,
+        notifyRetryBudgetMs: input.notifyRetryBudgetMs,
       });
       if (plan.ranges.length === 1) return runBatch(batch(...plan.ranges[0]), { counts: status[channel], failures: status.failures });
       return mapWithConcurrency(plan.ranges, plan.batchesAtOnce, async ([start, end], index) => {

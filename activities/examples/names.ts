@@ -6,6 +6,14 @@
  * A constant with no imports on purpose: the API (PUT /state-machines/:name), the worker's activities and the
  * workflow code (workflows/asl/host.ts, which must stay deterministic) all import it.
  */
-export const STATE_MACHINE_ACTIVITIES = ['rollDie', 'fetchRecords', 'processBatch', 'saveResults', 'addToTeam', 'recordMember', 'notifyOnboarding'] as const;
+export const STATE_MACHINE_ACTIVITIES = [
+  'rollDie',
+  'fetchRecords',
+  'processBatch',
+  'saveResults',
+  'addToTeam',
+  'recordMember',
+  'notifyOnboarding',
+] as const;
 
 export type StateMachineActivity = (typeof STATE_MACHINE_ACTIVITIES)[number];

@@ -19,15 +19,21 @@ export interface Member {
 }
 
 async function callTeamApi(base: string | undefined, path: string, body: unknown): Promise<unknown> {
-  if (!base) throw ApplicationFailure.nonRetryable('TEAM_API_URL is not set: the onboarding example needs a team API', 'TeamApiNotConfigured');
+  if (!base)
+    throw ApplicationFailure.nonRetryable('TEAM_API_URL is not set: the onboarding example needs a team API', 'TeamApiNotConfigured');
   let res: Response;
   try {
-    res = await fetch(`${base.replace(/\/+$/, '')}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    res = await fetch(`${base.replace(/\/+$/, '')}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   } catch (error) {
     throw ApplicationFailure.retryable(`team API unreachable: ${(error as Error).message}`, 'TeamApiUnavailable');
   }
   const text = await res.text();
-  if (res.status >= 500 || res.status === 429) throw ApplicationFailure.retryable(`team API answered ${res.status}: ${text}`, 'TeamApiUnavailable');
+  if (res.status >= 500 || res.status === 429)
+    throw ApplicationFailure.retryable(`team API answered ${res.status}: ${text}`, 'TeamApiUnavailable');
   if (!res.ok) throw ApplicationFailure.nonRetryable(`team API refused (${res.status}): ${text}`, 'TeamApiRejected');
   return text ? JSON.parse(text) : {};
 }
@@ -51,8 +57,11 @@ export function createOnboardingActivities(options: OnboardingOptions) {
 
   return {
     async addToTeam({ email, team }: Pick<Member, 'email' | 'team'>): Promise<{ membershipId: string }> {
-      const answer = (await callTeamApi(options.teamApiUrl, `/teams/${encodeURIComponent(team)}/members`, { email })) as { membershipId?: unknown };
-      if (typeof answer.membershipId !== 'string') throw ApplicationFailure.nonRetryable('team API answered without a membershipId', 'TeamApiRejected');
+      const answer = (await callTeamApi(options.teamApiUrl, `/teams/${encodeURIComponent(team)}/members`, { email })) as {
+        membershipId?: unknown;
+      };
+      if (typeof answer.membershipId !== 'string')
+        throw ApplicationFailure.nonRetryable('team API answered without a membershipId', 'TeamApiRejected');
       return { membershipId: answer.membershipId };
     },
 

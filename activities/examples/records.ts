@@ -31,10 +31,14 @@ export const recordValue = (id: number) => (id * 37) % 101;
 export const MAX_PAGE_RECORDS = 1000;
 
 export async function fetchRecords({ source, cursor, limit }: { source: RecordSource; cursor: number; limit: number }): Promise<Page> {
-  if (!Number.isInteger(source?.total) || source.total < 0) throw ApplicationFailure.nonRetryable('source.total must be a whole number', 'InvalidSource');
-  if (!Number.isInteger(limit) || limit < 1) throw ApplicationFailure.nonRetryable('limit must be a positive whole number', 'InvalidSource');
-  if (limit > MAX_PAGE_RECORDS) throw ApplicationFailure.nonRetryable(`limit is at most ${MAX_PAGE_RECORDS} records a page, not ${limit}`, 'InvalidSource');
-  if (!Number.isInteger(cursor) || cursor < 0) throw ApplicationFailure.nonRetryable('cursor must be a non-negative whole number', 'InvalidSource');
+  if (!Number.isInteger(source?.total) || source.total < 0)
+    throw ApplicationFailure.nonRetryable('source.total must be a whole number', 'InvalidSource');
+  if (!Number.isInteger(limit) || limit < 1)
+    throw ApplicationFailure.nonRetryable('limit must be a positive whole number', 'InvalidSource');
+  if (limit > MAX_PAGE_RECORDS)
+    throw ApplicationFailure.nonRetryable(`limit is at most ${MAX_PAGE_RECORDS} records a page, not ${limit}`, 'InvalidSource');
+  if (!Number.isInteger(cursor) || cursor < 0)
+    throw ApplicationFailure.nonRetryable('cursor must be a non-negative whole number', 'InvalidSource');
   const end = Math.min(source.total, cursor + limit);
   const records = Array.from({ length: Math.max(0, end - cursor) }, (_, i) => ({ id: cursor + i, value: recordValue(cursor + i) }));
   return { records, nextCursor: end, hasMore: end < source.total };
@@ -47,7 +51,11 @@ export async function processBatch({ records }: { records: DataRecord[] }): Prom
 export const resultsKey = (source: string) => `examples/records/${pathSegment(source)}.json`;
 
 export function createSaveResults(store: ObjectStore) {
-  return async function saveResults(input: { source: RecordSource; processed: number; total: number }): Promise<{ key: string; processed: number; total: number }> {
+  return async function saveResults(input: {
+    source: RecordSource;
+    processed: number;
+    total: number;
+  }): Promise<{ key: string; processed: number; total: number }> {
     const key = resultsKey(input.source.name);
     await store.put(key, JSON.stringify({ source: input.source, processed: input.processed, total: input.total }) + '\n');
     return { key, processed: input.processed, total: input.total };

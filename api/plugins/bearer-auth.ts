@@ -22,7 +22,10 @@ export default fp<{ token?: string; publicPaths: string[] }>(async (app: Fastify
     // CORS preflights never carry credentials; the request that follows them is checked.
     if (request.method === 'OPTIONS' || isPublic(request.routeOptions.url)) return;
     if (!sameSecret(request.headers.authorization ?? '', expected)) {
-      return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'Unauthorized', message: 'a valid bearer token is required' });
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .send({ error: 'Unauthorized', message: 'a valid bearer token is required' });
     }
   });
 });

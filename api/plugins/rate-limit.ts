@@ -26,7 +26,11 @@ export default fp<RateLimitConfig & { publicPaths: string[] }>(async (app: Fasti
 });
 
 function describeWindow(ms: number): string {
-  const units: [number, string][] = [[3_600_000, 'hour'], [60_000, 'minute'], [1000, 'second']];
+  const units: [number, string][] = [
+    [3_600_000, 'hour'],
+    [60_000, 'minute'],
+    [1000, 'second'],
+  ];
   for (const [size, unit] of units) {
     if (ms % size === 0) return ms === size ? `1 ${unit}` : `${ms / size} ${unit}s`;
   }

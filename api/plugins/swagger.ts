@@ -21,7 +21,9 @@ export default fp(async (app: FastifyInstance) => {
           'Post a participants CSV; a durable Temporal workflow draws who gives to whom and tells everyone. ' +
           'Answers never say who drew whom.',
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'needed when the server has API_TOKEN set' } } },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'needed when the server has API_TOKEN set' } },
+      },
       security: [{ bearer: [] }],
     },
   });

@@ -42,7 +42,12 @@ export default async function allocationRoutes(app: FastifyInstance, { runs }: {
             dryRun: { type: 'boolean' },
             maxConcurrency: { type: 'integer', minimum: 1, maximum: 1000 },
             singleCycle: { type: 'boolean', description: 'one loop through everyone (A→B→…→A)' },
-            avoidPrevious: { type: 'string', minLength: 1, maxLength: 255, description: "id of an earlier run whose pairs must not come again" },
+            avoidPrevious: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 255,
+              description: 'id of an earlier run whose pairs must not come again',
+            },
           },
           additionalProperties: false,
         },
@@ -93,7 +98,11 @@ export default async function allocationRoutes(app: FastifyInstance, { runs }: {
         description: 'Answers once the run has closed: messages already on their way finish first, and nothing is sent afterwards.',
         tags: ['allocations'],
         params: idParams,
-        response: { 200: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string' } } }, 404: errorAnswer, 409: errorAnswer },
+        response: {
+          200: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string' } } },
+          404: errorAnswer,
+          409: errorAnswer,
+        },
       },
     },
     async (request) => ({ id: request.params.id, status: await runs.cancel(request.params.id) }),
@@ -114,7 +123,10 @@ export default async function allocationRoutes(app: FastifyInstance, { runs }: {
           additionalProperties: false,
         },
         response: {
-          200: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, channel: { type: 'string' }, via: { type: 'string' } } },
+          200: {
+            type: 'object',
+            properties: { id: { type: 'string' }, name: { type: 'string' }, channel: { type: 'string' }, via: { type: 'string' } },
+          },
           404: errorAnswer,
           409: errorAnswer,
           422: errorAnswer,

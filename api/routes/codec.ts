@@ -73,17 +73,35 @@ function operatorOnly(token: string | undefined) {
  * browser can call them.
  */
 export default async function codecRoutes(app: FastifyInstance, { codec, token, uiOrigin }: CodecOptions) {
-  await app.register(cors, { origin: uiOrigin, credentials: true, methods: ['POST'], allowedHeaders: ['content-type', 'authorization', 'x-namespace'] });
+  await app.register(cors, {
+    origin: uiOrigin,
+    credentials: true,
+    methods: ['POST'],
+    allowedHeaders: ['content-type', 'authorization', 'x-namespace'],
+  });
   // This plugin is encapsulated: the hook guards these routes only.
   app.addHook('onRequest', operatorOnly(token));
   const answers = { 200: payloadsSchema, 400: errorAnswer, 401: errorAnswer, 403: errorAnswer, 404: errorAnswer };
   for (const direction of ['encode', 'decode'] as const) {
     const handler = async (request: FastifyRequest<{ Body: { payloads: JsonPayload[] } }>, reply: FastifyReply) => {
-      if (!codec) return reply.code(404).send({ error: 'NotFound', message: 'no codec: SANTA_ENCRYPTION_KEY is not set, so payloads are in clear' });
+      if (!codec)
+        return reply.code(404).send({ error: 'NotFound', message: 'no codec: SANTA_ENCRYPTION_KEY is not set, so payloads are in clear' });
       return { payloads: (await codec[direction](request.body.payloads.map(fromJson))).map(toJson) };
     };
     const description = "The Temporal Web UI's remote codec. Needs the operator's CODEC_TOKEN, never API_TOKEN.";
-    app.post(`/codec/${direction}`, { schema: { summary: `${direction} payloads (Authorization: Bearer <CODEC_TOKEN>)`, description, security: [], body: payloadsSchema, response: answers } }, handler);
+    app.post(
+      `/codec/${direction}`,
+      {
+        schema: {
+          summary: `${direction} payloads (Authorization: Bearer <CODEC_TOKEN>)`,
+          description,
+          security: [],
+          body: payloadsSchema,
+          response: answers,
+        },
+      },
+      handler,
+    );
     app.post(
       `/codec/t/:token/${direction}`,
       {

@@ -13,7 +13,11 @@ export default async function executionRoutes(app: FastifyInstance, { runs }: { 
         summary: 'Stop an execution',
         description: "As Step Functions' StopExecution: nothing more of it runs, and it reads as ABORTED.",
         params: idParams,
-        response: { 200: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string' } } }, 404: errorAnswer, 409: errorAnswer },
+        response: {
+          200: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string' } } },
+          404: errorAnswer,
+          409: errorAnswer,
+        },
       },
     },
     async (request, reply) => {
@@ -24,7 +28,6 @@ export default async function executionRoutes(app: FastifyInstance, { runs }: { 
       return { id, status: 'ABORTED' };
     },
   );
-
 
   app.get<{ Params: { id: string } }>(
     '/executions/:id',

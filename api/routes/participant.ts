@@ -19,18 +19,20 @@ const params = {
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function page(reply: FastifyReply, status: number, body: string) {
-  return reply
-    .code(status)
-    .type('text/html; charset=utf-8')
-    // The page holds a secret: no cache keeps it, no other site learns its address.
-    .header('cache-control', 'no-store')
-    .header('referrer-policy', 'no-referrer')
-    .header('x-robots-tag', 'noindex')
-    .header('content-security-policy', "default-src 'none'; style-src 'self'; form-action 'self'")
-    .send(
-      '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
-        `<title>Your Secret Santa</title><link rel="stylesheet" href="/page.css"></head><body><main>${body}</main></body></html>`,
-    );
+  return (
+    reply
+      .code(status)
+      .type('text/html; charset=utf-8')
+      // The page holds a secret: no cache keeps it, no other site learns its address.
+      .header('cache-control', 'no-store')
+      .header('referrer-policy', 'no-referrer')
+      .header('x-robots-tag', 'noindex')
+      .header('content-security-policy', "default-src 'none'; style-src 'self'; form-action 'self'")
+      .send(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
+          `<title>Your Secret Santa</title><link rel="stylesheet" href="/page.css"></head><body><main>${body}</main></body></html>`,
+      )
+  );
 }
 
 const NOT_VALID =
@@ -45,24 +47,22 @@ export default async function participantRoutes(app: FastifyInstance, { runs }: 
 
   const reveal = async (runId: string, token: string) => (TOKEN.test(token) ? runs.reveal(runId, token) : undefined);
 
-  app.get<{ Params: { runId: string; token: string } }>(
-    '/p/:runId/:token',
-    { schema: { hide: true, params } },
-    async (request, reply) => {
-      const { runId, token } = request.params;
-      const draw = await reveal(runId, token);
-      if (!draw) return page(reply, 404, NOT_VALID);
-      return page(
-        reply,
-        200,
-        `<h1>Hi ${escape(draw.name)}</h1><p id="draw">You're Secret Santa for <strong id="recipient">${escape(draw.recipient)}</strong> this year!</p>` +
-          '<p>Only you can see this page: keep its link to yourself.</p>' +
-          '<form method="post" action="' + escape(`/p/${encodeURIComponent(runId)}/${token}/resend`) + '">' +
-          '<p>Lost your message? Have it sent to you again:</p>' +
-          '<button name="channel" value="email">By email</button> <button name="channel" value="sms">By text message</button></form>',
-      );
-    },
-  );
+  app.get<{ Params: { runId: string; token: string } }>('/p/:runId/:token', { schema: { hide: true, params } }, async (request, reply) => {
+    const { runId, token } = request.params;
+    const draw = await reveal(runId, token);
+    if (!draw) return page(reply, 404, NOT_VALID);
+    return page(
+      reply,
+      200,
+      `<h1>Hi ${escape(draw.name)}</h1><p id="draw">You're Secret Santa for <strong id="recipient">${escape(draw.recipient)}</strong> this year!</p>` +
+        '<p>Only you can see this page: keep its link to yourself.</p>' +
+        '<form method="post" action="' +
+        escape(`/p/${encodeURIComponent(runId)}/${token}/resend`) +
+        '">' +
+        '<p>Lost your message? Have it sent to you again:</p>' +
+        '<button name="channel" value="email">By email</button> <button name="channel" value="sms">By text message</button></form>',
+    );
+  });
 
   app.post<{ Params: { runId: string; token: string }; Body: { channel?: string } }>(
     '/p/:runId/:token/resend',
@@ -70,7 +70,8 @@ export default async function participantRoutes(app: FastifyInstance, { runs }: 
     async (request, reply) => {
       const { runId, token } = request.params;
       const channel = request.body?.channel;
-      if (channel !== 'email' && channel !== 'sms') return page(reply, 400, '<h1>Nothing sent</h1><p class="error">Choose email or text message.</p>');
+      if (channel !== 'email' && channel !== 'sms')
+        return page(reply, 400, '<h1>Nothing sent</h1><p class="error">Choose email or text message.</p>');
       const draw = await reveal(runId, token);
       if (!draw) return page(reply, 404, NOT_VALID);
       const how = channel === 'email' ? 'email' : 'text message';

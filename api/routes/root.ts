@@ -17,6 +17,8 @@ export const PAGE_PATHS = Object.keys(PAGE_FILES);
 export default async function rootRoutes(app: FastifyInstance) {
   for (const [path, { file, type }] of Object.entries(PAGE_FILES)) {
     const content = readFileSync(join(PUBLIC_DIR, file));
-    app.get(path, { schema: { hide: true } }, async (_request, reply) => reply.type(type).header('cache-control', 'no-cache').send(content));
+    app.get(path, { schema: { hide: true } }, async (_request, reply) =>
+      reply.type(type).header('cache-control', 'no-cache').send(content),
+    );
   }
 }

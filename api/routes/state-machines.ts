@@ -24,7 +24,10 @@ export default async function stateMachineRoutes(app: FastifyInstance, { runs }:
         params: nameParams,
         body: { type: 'object' },
         response: {
-          200: { type: 'object', properties: { name: { type: 'string' }, links: { type: 'object', properties: { executions: { type: 'string' } } } } },
+          200: {
+            type: 'object',
+            properties: { name: { type: 'string' }, links: { type: 'object', properties: { executions: { type: 'string' } } } },
+          },
           400: {
             ...errorAnswer,
             properties: {

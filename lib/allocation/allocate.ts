@@ -55,7 +55,11 @@ function perfectMatching(graph: DrawGraph, rng: Rng): Int32Array {
   const crowded = graph.groupSize.findIndex((size) => size > n - size);
   if (crowded >= 0) {
     const inGroup = (i: number) => graph.group[i] === crowded;
-    throw groupTooBig(graph.groupName[crowded], names.filter((_, i) => inGroup(i)), names.filter((_, i) => !inGroup(i)));
+    throw groupTooBig(
+      graph.groupName[crowded],
+      names.filter((_, i) => inGroup(i)),
+      names.filter((_, i) => !inGroup(i)),
+    );
   }
 
   const recipientOf = new Int32Array(n).fill(-1);
@@ -67,11 +71,18 @@ function perfectMatching(graph: DrawGraph, rng: Rng): Int32Array {
     pool: new Pool(graph, rng),
     free: new IndexSet(n),
   };
-  const order = shuffle(Array.from({ length: n }, (_, i) => i), rng);
+  const order = shuffle(
+    Array.from({ length: n }, (_, i) => i),
+    rng,
+  );
   greedy(givers, order, rng);
 
   const stack = new Int32Array(n);
-  const unmatched = augmentAll(givers, order.filter((giver) => recipientOf[giver] < 0), stack);
+  const unmatched = augmentAll(
+    givers,
+    order.filter((giver) => recipientOf[giver] < 0),
+    stack,
+  );
   if (unmatched.length > 0) {
     // The matching is maximum: a fresh search from a giver left out shows who is to blame.
     const reached = augment(givers, unmatched[0], stack);

@@ -41,7 +41,8 @@ export function checkAllocation(participants: Participant[], pairs: Pair[], opti
   // Counted, not named: naming a giver here would tell who they drew last time.
   const avoided = new Set((options.avoid ?? []).map((p) => `${key(p.giver)}\n${key(p.recipient)}`));
   const repeats = pairs.filter((p) => avoided.has(`${key(p.giver)}\n${key(p.recipient)}`)).length;
-  if (repeats > 0) violations.push(`${repeats} ${repeats === 1 ? 'giver drew the same person' : 'givers drew the same people'} as in the draw to avoid`);
+  if (repeats > 0)
+    violations.push(`${repeats} ${repeats === 1 ? 'giver drew the same person' : 'givers drew the same people'} as in the draw to avoid`);
 
   for (const p of people.values()) {
     const g = gives.get(key(p.name)) ?? 0;

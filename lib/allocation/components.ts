@@ -16,7 +16,13 @@ export function splitCircles(graph: DrawGraph, rng: Rng): NoDrawError | undefine
   const { n } = graph;
   const finished: number[] = [];
   const all = Array.from({ length: n }, (_, i) => i);
-  depthFirst(n, new Pool(graph, rng), (a, b) => graph.allowed(a, b), all, (u) => finished.push(u));
+  depthFirst(
+    n,
+    new Pool(graph, rng),
+    (a, b) => graph.allowed(a, b),
+    all,
+    (u) => finished.push(u),
+  );
 
   // On the reversed graph, in reverse finishing order, each tree is one piece, sources first.
   const pieceOf = new Int32Array(n);
@@ -120,7 +126,9 @@ export function onlyLink(graph: DrawGraph, { out, into }: Adjacency): NoDrawErro
   if (time < n) return undefined; // not even connected: splitCircles says so first
   if (rootChildren >= 2) {
     const child = (w: number) => parent[w] === 0;
-    const smallest = Array.from({ length: n }, (_, w) => w).filter(child).reduce((a, b) => (size[b] < size[a] ? b : a));
+    const smallest = Array.from({ length: n }, (_, w) => w)
+      .filter(child)
+      .reduce((a, b) => (size[b] < size[a] ? b : a));
     if (!best || size[smallest] <= size[best.child]) best = { cut: 0, child: smallest };
   }
   if (!best) return undefined;

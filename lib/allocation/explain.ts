@@ -69,12 +69,20 @@ export function tooFewGivers(recipients: string[], givers: string[]): NoDrawErro
 
 /** A set nobody in it may give out of: a loop that entered it could never leave. */
 export function closedCircle(members: string[]): NoDrawError {
-  return new NoDrawError(NO_LOOP, `${listNames(members)} may only give to each other, so a loop through them cannot reach anyone else`, members);
+  return new NoDrawError(
+    NO_LOOP,
+    `${listNames(members)} may only give to each other, so a loop through them cannot reach anyone else`,
+    members,
+  );
 }
 
 /** A set nobody outside it may give into: no loop from outside could reach it. */
 export function unreachableCircle(members: string[]): NoDrawError {
-  return new NoDrawError(NO_LOOP, `nobody else may give to ${listNames(members, 'or')}, so a loop through everyone cannot reach them`, members);
+  return new NoDrawError(
+    NO_LOOP,
+    `nobody else may give to ${listNames(members, 'or')}, so a loop through everyone cannot reach them`,
+    members,
+  );
 }
 
 /** Everyone is reachable, but only through one person: a loop would pass them twice. */
@@ -95,7 +103,12 @@ export function everyLoopTried(): NoDrawError {
 
 /** The search stopped at its limit: unproven either way, and said so. */
 export function searchLimitReached(what: string): NoDrawError {
-  return new NoDrawError(NO_LOOP_FOUND, `the search stopped after ${what} without finding one, so one may still exist; ${SEVERAL_LOOPS}`, [], false);
+  return new NoDrawError(
+    NO_LOOP_FOUND,
+    `the search stopped after ${what} without finding one, so one may still exist; ${SEVERAL_LOOPS}`,
+    [],
+    false,
+  );
 }
 
 function count(n: number, one: string, many: string): string {

@@ -121,7 +121,10 @@ export interface Adjacency {
 /** The explicit lists, each in one random order: O(n²) time and memory. */
 export function adjacency(graph: DrawGraph, rng: Rng): Adjacency {
   const { n } = graph;
-  const order = shuffle(Array.from({ length: n }, (_, i) => i), rng);
+  const order = shuffle(
+    Array.from({ length: n }, (_, i) => i),
+    rng,
+  );
   const out: Int32Array[] = [];
   const into: number[][] = Array.from({ length: n }, () => []);
   for (let i = 0; i < n; i++) {

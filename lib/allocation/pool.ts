@@ -21,7 +21,10 @@ export class Pool {
   private readonly touched: number[] = [];
   private readonly isTouched: Uint8Array;
 
-  constructor(private readonly graph: DrawGraph, rng: Rng) {
+  constructor(
+    private readonly graph: DrawGraph,
+    rng: Rng,
+  ) {
     const groups = graph.groupSize.length;
     const buckets = groups + 1; // the last bucket holds everyone without a group
     const bucketOf = (i: number) => (graph.group[i] >= 0 ? graph.group[i] : groups);
@@ -35,7 +38,11 @@ export class Pool {
     // Random order inside buckets and between them, so searches do not always favour the same people.
     const fill = this.start.slice();
     this.items = new Int32Array(graph.n);
-    for (const i of shuffle(Array.from({ length: graph.n }, (_, i) => i), rng)) this.items[fill[bucketOf(i)]++] = i;
+    for (const i of shuffle(
+      Array.from({ length: graph.n }, (_, i) => i),
+      rng,
+    ))
+      this.items[fill[bucketOf(i)]++] = i;
     const nonEmpty = Array.from({ length: buckets }, (_, b) => b).filter((b) => this.size[b] > 0);
     this.live = Int32Array.from(shuffle(nonEmpty, rng));
     this.liveCount = this.live.length;

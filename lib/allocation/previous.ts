@@ -13,7 +13,9 @@ export function previousPairs(draw: unknown): Pair[] {
     try {
       draw = JSON.parse(draw) as unknown;
     } catch (error) {
-      throw new InvalidPreviousDrawError(`it is not JSON (${(error as Error).message}); give a stored draw or the output of santa allocate --json`);
+      throw new InvalidPreviousDrawError(
+        `it is not JSON (${(error as Error).message}); give a stored draw or the output of santa allocate --json`,
+      );
     }
   }
   if (typeof draw === 'object' && draw !== null && 'sealed' in draw) {
@@ -22,7 +24,8 @@ export function previousPairs(draw: unknown): Pair[] {
     );
   }
   const pairs = typeof draw === 'object' && draw !== null ? (draw as { pairs?: unknown }).pairs : undefined;
-  if (!Array.isArray(pairs)) throw new InvalidPreviousDrawError('it has no "pairs" list; give a stored draw or the output of santa allocate --json');
+  if (!Array.isArray(pairs))
+    throw new InvalidPreviousDrawError('it has no "pairs" list; give a stored draw or the output of santa allocate --json');
   return pairs.map((pair: unknown, i): Pair => {
     const { giver, recipient } = (typeof pair === 'object' && pair !== null ? pair : {}) as Record<string, unknown>;
     if (typeof giver !== 'string' || typeof recipient !== 'string') {

@@ -47,7 +47,11 @@ const FIELDS: Record<string, { any: string[]; JSONPath: string[]; JSONata: strin
     JSONata: ['Arguments', 'Output'],
   },
   Choice: { any: ['Choices', 'Default', 'Assign'], JSONPath: IO_JSONPATH, JSONata: ['Output'] },
-  Wait: { any: [...FLOW, 'Assign', 'Seconds', 'Timestamp'], JSONPath: [...IO_JSONPATH, 'SecondsPath', 'TimestampPath'], JSONata: ['Output'] },
+  Wait: {
+    any: [...FLOW, 'Assign', 'Seconds', 'Timestamp'],
+    JSONPath: [...IO_JSONPATH, 'SecondsPath', 'TimestampPath'],
+    JSONata: ['Output'],
+  },
   Succeed: { any: [], JSONPath: IO_JSONPATH, JSONata: ['Output'] },
   Fail: { any: ['Error', 'Cause'], JSONPath: ['ErrorPath', 'CausePath'], JSONata: [] },
   Parallel: {
@@ -56,8 +60,32 @@ const FIELDS: Record<string, { any: string[]; JSONPath: string[]; JSONata: strin
     JSONata: ['Arguments', 'Output'],
   },
   Map: {
-    any: [...FLOW, 'Assign', 'ItemProcessor', 'Iterator', 'ItemSelector', 'ItemBatcher', 'ItemReader', 'ResultWriter', 'MaxConcurrency', 'ToleratedFailureCount', 'ToleratedFailurePercentage', 'Label', 'Retry', 'Catch'],
-    JSONPath: [...IO_JSONPATH, 'ItemsPath', 'Parameters', 'ResultPath', 'ResultSelector', 'MaxConcurrencyPath', 'ToleratedFailureCountPath', 'ToleratedFailurePercentagePath'],
+    any: [
+      ...FLOW,
+      'Assign',
+      'ItemProcessor',
+      'Iterator',
+      'ItemSelector',
+      'ItemBatcher',
+      'ItemReader',
+      'ResultWriter',
+      'MaxConcurrency',
+      'ToleratedFailureCount',
+      'ToleratedFailurePercentage',
+      'Label',
+      'Retry',
+      'Catch',
+    ],
+    JSONPath: [
+      ...IO_JSONPATH,
+      'ItemsPath',
+      'Parameters',
+      'ResultPath',
+      'ResultSelector',
+      'MaxConcurrencyPath',
+      'ToleratedFailureCountPath',
+      'ToleratedFailurePercentagePath',
+    ],
     JSONata: ['Items', 'Output'],
   },
 };
@@ -99,7 +127,8 @@ function checkObject(def: Json, options: CheckOptions): Problem[] {
       problems.push({ path: key('$', field), message: `'${field}' is not a field of a state machine` });
     }
   }
-  if (def.TimeoutSeconds !== undefined && !isSeconds(def.TimeoutSeconds)) problems.push({ path: '$.TimeoutSeconds', message: `must be a positive integer, at most ${MAX_SECONDS}` });
+  if (def.TimeoutSeconds !== undefined && !isSeconds(def.TimeoutSeconds))
+    problems.push({ path: '$.TimeoutSeconds', message: `must be a positive integer, at most ${MAX_SECONDS}` });
   new Checker(problems, options.activities).branch(def, '$', lang === 'JSONata' ? 'JSONata' : 'JSONPath');
   return problems;
 }
@@ -115,8 +144,11 @@ function tooDeep(root: Json, max: number): string | undefined {
       for (let at = i; at > 0; at = nodes[at].parent) keys.unshift(nodes[at].key);
       return keys.reduce<string>((path, k) => (typeof k === 'number' ? `${path}[${k}]` : key(path, k)), '$');
     }
-    if (Array.isArray(value)) value.forEach((v, k) => typeof v === 'object' && v !== null && nodes.push({ value: v, depth: depth + 1, parent: i, key: k }));
-    else if (isObject(value)) for (const [k, v] of Object.entries(value)) if (typeof v === 'object' && v !== null) nodes.push({ value: v, depth: depth + 1, parent: i, key: k });
+    if (Array.isArray(value))
+      value.forEach((v, k) => typeof v === 'object' && v !== null && nodes.push({ value: v, depth: depth + 1, parent: i, key: k }));
+    else if (isObject(value))
+      for (const [k, v] of Object.entries(value))
+        if (typeof v === 'object' && v !== null) nodes.push({ value: v, depth: depth + 1, parent: i, key: k });
   }
   return undefined;
 }
@@ -184,7 +216,8 @@ class Checker {
       this.add(`${at}.Type`, type === undefined ? 'Type is missing' : `unknown Type ${JSON.stringify(type)}: one of ${TYPES.join(', ')}`);
       return [];
     }
-    if (s.QueryLanguage !== undefined && s.QueryLanguage !== 'JSONPath' && s.QueryLanguage !== 'JSONata') this.add(`${at}.QueryLanguage`, 'must be "JSONPath" or "JSONata"');
+    if (s.QueryLanguage !== undefined && s.QueryLanguage !== 'JSONPath' && s.QueryLanguage !== 'JSONata')
+      this.add(`${at}.QueryLanguage`, 'must be "JSONPath" or "JSONata"');
     const lang: Lang = s.QueryLanguage === 'JSONata' ? 'JSONata' : s.QueryLanguage === 'JSONPath' ? 'JSONPath' : inherited;
     const allowed = FIELDS[type];
     const other = lang === 'JSONata' ? 'JSONPath' : 'JSONata';
@@ -235,15 +268,20 @@ class Checker {
         break;
       case 'Fail':
         for (const field of ['Error', 'Cause']) {
-          if (s[field] !== undefined && s[`${field}Path`] !== undefined) this.add(at, `a Fail state has ${field} or ${field}Path, not both`);
+          if (s[field] !== undefined && s[`${field}Path`] !== undefined)
+            this.add(at, `a Fail state has ${field} or ${field}Path, not both`);
           if (s[field] !== undefined && typeof s[field] !== 'string') this.add(`${at}.${field}`, 'must be a string');
           if (lang === 'JSONata' && isExpression(s[field])) this.jsonata(s[field], `${at}.${field}`);
           if (s[`${field}Path`] !== undefined) this.dynamic(s[`${field}Path`], `${at}.${field}Path`);
         }
         break;
       case 'Parallel':
-        if (!Array.isArray(s.Branches) || s.Branches.length === 0) this.add(`${at}.Branches`, 'Branches is a non-empty array of state machines');
-        else s.Branches.forEach((b, i) => (isObject(b) ? this.branch(b, `${at}.Branches[${i}]`, lang) : this.add(`${at}.Branches[${i}]`, 'a branch is an object')));
+        if (!Array.isArray(s.Branches) || s.Branches.length === 0)
+          this.add(`${at}.Branches`, 'Branches is a non-empty array of state machines');
+        else
+          s.Branches.forEach((b, i) =>
+            isObject(b) ? this.branch(b, `${at}.Branches[${i}]`, lang) : this.add(`${at}.Branches[${i}]`, 'a branch is an object'),
+          );
         break;
       case 'Map':
         this.map(s, at, lang);
@@ -254,7 +292,8 @@ class Checker {
   }
 
   private task(s: Json, at: string, lang: Lang): void {
-    if (typeof s.Resource !== 'string') this.add(`${at}.Resource`, 'Resource is missing: name an activity, a Lambda function ARN or an integration');
+    if (typeof s.Resource !== 'string')
+      this.add(`${at}.Resource`, 'Resource is missing: name an activity, a Lambda function ARN or an integration');
     else {
       const target = resolveResource(s.Resource);
       if (target.kind === 'unsupported') this.add(`${at}.Resource`, target.reason);
@@ -263,12 +302,14 @@ class Checker {
         const field = lang === 'JSONata' ? 'Arguments' : 'Parameters';
         const args = s[field];
         const name = isObject(args) ? args.FunctionName : undefined;
-        if (typeof name === 'string' && !(lang === 'JSONata' && isExpression(name))) this.activity(lambdaFunctionName(name), `${at}.${field}.FunctionName`);
+        if (typeof name === 'string' && !(lang === 'JSONata' && isExpression(name)))
+          this.activity(lambdaFunctionName(name), `${at}.${field}.FunctionName`);
       }
     }
     for (const field of ['TimeoutSeconds', 'HeartbeatSeconds']) {
       const v = s[field];
-      if (v !== undefined && !isSeconds(v) && !(lang === 'JSONata' && isExpression(v))) this.add(`${at}.${field}`, `must be a positive integer, at most ${MAX_SECONDS}`);
+      if (v !== undefined && !isSeconds(v) && !(lang === 'JSONata' && isExpression(v)))
+        this.add(`${at}.${field}`, `must be a positive integer, at most ${MAX_SECONDS}`);
       if (lang === 'JSONata' && isExpression(v)) this.jsonata(v, `${at}.${field}`);
       if (v !== undefined && s[`${field}Path`] !== undefined) this.add(at, `${field} or ${field}Path, not both`);
       this.optionalPath(s, `${field}Path`, at, { reference: true });
@@ -291,10 +332,13 @@ class Checker {
         if (!isObject(rule)) return this.add(where, 'a Choice rule is an object');
         goTo(rule.Next, `${where}.Next`);
         if (lang === 'JSONata') {
-          if (typeof rule.Condition !== 'string' || !isExpression(rule.Condition)) this.add(`${where}.Condition`, 'a JSONata Choice rule has a Condition written {% ... %}');
+          if (typeof rule.Condition !== 'string' || !isExpression(rule.Condition))
+            this.add(`${where}.Condition`, 'a JSONata Choice rule has a Condition written {% ... %}');
           else this.jsonata(rule.Condition, `${where}.Condition`);
           for (const field of ['Output', 'Assign']) if (rule[field] !== undefined) this.jsonata(rule[field], `${where}.${field}`);
-          for (const field of Object.keys(rule)) if (!['Condition', 'Next', 'Output', 'Assign', 'Comment'].includes(field)) this.add(key(where, field), `'${field}' is not a field of a JSONata Choice rule`);
+          for (const field of Object.keys(rule))
+            if (!['Condition', 'Next', 'Output', 'Assign', 'Comment'].includes(field))
+              this.add(key(where, field), `'${field}' is not a field of a JSONata Choice rule`);
         } else {
           if (rule.Assign !== undefined) this.template(rule.Assign, `${where}.Assign`, true);
           this.rule(rule, where, true);
@@ -310,7 +354,10 @@ class Checker {
       if (rule[combinator] === undefined) continue;
       const list = rule[combinator];
       if (!Array.isArray(list) || list.length === 0) this.add(`${at}.${combinator}`, `${combinator} is a non-empty array of rules`);
-      else list.forEach((r, i) => (isObject(r) ? this.rule(r, `${at}.${combinator}[${i}]`, false) : this.add(`${at}.${combinator}[${i}]`, 'a rule is an object')));
+      else
+        list.forEach((r, i) =>
+          isObject(r) ? this.rule(r, `${at}.${combinator}[${i}]`, false) : this.add(`${at}.${combinator}[${i}]`, 'a rule is an object'),
+        );
       this.onlyFields(rule, at, [combinator, ...extra]);
       return;
     }
@@ -322,7 +369,12 @@ class Checker {
     }
     const ops = Object.keys(rule).filter((k) => OPERATORS.includes(k));
     if (ops.length !== 1) {
-      this.add(at, ops.length === 0 ? 'a Choice rule needs a comparison (e.g. StringEquals), a type test, And, Or or Not' : `one comparison per rule, not ${ops.join(' and ')}`);
+      this.add(
+        at,
+        ops.length === 0
+          ? 'a Choice rule needs a comparison (e.g. StringEquals), a type test, And, Or or Not'
+          : `one comparison per rule, not ${ops.join(' and ')}`,
+      );
       return;
     }
     if (typeof rule.Variable !== 'string') this.add(`${at}.Variable`, 'Variable is missing');
@@ -351,14 +403,20 @@ class Checker {
 
   private wait(s: Json, at: string, lang: Lang): void {
     const given = ['Seconds', 'SecondsPath', 'Timestamp', 'TimestampPath'].filter((f) => s[f] !== undefined);
-    if (given.length !== 1) this.add(at, `a Wait state has exactly one of Seconds, SecondsPath, Timestamp, TimestampPath${given.length ? `, not ${given.join(' and ')}` : ''}`);
+    if (given.length !== 1)
+      this.add(
+        at,
+        `a Wait state has exactly one of Seconds, SecondsPath, Timestamp, TimestampPath${given.length ? `, not ${given.join(' and ')}` : ''}`,
+      );
     if (s.Seconds !== undefined) {
       if (lang === 'JSONata' && isExpression(s.Seconds)) this.jsonata(s.Seconds, `${at}.Seconds`);
-      else if (!isNonNegativeInteger(s.Seconds) || (s.Seconds as number) > MAX_SECONDS) this.add(`${at}.Seconds`, `must be a non-negative integer, at most ${MAX_SECONDS}`);
+      else if (!isNonNegativeInteger(s.Seconds) || (s.Seconds as number) > MAX_SECONDS)
+        this.add(`${at}.Seconds`, `must be a non-negative integer, at most ${MAX_SECONDS}`);
     }
     if (s.Timestamp !== undefined) {
       if (lang === 'JSONata' && isExpression(s.Timestamp)) this.jsonata(s.Timestamp, `${at}.Timestamp`);
-      else if (parseTimestamp(s.Timestamp) === undefined) this.add(`${at}.Timestamp`, 'must be an RFC 3339 timestamp, e.g. 2024-01-01T00:00:00Z');
+      else if (parseTimestamp(s.Timestamp) === undefined)
+        this.add(`${at}.Timestamp`, 'must be an RFC 3339 timestamp, e.g. 2024-01-01T00:00:00Z');
     }
     this.optionalPath(s, 'SecondsPath', at, { reference: true });
     this.optionalPath(s, 'TimestampPath', at, { reference: true });
@@ -372,20 +430,25 @@ class Checker {
       const where = `${at}.${s.ItemProcessor !== undefined ? 'ItemProcessor' : 'Iterator'}`;
       if (processor.ProcessorConfig !== undefined) {
         const config = processor.ProcessorConfig;
-        if (!isObject(config) || (config.Mode !== undefined && config.Mode !== 'INLINE' && config.Mode !== 'DISTRIBUTED')) this.add(`${where}.ProcessorConfig`, 'Mode is INLINE or DISTRIBUTED');
-        else if (config.ExecutionType !== undefined && config.ExecutionType !== 'STANDARD' && config.ExecutionType !== 'EXPRESS') this.add(`${where}.ProcessorConfig.ExecutionType`, 'ExecutionType is STANDARD or EXPRESS');
+        if (!isObject(config) || (config.Mode !== undefined && config.Mode !== 'INLINE' && config.Mode !== 'DISTRIBUTED'))
+          this.add(`${where}.ProcessorConfig`, 'Mode is INLINE or DISTRIBUTED');
+        else if (config.ExecutionType !== undefined && config.ExecutionType !== 'STANDARD' && config.ExecutionType !== 'EXPRESS')
+          this.add(`${where}.ProcessorConfig.ExecutionType`, 'ExecutionType is STANDARD or EXPRESS');
       }
       const { ProcessorConfig: _config, ...machine } = processor;
       this.branch(machine, where, lang);
     }
     if (s.ItemSelector !== undefined && s.Parameters !== undefined) this.add(at, 'ItemSelector or the older Parameters, not both');
-    for (const field of ['ItemReader', 'ResultWriter']) if (s[field] !== undefined) this.add(`${at}.${field}`, `${field} (reading or writing S3) is not supported`);
+    for (const field of ['ItemReader', 'ResultWriter'])
+      if (s[field] !== undefined) this.add(`${at}.${field}`, `${field} (reading or writing S3) is not supported`);
     if (lang === 'JSONPath') {
       this.optionalPath(s, 'ItemsPath', at, { reference: true });
       if (s.ItemSelector !== undefined) this.template(s.ItemSelector, `${at}.ItemSelector`);
-      for (const field of ['MaxConcurrencyPath', 'ToleratedFailureCountPath', 'ToleratedFailurePercentagePath']) this.optionalPath(s, field, at, { reference: true });
+      for (const field of ['MaxConcurrencyPath', 'ToleratedFailureCountPath', 'ToleratedFailurePercentagePath'])
+        this.optionalPath(s, field, at, { reference: true });
     } else {
-      if (s.Items !== undefined && !Array.isArray(s.Items) && !isExpression(s.Items)) this.add(`${at}.Items`, 'Items is an array or a {% %} expression');
+      if (s.Items !== undefined && !Array.isArray(s.Items) && !isExpression(s.Items))
+        this.add(`${at}.Items`, 'Items is an array or a {% %} expression');
       if (isExpression(s.Items)) this.jsonata(s.Items, `${at}.Items`);
       if (s.ItemSelector !== undefined) this.jsonata(s.ItemSelector, `${at}.ItemSelector`);
     }
@@ -420,17 +483,33 @@ class Checker {
           this.add(`${where}.ErrorEquals`, 'ErrorEquals is a non-empty array of error names');
         } else if (errors.includes('States.ALL')) {
           if (errors.length > 1) this.add(`${where}.ErrorEquals`, 'States.ALL must be alone in its ErrorEquals');
-          if (i !== list.length - 1) this.add(`${where}.ErrorEquals`, `States.ALL must be in the last ${field === 'Retry' ? 'retrier' : 'catcher'}`);
+          if (i !== list.length - 1)
+            this.add(`${where}.ErrorEquals`, `States.ALL must be in the last ${field === 'Retry' ? 'retrier' : 'catcher'}`);
         }
         if (field === 'Retry') {
-          this.onlyFields(rule, where, ['ErrorEquals', 'IntervalSeconds', 'MaxAttempts', 'BackoffRate', 'MaxDelaySeconds', 'JitterStrategy', 'Comment']);
-          if (rule.IntervalSeconds !== undefined && !isSeconds(rule.IntervalSeconds)) this.add(`${where}.IntervalSeconds`, `must be a positive integer, at most ${MAX_SECONDS}`);
-          if (rule.MaxAttempts !== undefined && !isNonNegativeInteger(rule.MaxAttempts)) this.add(`${where}.MaxAttempts`, 'must be a non-negative integer');
-          if (rule.BackoffRate !== undefined && !(typeof rule.BackoffRate === 'number' && rule.BackoffRate >= 1)) this.add(`${where}.BackoffRate`, 'must be a number of at least 1.0');
-          if (rule.MaxDelaySeconds !== undefined && !(isPositiveInteger(rule.MaxDelaySeconds) && (rule.MaxDelaySeconds as number) <= MAX_RETRY_DELAY_SECONDS)) {
+          this.onlyFields(rule, where, [
+            'ErrorEquals',
+            'IntervalSeconds',
+            'MaxAttempts',
+            'BackoffRate',
+            'MaxDelaySeconds',
+            'JitterStrategy',
+            'Comment',
+          ]);
+          if (rule.IntervalSeconds !== undefined && !isSeconds(rule.IntervalSeconds))
+            this.add(`${where}.IntervalSeconds`, `must be a positive integer, at most ${MAX_SECONDS}`);
+          if (rule.MaxAttempts !== undefined && !isNonNegativeInteger(rule.MaxAttempts))
+            this.add(`${where}.MaxAttempts`, 'must be a non-negative integer');
+          if (rule.BackoffRate !== undefined && !(typeof rule.BackoffRate === 'number' && rule.BackoffRate >= 1))
+            this.add(`${where}.BackoffRate`, 'must be a number of at least 1.0');
+          if (
+            rule.MaxDelaySeconds !== undefined &&
+            !(isPositiveInteger(rule.MaxDelaySeconds) && (rule.MaxDelaySeconds as number) <= MAX_RETRY_DELAY_SECONDS)
+          ) {
             this.add(`${where}.MaxDelaySeconds`, `must be a positive integer, at most ${MAX_RETRY_DELAY_SECONDS}`);
           }
-          if (rule.JitterStrategy !== undefined && rule.JitterStrategy !== 'FULL' && rule.JitterStrategy !== 'NONE') this.add(`${where}.JitterStrategy`, 'must be FULL or NONE');
+          if (rule.JitterStrategy !== undefined && rule.JitterStrategy !== 'FULL' && rule.JitterStrategy !== 'NONE')
+            this.add(`${where}.JitterStrategy`, 'must be FULL or NONE');
         } else {
           goTo(rule.Next, `${where}.Next`);
           if (lang === 'JSONPath') {
@@ -461,7 +540,8 @@ class Checker {
   private path(text: string, where: string, reference: boolean): void {
     try {
       const path = parsePath(text);
-      if (reference && (!path.definite || !isReferencePath(path))) this.add(where, `'${text}' must be a reference path: names and indexes only, no wildcards, slices or filters`);
+      if (reference && (!path.definite || !isReferencePath(path)))
+        this.add(where, `'${text}' must be a reference path: names and indexes only, no wildcards, slices or filters`);
       if (where.endsWith('.ResultPath') && path.root.kind !== 'input') this.add(where, `'${text}' must start with $. (the state's input)`);
     } catch (error) {
       this.add(where, `bad path: ${(error as Error).message}`);
@@ -489,7 +569,8 @@ class Checker {
     }
     for (const [k, v] of Object.entries(value)) {
       const where = key(at, k);
-      if (assign && !IDENT.test(k.replace(/\.\$$/, ''))) this.add(where, `'${k.replace(/\.\$$/, '')}' is not a variable name (letters, digits and _)`);
+      if (assign && !IDENT.test(k.replace(/\.\$$/, '')))
+        this.add(where, `'${k.replace(/\.\$$/, '')}' is not a variable name (letters, digits and _)`);
       if (k.endsWith('.$')) this.dynamic(v, where);
       else this.template(v, where);
     }

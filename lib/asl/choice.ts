@@ -5,16 +5,33 @@ import { jsonEquals, pathExists, type PathScope, readPath } from './jsonpath';
 export type ChoiceRule = Record<string, unknown>;
 
 export const COMPARATORS = [
-  'StringEquals', 'StringLessThan', 'StringGreaterThan', 'StringLessThanEquals', 'StringGreaterThanEquals', 'StringMatches',
-  'NumericEquals', 'NumericLessThan', 'NumericGreaterThan', 'NumericLessThanEquals', 'NumericGreaterThanEquals',
+  'StringEquals',
+  'StringLessThan',
+  'StringGreaterThan',
+  'StringLessThanEquals',
+  'StringGreaterThanEquals',
+  'StringMatches',
+  'NumericEquals',
+  'NumericLessThan',
+  'NumericGreaterThan',
+  'NumericLessThanEquals',
+  'NumericGreaterThanEquals',
   'BooleanEquals',
-  'TimestampEquals', 'TimestampLessThan', 'TimestampGreaterThan', 'TimestampLessThanEquals', 'TimestampGreaterThanEquals',
+  'TimestampEquals',
+  'TimestampLessThan',
+  'TimestampGreaterThan',
+  'TimestampLessThanEquals',
+  'TimestampGreaterThanEquals',
 ] as const;
 
 export const TYPE_TESTS = ['IsNull', 'IsPresent', 'IsNumeric', 'IsString', 'IsBoolean', 'IsTimestamp'] as const;
 
 /** Every operator a rule may use, with the `...Path` forms of the comparisons. */
-export const OPERATORS: readonly string[] = [...COMPARATORS, ...COMPARATORS.filter((c) => c !== 'StringMatches').map((c) => `${c}Path`), ...TYPE_TESTS];
+export const OPERATORS: readonly string[] = [
+  ...COMPARATORS,
+  ...COMPARATORS.filter((c) => c !== 'StringMatches').map((c) => `${c}Path`),
+  ...TYPE_TESTS,
+];
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 

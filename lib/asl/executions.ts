@@ -45,7 +45,12 @@ function description(run: ChildRun, json: boolean): Record<string, unknown> {
 export function childSucceeded(mode: ChildExecutionRequest['mode'], run: ChildRun, output: unknown): unknown {
   if (mode === 'async') return { ExecutionArn: executionArn(run.machine, run.name), StartDate: run.startDate };
   const json = mode === 'sync2';
-  return { ...description(run, json), Output: json ? output : JSON.stringify(output), OutputDetails: { Included: true }, Status: 'SUCCEEDED' };
+  return {
+    ...description(run, json),
+    Output: json ? output : JSON.stringify(output),
+    OutputDetails: { Included: true },
+    Status: 'SUCCEEDED',
+  };
 }
 
 /** A failed child fails the Task with States.TaskFailed; the cause is the child's description, with its Error and Cause. */

@@ -140,15 +140,28 @@ interface TopLevel {
   resume?: ResumePoint;
 }
 
-async function withTimeout(definition: Definition, input: unknown, env: Env, seconds: number, top: TopLevel, declared = seconds): Promise<unknown> {
+async function withTimeout(
+  definition: Definition,
+  input: unknown,
+  env: Env,
+  seconds: number,
+  top: TopLevel,
+  declared = seconds,
+): Promise<unknown> {
   const { host } = env;
   const runCancel = env.cancel.child();
   const timerCancel = env.cancel.child();
   const run = host.cancellable(() => runBranch(definition, input, { ...env, cancel: runCancel }, top));
   const timer = host.cancellable(() => host.sleep(seconds * 1000, timerCancel));
   const outcome = await Promise.race([
-    run.promise.then((output) => ({ done: true as const, output }), (error: unknown) => ({ done: true as const, error })),
-    timer.promise.then(() => ({ done: false as const }), () => ({ done: false as const, ignored: true })),
+    run.promise.then(
+      (output) => ({ done: true as const, output }),
+      (error: unknown) => ({ done: true as const, error }),
+    ),
+    timer.promise.then(
+      () => ({ done: false as const }),
+      () => ({ done: false as const, ignored: true }),
+    ),
   ]);
   if (outcome.done) {
     timerCancel.cancel();
@@ -316,7 +329,12 @@ class Visit {
   }
 
   /** JSONata's end of a state: Assign and Output (default: `fallback`), both seeing the old variables. */
-  async outputJsonata(holder: StateDefinition, fallback: unknown, next: string | undefined, extra: Partial<StatesBinding> = {}): Promise<Outcome> {
+  async outputJsonata(
+    holder: StateDefinition,
+    fallback: unknown,
+    next: string | undefined,
+    extra: Partial<StatesBinding> = {},
+  ): Promise<Outcome> {
     const assigned = await this.assignJsonata(holder.Assign, extra);
     const output = holder.Output === undefined ? fallback : await this.eval(holder.Output, 'Output', extra);
     this.commit(assigned);
@@ -334,7 +352,8 @@ class Visit {
   finish(result: unknown): MaybePromise<Outcome> {
     checkPayload(result, `The result of state '${this.name}'`);
     if (this.jsonata) return this.outputJsonata(this.state, result, this.next, { result });
-    const selected = this.state.ResultSelector === undefined ? result : applyTemplate(this.state.ResultSelector, this.scope(result), this.env.host);
+    const selected =
+      this.state.ResultSelector === undefined ? result : applyTemplate(this.state.ResultSelector, this.scope(result), this.env.host);
     const assigned = this.assignPath(this.state.Assign, selected);
     const output = this.applyOutputPath(this.applyResultPath(selected));
     this.commit(assigned);
@@ -345,7 +364,8 @@ class Visit {
   numberField(field: string, effective: unknown): MaybePromise<number | undefined> {
     const value: unknown = this.state[field];
     if (this.jsonata && isExpression(value)) return this.eval(value, field).then((v) => checkNumber(field, v));
-    if (!this.jsonata && this.state[`${field}Path`] !== undefined) return checkNumber(field, readPath(this.state[`${field}Path`], this.scope(effective)));
+    if (!this.jsonata && this.state[`${field}Path`] !== undefined)
+      return checkNumber(field, readPath(this.state[`${field}Path`], this.scope(effective)));
     return checkNumber(field, value);
   }
 
@@ -471,12 +491,14 @@ const SECONDS_FIELDS = new Set(['Seconds', 'TimeoutSeconds', 'HeartbeatSeconds']
 
 function checkNumber(field: string, value: unknown): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw runtimeError(`${field} must be a non-negative number, not ${JSON.stringify(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    throw runtimeError(`${field} must be a non-negative number, not ${JSON.stringify(value)}`);
   if (SECONDS_FIELDS.has(field) && value > MAX_SECONDS) throw runtimeError(`${field} must be at most ${MAX_SECONDS}, not ${value}`);
   return value;
 }
 
-const noChoice = (v: Visit) => new StatesError(StatesErrors.NoChoiceMatched, `No Choice rule matched the input in state '${v.name}', and it has no Default`);
+const noChoice = (v: Visit) =>
+  new StatesError(StatesErrors.NoChoiceMatched, `No Choice rule matched the input in state '${v.name}', and it has no Default`);
 
 function runChoice(v: Visit): MaybePromise<Outcome> {
   if (v.jsonata) return runChoiceJsonata(v);
@@ -496,7 +518,10 @@ async function runChoiceJsonata(v: Visit): Promise<Outcome> {
   for (const [i, rule] of (v.state.Choices as ChoiceRule[]).entries()) {
     const holds = await v.eval(rule.Condition, `Choices[${i}].Condition`);
     if (typeof holds !== 'boolean') {
-      throw new StatesError(StatesErrors.QueryEvaluationError, `The Condition of Choices[${i}] in state '${v.name}' must be a boolean, not ${JSON.stringify(holds)}`);
+      throw new StatesError(
+        StatesErrors.QueryEvaluationError,
+        `The Condition of Choices[${i}] in state '${v.name}' must be a boolean, not ${JSON.stringify(holds)}`,
+      );
     }
     // A rule's Output replaces the state's; without either the input goes on.
     if (holds) return v.outputJsonata({ Assign: rule.Assign, Output: rule.Output ?? v.state.Output }, v.raw, rule.Next as string);
@@ -517,10 +542,12 @@ async function runWait(v: Visit): Promise<Outcome> {
     if (v.jsonata && isExpression(stamp)) stamp = await v.eval(stamp, 'Timestamp');
     else if (!v.jsonata && v.state.TimestampPath !== undefined) stamp = readPath(v.state.TimestampPath, v.scope(effective));
     const at = parseTimestamp(stamp);
-    if (at === undefined) throw runtimeError(`The Timestamp of Wait state '${v.name}' is not an RFC 3339 timestamp: ${JSON.stringify(stamp)}`);
+    if (at === undefined)
+      throw runtimeError(`The Timestamp of Wait state '${v.name}' is not an RFC 3339 timestamp: ${JSON.stringify(stamp)}`);
     ms = Math.max(0, at - host.now());
     // Held to the longest Seconds Step Functions takes: a Timestamp in the year 9999 would wait for ever.
-    if (ms > MAX_SECONDS * 1000) throw runtimeError(`The Timestamp of Wait state '${v.name}' is more than ${MAX_SECONDS} seconds ahead: ${JSON.stringify(stamp)}`);
+    if (ms > MAX_SECONDS * 1000)
+      throw runtimeError(`The Timestamp of Wait state '${v.name}' is more than ${MAX_SECONDS} seconds ahead: ${JSON.stringify(stamp)}`);
   }
   if (ms > 0) await host.sleep(ms, v.env.cancel);
   v.env.cancel.throwIfCancelled();
@@ -535,7 +562,10 @@ function runTask(v: Visit): Promise<Outcome> {
   if (v.jsonata) {
     return v.guarded(async () => {
       const args = v.state.Arguments === undefined ? v.raw : await v.eval(v.state.Arguments, 'Arguments');
-      const options = { timeoutSeconds: await v.numberField('TimeoutSeconds', v.raw), heartbeatSeconds: await v.numberField('HeartbeatSeconds', v.raw) };
+      const options = {
+        timeoutSeconds: await v.numberField('TimeoutSeconds', v.raw),
+        heartbeatSeconds: await v.numberField('HeartbeatSeconds', v.raw),
+      };
       return invoke(v, args, options);
     });
   }
@@ -543,7 +573,10 @@ function runTask(v: Visit): Promise<Outcome> {
   return v.guarded(() => {
     const args = v.state.Parameters === undefined ? effective : applyTemplate(v.state.Parameters, v.scope(effective), v.env.host);
     // Never promises in JSONPath: the fields are numbers or paths.
-    const options = { timeoutSeconds: v.numberField('TimeoutSeconds', effective), heartbeatSeconds: v.numberField('HeartbeatSeconds', effective) } as TaskOptions;
+    const options = {
+      timeoutSeconds: v.numberField('TimeoutSeconds', effective),
+      heartbeatSeconds: v.numberField('HeartbeatSeconds', effective),
+    } as TaskOptions;
     return invoke(v, args, options);
   });
 }
@@ -559,7 +592,9 @@ function invoke(v: Visit, args: unknown, options: TaskOptions): Promise<unknown>
       return host.runActivity(target.name, args, options, cancel);
     case 'lambdaInvoke': {
       if (!isObject(args) || typeof args.FunctionName !== 'string') {
-        throw runtimeError(`Task '${v.name}' calls lambda:invoke without a FunctionName string in its ${v.jsonata ? 'Arguments' : 'Parameters'}`);
+        throw runtimeError(
+          `Task '${v.name}' calls lambda:invoke without a FunctionName string in its ${v.jsonata ? 'Arguments' : 'Parameters'}`,
+        );
       }
       return host
         .runActivity(lambdaFunctionName(args.FunctionName), args.Payload ?? {}, options, cancel)
@@ -594,7 +629,13 @@ interface Tolerance {
  * Runs `count` jobs, at most `limit` at once, in order of index. The first failure that is not tolerated
  * cancels every job still running (one cancellation scope for them all) and is thrown once they have stopped.
  */
-async function runConcurrently(env: Env, count: number, limit: number, job: (i: number, env: Env) => Promise<unknown>, tolerance?: Tolerance): Promise<unknown[]> {
+async function runConcurrently(
+  env: Env,
+  count: number,
+  limit: number,
+  job: (i: number, env: Env) => Promise<unknown>,
+  tolerance?: Tolerance,
+): Promise<unknown[]> {
   const results = new Array<unknown>(count);
   if (count === 0) return results;
   const jobs: Env = { ...env, cancel: env.cancel.child() };
@@ -661,7 +702,9 @@ async function runMap(v: Visit): Promise<Outcome> {
     // The items are the Map's input: at most 256 KiB, which bounds how many iterations it runs (128 Ki at most).
     checkPayload(items, `The items of Map state '${v.name}'`);
     if (!Array.isArray(items)) {
-      throw runtimeError(`The Map state '${v.name}' needs an array of items, but ${v.jsonata ? 'Items' : `ItemsPath '${state.ItemsPath ?? '$'}'`} gave ${typeName(items)}`);
+      throw runtimeError(
+        `The Map state '${v.name}' needs an array of items, but ${v.jsonata ? 'Items' : `ItemsPath '${state.ItemsPath ?? '$'}'`} gave ${typeName(items)}`,
+      );
     }
     const batched = await batch(v, items, effective);
     const maxConcurrency = (await v.numberField('MaxConcurrency', effective)) ?? 0;
@@ -689,7 +732,15 @@ async function runMap(v: Visit): Promise<Outcome> {
           return item(input);
         };
         // A budget for each item: the Map's own would let only a few hundred items through.
-        if (v.jsonata) return evaluateTemplate(selector, { input: v.raw, context }, v.env.variables.all(), v.env.host, 'ItemSelector', new QueryBudget()).then(checked);
+        if (v.jsonata)
+          return evaluateTemplate(
+            selector,
+            { input: v.raw, context },
+            v.env.variables.all(),
+            v.env.host,
+            'ItemSelector',
+            new QueryBudget(),
+          ).then(checked);
         return checked(applyTemplate(selector, { ...v.scope(effective), context }, v.env.host));
       },
       tolerance,
@@ -701,9 +752,11 @@ async function runMap(v: Visit): Promise<Outcome> {
 async function batch(v: Visit, items: unknown[], effective: unknown): Promise<unknown[]> {
   const batcher = v.state.ItemBatcher as StateDefinition | undefined;
   if (!batcher) return items;
-  const size = batcher.MaxItemsPerBatch ?? (batcher.MaxItemsPerBatchPath ? readPath(batcher.MaxItemsPerBatchPath, v.scope(effective)) : items.length);
+  const size =
+    batcher.MaxItemsPerBatch ?? (batcher.MaxItemsPerBatchPath ? readPath(batcher.MaxItemsPerBatchPath, v.scope(effective)) : items.length);
   let batchInput: unknown = batcher.BatchInput;
-  if (batchInput !== undefined) batchInput = v.jsonata ? await v.eval(batchInput, 'ItemBatcher.BatchInput') : applyTemplate(batchInput, v.scope(effective), v.env.host);
+  if (batchInput !== undefined)
+    batchInput = v.jsonata ? await v.eval(batchInput, 'ItemBatcher.BatchInput') : applyTemplate(batchInput, v.scope(effective), v.env.host);
   const out: unknown[] = [];
   for (let i = 0; i < items.length; i += Math.max(1, size)) {
     out.push(batchInput === undefined ? { Items: items.slice(i, i + size) } : { BatchInput: batchInput, Items: items.slice(i, i + size) });

@@ -82,7 +82,9 @@ export function parseIntrinsic(src: string): IntrinsicCall {
     }
     const [min, max] = ARITY[name];
     if (args.length < min || args.length > max) {
-      fail(`States.${name} takes ${min === max ? min : max === Infinity ? `at least ${min}` : `${min} to ${max}`} argument(s), not ${args.length}`);
+      fail(
+        `States.${name} takes ${min === max ? min : max === Infinity ? `at least ${min}` : `${min} to ${max}`} argument(s), not ${args.length}`,
+      );
     }
     return { name, args };
   };
@@ -145,7 +147,9 @@ export function evaluateIntrinsic(src: string, scope: PathScope, host: Intrinsic
 }
 
 function evalCall(call: IntrinsicCall, scope: PathScope, host: IntrinsicHost): unknown {
-  const values = call.args.map((a) => (a.kind === 'literal' ? a.value : a.kind === 'path' ? readPath(a.path, scope) : evalCall(a.call, scope, host)));
+  const values = call.args.map((a) =>
+    a.kind === 'literal' ? a.value : a.kind === 'path' ? readPath(a.path, scope) : evalCall(a.call, scope, host),
+  );
   let result: unknown;
   try {
     result = apply(call, values, host);
@@ -155,7 +159,8 @@ function evalCall(call: IntrinsicCall, scope: PathScope, host: IntrinsicHost): u
     throw failure(call.name, error instanceof Error ? error.message : String(error));
   }
   const bytes = jsonBytes(result, MAX_PAYLOAD_BYTES);
-  if (bytes === TOO_DEEP || bytes > MAX_PAYLOAD_BYTES) throw failure(call.name, `the result would be larger than ${MAX_PAYLOAD_BYTES} bytes as UTF-8 JSON`);
+  if (bytes === TOO_DEEP || bytes > MAX_PAYLOAD_BYTES)
+    throw failure(call.name, `the result would be larger than ${MAX_PAYLOAD_BYTES} bytes as UTF-8 JSON`);
   return result;
 }
 
@@ -231,7 +236,8 @@ function apply(call: IntrinsicCall, values: unknown[], host: IntrinsicHost): unk
     case 'ArrayGetItem': {
       const array = want(0, isArray, 'an array');
       const index = want(1, isNumber, 'a number');
-      if (!Number.isInteger(index) || index < 0 || index >= array.length) fail(`index ${index} is out of bounds for an array of ${array.length}`);
+      if (!Number.isInteger(index) || index < 0 || index >= array.length)
+        fail(`index ${index} is out of bounds for an array of ${array.length}`);
       return array[index];
     }
     case 'ArrayLength':
@@ -259,7 +265,8 @@ function apply(call: IntrinsicCall, values: unknown[], host: IntrinsicHost): unk
       const text = typeof data === 'string' ? data : JSON.stringify(data);
       limit(text, 'the data');
       const algorithm = want(1, isString, 'a string');
-      if (!(HASH_ALGORITHMS as readonly string[]).includes(algorithm)) fail(`the algorithm must be one of ${HASH_ALGORITHMS.join(', ')}, not ${algorithm}`);
+      if (!(HASH_ALGORITHMS as readonly string[]).includes(algorithm))
+        fail(`the algorithm must be one of ${HASH_ALGORITHMS.join(', ')}, not ${algorithm}`);
       return hashText(text, algorithm as HashAlgorithm);
     }
     case 'JsonMerge': {

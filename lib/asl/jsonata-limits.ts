@@ -56,7 +56,8 @@ export class QueryBudget {
 
   allocate(units: number): void {
     this.allocated += units;
-    if (this.allocated > this.maxAllocation) throw new QueryLimitError(`the evaluation built more than ${this.maxAllocation} characters of values in all`);
+    if (this.allocated > this.maxAllocation)
+      throw new QueryLimitError(`the evaluation built more than ${this.maxAllocation} characters of values in all`);
   }
 
   /** Regular expressions pay their VM steps, at VM_STEPS_PER_STEP an evaluation step. */
@@ -112,7 +113,8 @@ function start(env: Environment): QueryBudget {
   base.RegexEngine = budget.RegexEngine;
   base.guardrails = () => {
     budget.spend(1);
-    if (base.depth > MAX_QUERY_DEPTH) throw new QueryLimitError(`the evaluation nested deeper than ${MAX_QUERY_DEPTH} levels (a recursion without end?)`);
+    if (base.depth > MAX_QUERY_DEPTH)
+      throw new QueryLimitError(`the evaluation nested deeper than ${MAX_QUERY_DEPTH} levels (a recursion without end?)`);
   };
   base.bind(ENTRY, undefined);
   return budget;
@@ -134,7 +136,8 @@ function onExit(expr: AstNode, _input: unknown, env: Environment, result: unknow
   const budget = budgetOf(env);
   const builds = BUILDS.has(expr.type) || expr.group !== undefined;
   if (typeof result === 'string') {
-    if (result.length > MAX_QUERY_STRING) throw new QueryLimitError(`the evaluation built a string longer than ${MAX_QUERY_STRING} characters`);
+    if (result.length > MAX_QUERY_STRING)
+      throw new QueryLimitError(`the evaluation built a string longer than ${MAX_QUERY_STRING} characters`);
     if (builds) budget.allocate(result.length);
     return;
   }
@@ -147,7 +150,8 @@ function onExit(expr: AstNode, _input: unknown, env: Environment, result: unknow
   if (!builds && !compared) return;
   const bytes = jsonBytes(result, MAX_PAYLOAD_BYTES);
   if (bytes === TOO_DEEP) throw new QueryLimitError(`the evaluation built a value nested more than ${MAX_DATA_DEPTH} levels deep`);
-  if (bytes > MAX_PAYLOAD_BYTES) throw new QueryLimitError(`the evaluation built a value larger than ${MAX_PAYLOAD_BYTES} bytes as UTF-8 JSON`);
+  if (bytes > MAX_PAYLOAD_BYTES)
+    throw new QueryLimitError(`the evaluation built a value larger than ${MAX_PAYLOAD_BYTES} bytes as UTF-8 JSON`);
   if (builds) budget.allocate(bytes);
   if (compared) budget.spend(bytes / 4096);
 }
@@ -190,7 +194,9 @@ interface Focus {
 /** JSONata's own definitions of the built-ins wrapped below (read once: JSONata answers them asynchronously). */
 let builtIns: Promise<Record<string, JsonataFunction>> | undefined;
 function original(name: string): Promise<JsonataFunction> {
-  builtIns ??= Promise.all(WRAPPED.map(async ([n]) => [n, (await jsonata(`$${n}`).evaluate(undefined)) as JsonataFunction] as const)).then(Object.fromEntries);
+  builtIns ??= Promise.all(WRAPPED.map(async ([n]) => [n, (await jsonata(`$${n}`).evaluate(undefined)) as JsonataFunction] as const)).then(
+    Object.fromEntries,
+  );
   return builtIns.then((all) => all[name]);
 }
 
@@ -258,7 +264,8 @@ const WRAPPED: [string, string, (this: Focus, ...args: never[]) => unknown][] = 
     async function toMillis(this: Focus, timestamp: string | undefined, picture?: string) {
       if (picture !== undefined && typeof timestamp === 'string') {
         // Each [marker] becomes a group such as ([0-9]+): adjacent ones backtrack polynomially in the timestamp.
-        if (timestamp.length > MAX_PICTURE_TIMESTAMP) refuse(`$toMillis with a picture takes timestamps of at most ${MAX_PICTURE_TIMESTAMP} characters`);
+        if (timestamp.length > MAX_PICTURE_TIMESTAMP)
+          refuse(`$toMillis with a picture takes timestamps of at most ${MAX_PICTURE_TIMESTAMP} characters`);
         const runs = picture.split(/\][^[]+\[/).map((run) => (run.match(/\]\[/g) ?? []).length + 1);
         if (Math.max(...runs) > MAX_ADJACENT_MARKERS) refuse(`$toMillis pictures have at most ${MAX_ADJACENT_MARKERS} markers in a row`);
       }

@@ -86,7 +86,8 @@ function awsFunctions(host: JsonataHost) {
       return range(start, end, step);
     },
     hash: (value: unknown, algorithm: string) => {
-      if (!(HASH_ALGORITHMS as readonly string[]).includes(algorithm)) throw new Error(`$hash algorithm must be one of ${HASH_ALGORITHMS.join(', ')}`);
+      if (!(HASH_ALGORITHMS as readonly string[]).includes(algorithm))
+        throw new Error(`$hash algorithm must be one of ${HASH_ALGORITHMS.join(', ')}`);
       const bytes = jsonBytes(value, MAX_PAYLOAD_BYTES);
       if (bytes === TOO_DEEP || bytes > MAX_PAYLOAD_BYTES) throw new Error(`$hash of a value larger than ${MAX_PAYLOAD_BYTES} bytes`);
       return hashText(typeof value === 'string' ? value : JSON.stringify(value), algorithm as HashAlgorithm);
@@ -94,7 +95,6 @@ function awsFunctions(host: JsonataHost) {
     parse: (text: string) => JSON.parse(text),
   };
 }
-
 
 /**
  * Evaluates one `{% %}` string. `field` names it in error messages. An undefined answer is an error.
@@ -112,19 +112,26 @@ export async function evaluateExpression(
   try {
     expr = compileExpression(text);
   } catch (error) {
-    throw queryError(`The JSONata expression '${excerpt(text)}' specified for the field '${field}' is invalid: ${(error as Error).message}`);
+    throw queryError(
+      `The JSONata expression '${excerpt(text)}' specified for the field '${field}' is invalid: ${(error as Error).message}`,
+    );
   }
   let value: unknown;
   try {
     value = await expr.evaluate(undefined, { ...variables, ...awsFunctions(host), states, [BUDGET_BINDING]: budget });
   } catch (error) {
-    throw queryError(`An error occurred while evaluating the JSONata expression '${excerpt(text)}' for the field '${field}': ${evaluationMessage(error)}`);
+    throw queryError(
+      `An error occurred while evaluating the JSONata expression '${excerpt(text)}' for the field '${field}': ${evaluationMessage(error)}`,
+    );
   }
-  if (value === undefined) throw queryError(`The JSONata expression '${excerpt(text)}' specified for the field '${field}' returned nothing (undefined).`);
+  if (value === undefined)
+    throw queryError(`The JSONata expression '${excerpt(text)}' specified for the field '${field}' returned nothing (undefined).`);
   // What it answers may be parts of the input put together (`$states.input.**`): measured before it is copied.
   const bytes = jsonBytes(value, MAX_PAYLOAD_BYTES);
   if (bytes === TOO_DEEP || bytes > MAX_PAYLOAD_BYTES) {
-    throw queryError(`The JSONata expression '${excerpt(text)}' specified for the field '${field}' returned a value larger than ${MAX_PAYLOAD_BYTES} bytes as UTF-8 JSON (or nested too deep)`);
+    throw queryError(
+      `The JSONata expression '${excerpt(text)}' specified for the field '${field}' returned a value larger than ${MAX_PAYLOAD_BYTES} bytes as UTF-8 JSON (or nested too deep)`,
+    );
   }
   return toJson(value);
 }
@@ -159,7 +166,8 @@ export async function evaluateTemplate(
   if (isExpression(template)) return evaluateExpression(template, states, variables, host, field, budget);
   if (Array.isArray(template)) {
     const out: unknown[] = [];
-    for (let i = 0; i < template.length; i++) out.push(await evaluateTemplate(template[i], states, variables, host, `${field}[${i}]`, budget));
+    for (let i = 0; i < template.length; i++)
+      out.push(await evaluateTemplate(template[i], states, variables, host, `${field}[${i}]`, budget));
     return out;
   }
   if (template && typeof template === 'object') {

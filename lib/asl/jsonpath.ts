@@ -174,7 +174,7 @@ class PathParser {
     } else if (this.peek() === '?') {
       this.pos++;
       this.skipSpaces();
-      if (this.peek() !== '(') this.fail("a filter is written [?(...)]");
+      if (this.peek() !== '(') this.fail('a filter is written [?(...)]');
       const from = this.pos;
       this.pos++;
       const expr = this.orExpr();
@@ -372,7 +372,8 @@ function step(node: unknown, segment: Segment, scope: PathScope, out: unknown[])
       else if (isObject(node)) for (const item of Object.values(node)) out.push(item);
       return true;
     case 'union':
-      for (const key of segment.keys) step(node, typeof key === 'number' ? { kind: 'index', index: key } : { kind: 'name', name: key }, scope, out);
+      for (const key of segment.keys)
+        step(node, typeof key === 'number' ? { kind: 'index', index: key } : { kind: 'name', name: key }, scope, out);
       return true;
     case 'slice': {
       if (!Array.isArray(node)) return true;
@@ -428,7 +429,12 @@ function select(path: JsonPath, scope: PathScope): { nodes: unknown[]; found: bo
 /** Jayway's rendering of a path in its error messages: `$['a']['b'][0]`. */
 function canonical(path: JsonPath): string {
   const root = path.root.kind === 'context' ? '$$' : path.root.kind === 'variable' ? `$${path.root.name}` : '$';
-  return root + path.segments.map((s) => (s.kind === 'name' ? `['${s.name}']` : s.kind === 'index' ? `[${s.index}]` : s.kind === 'length' ? '.length()' : '')).join('');
+  return (
+    root +
+    path.segments
+      .map((s) => (s.kind === 'name' ? `['${s.name}']` : s.kind === 'index' ? `[${s.index}]` : s.kind === 'length' ? '.length()' : ''))
+      .join('')
+  );
 }
 
 /** The value a path names: one value for a definite path (missing ⇒ States.Runtime), a list otherwise. */
@@ -472,13 +478,16 @@ export function writePath(target: unknown, source: string, value: unknown): unkn
     const segment = path.segments[i];
     if (segment.kind === 'name') {
       const base = node === undefined ? {} : node;
-      if (!isObject(base)) throw runtimeError(`Unable to apply ResultPath '${source}': '${segment.name}' cannot be set on ${withArticle(typeName(node))}`);
+      if (!isObject(base))
+        throw runtimeError(`Unable to apply ResultPath '${source}': '${segment.name}' cannot be set on ${withArticle(typeName(node))}`);
       return { ...base, [segment.name]: put(base[segment.name], i + 1) };
     }
     if (segment.kind === 'index') {
-      if (!Array.isArray(node)) throw runtimeError(`Unable to apply ResultPath '${source}': [${segment.index}] needs an array, not ${withArticle(typeName(node))}`);
+      if (!Array.isArray(node))
+        throw runtimeError(`Unable to apply ResultPath '${source}': [${segment.index}] needs an array, not ${withArticle(typeName(node))}`);
       const at = segment.index < 0 ? node.length + segment.index : segment.index;
-      if (at < 0 || at >= node.length) throw runtimeError(`Unable to apply ResultPath '${source}': index ${segment.index} is out of bounds`);
+      if (at < 0 || at >= node.length)
+        throw runtimeError(`Unable to apply ResultPath '${source}': index ${segment.index} is out of bounds`);
       const copy = node.slice();
       copy[at] = put(node[at], i + 1);
       return copy;

@@ -60,7 +60,8 @@ export function stringBytes(s: string): number {
     else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
       bytes += 4;
       i++;
-    } else if (c >= 0xd800 && c <= 0xdfff) bytes += 6; // a lone surrogate: JSON.stringify writes \udxxx
+    } else if (c >= 0xd800 && c <= 0xdfff)
+      bytes += 6; // a lone surrogate: JSON.stringify writes \udxxx
     else bytes += 3;
   }
   return bytes;
@@ -162,9 +163,13 @@ export function jsonBytes(value: unknown, limit = MAX_PAYLOAD_BYTES): number {
  */
 export function checkPayload(value: unknown, what: string, limit = MAX_PAYLOAD_BYTES): number {
   const bytes = jsonBytes(value, limit);
-  if (bytes === TOO_DEEP) throw new StatesError(StatesErrors.DataLimitExceeded, `${what} is nested more than ${MAX_DATA_DEPTH} levels deep`);
+  if (bytes === TOO_DEEP)
+    throw new StatesError(StatesErrors.DataLimitExceeded, `${what} is nested more than ${MAX_DATA_DEPTH} levels deep`);
   if (bytes > limit) {
-    throw new StatesError(StatesErrors.DataLimitExceeded, `${what} has a size exceeding the maximum number of bytes service limit (${limit} bytes as UTF-8 JSON)`);
+    throw new StatesError(
+      StatesErrors.DataLimitExceeded,
+      `${what} has a size exceeding the maximum number of bytes service limit (${limit} bytes as UTF-8 JSON)`,
+    );
   }
   return bytes;
 }

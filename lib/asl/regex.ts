@@ -41,8 +41,21 @@ const isLineTerminator = (c: number) => c === 10 || c === 13 || c === 0x2028 || 
 const isDigit: Test = (c) => c >= 48 && c <= 57;
 const isWordChar: Test = (c) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 const isSpace: Test = (c) =>
-  (c >= 9 && c <= 13) || c === 32 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
-const not = (t: Test): Test => (c) => !t(c);
+  (c >= 9 && c <= 13) ||
+  c === 32 ||
+  c === 0xa0 ||
+  c === 0x1680 ||
+  (c >= 0x2000 && c <= 0x200a) ||
+  c === 0x2028 ||
+  c === 0x2029 ||
+  c === 0x202f ||
+  c === 0x205f ||
+  c === 0x3000 ||
+  c === 0xfeff;
+const not =
+  (t: Test): Test =>
+  (c) =>
+    !t(c);
 
 /** The other cases of a character, as JavaScript's /i compares them (simple one-character mappings). */
 function caseVariants(c: number): number[] {
@@ -185,7 +198,8 @@ class Parser {
       this.pos++;
       return { t: 'assert', kind: c === 'b' ? 'word' : 'notWord' };
     }
-    if (/[1-9]/.test(c) || (c === 'k' && this.src[this.pos + 1] === '<')) this.fail('back-references are not supported (they need backtracking)');
+    if (/[1-9]/.test(c) || (c === 'k' && this.src[this.pos + 1] === '<'))
+      this.fail('back-references are not supported (they need backtracking)');
     return this.literal(this.characterEscape(false));
   }
 
@@ -572,7 +586,8 @@ export class BoundedRegExp {
       return null;
     }
     const out = [] as unknown as RegExpExecArray & string[];
-    for (let g = 0; g <= this.program.groups; g++) out.push(caps[2 * g] < 0 ? (undefined as unknown as string) : input.slice(caps[2 * g], caps[2 * g + 1]));
+    for (let g = 0; g <= this.program.groups; g++)
+      out.push(caps[2 * g] < 0 ? (undefined as unknown as string) : input.slice(caps[2 * g], caps[2 * g + 1]));
     out.index = caps[0];
     out.input = input;
     if (this.global) this.lastIndex = caps[1];

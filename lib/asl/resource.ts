@@ -25,8 +25,12 @@ export function resolveResource(resource: string): TaskTarget {
       if (pattern === '.sync') return { kind: 'startExecution', mode: 'sync' };
       if (pattern === '.sync:2') return { kind: 'startExecution', mode: 'sync2' };
     }
-    if (pattern?.startsWith('.waitForTaskToken')) return { kind: 'unsupported', reason: 'callback tasks (.waitForTaskToken) are not supported' };
-    return { kind: 'unsupported', reason: `the ${service}:${action}${pattern ?? ''} integration is not supported: use an activity name, a Lambda function ARN, lambda:invoke or states:startExecution` };
+    if (pattern?.startsWith('.waitForTaskToken'))
+      return { kind: 'unsupported', reason: 'callback tasks (.waitForTaskToken) are not supported' };
+    return {
+      kind: 'unsupported',
+      reason: `the ${service}:${action}${pattern ?? ''} integration is not supported: use an activity name, a Lambda function ARN, lambda:invoke or states:startExecution`,
+    };
   }
   return { kind: 'unsupported', reason: `'${resource}' is not a resource this runtime knows` };
 }

@@ -28,7 +28,12 @@ export function firstMatch(rules: readonly { ErrorEquals: string[] }[] | undefin
  * Milliseconds to wait before the next attempt, or undefined when the matching retrier is used up (or none
  * matches). `counts` holds each retrier's retries so far in this visit to the state and is updated.
  */
-export function retryDelay(retriers: readonly Retrier[] | undefined, counts: number[], error: string | undefined, random: () => number): number | undefined {
+export function retryDelay(
+  retriers: readonly Retrier[] | undefined,
+  counts: number[],
+  error: string | undefined,
+  random: () => number,
+): number | undefined {
   const i = firstMatch(retriers, error);
   if (i < 0) return undefined;
   const r = retriers![i];

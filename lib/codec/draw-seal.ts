@@ -52,7 +52,9 @@ export class DrawSeal {
    * draw on this server and computes nothing anywhere else. 128 bits, so no one can search the seeds either.
    */
   mixSeed(organiserSeed: number, attempt: number): SeedWords {
-    const mac = createHmac('sha256', this.keys.keys.get(this.keys.currentKeyId)!).update(`santa-seed\0${organiserSeed}\0${attempt}`).digest();
+    const mac = createHmac('sha256', this.keys.keys.get(this.keys.currentKeyId)!)
+      .update(`santa-seed\0${organiserSeed}\0${attempt}`)
+      .digest();
     return [mac.readUInt32LE(0), mac.readUInt32LE(4), mac.readUInt32LE(8), mac.readUInt32LE(12)];
   }
 }
@@ -91,5 +93,7 @@ export function openForLink<T>(token: string, sealed: string): T {
   const body = Buffer.from(sealed, 'base64');
   const decipher = createDecipheriv('aes-256-gcm', revealKey(token), body.subarray(0, IV_BYTES));
   decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
-  return JSON.parse(Buffer.concat([decipher.update(body.subarray(IV_BYTES, body.length - TAG_BYTES)), decipher.final()]).toString('utf8')) as T;
+  return JSON.parse(
+    Buffer.concat([decipher.update(body.subarray(IV_BYTES, body.length - TAG_BYTES)), decipher.final()]).toString('utf8'),
+  ) as T;
 }

@@ -123,7 +123,12 @@ function parseRecords(text: string | Buffer, onRecord: (cells: string[], linesRe
   const api = (parser as unknown as { api?: Partial<CsvApi> }).api;
   if (typeof api?.parse === 'function' && typeof parser.info?.lines === 'number') {
     const { info } = parser;
-    const error = api.parse(input, true, (cells) => onRecord(cells, info.lines), () => {});
+    const error = api.parse(
+      input,
+      true,
+      (cells) => onRecord(cells, info.lines),
+      () => {},
+    );
     if (error !== undefined) throw error;
     return;
   }

@@ -73,7 +73,8 @@ function textProblem(value: string, what: 'name' | 'group'): string | undefined 
     return `the ${what} ${quoted(value)} starts with "${formula}", which spreadsheets run as a formula; remove the "${formula}"`;
   }
   // Characters are code points; a value no longer than the limit in UTF-16 units is short enough without counting them.
-  if (value.length > MAX_NAME_LENGTH && [...value].length > MAX_NAME_LENGTH) return `the ${what} is longer than ${MAX_NAME_LENGTH} characters`;
+  if (value.length > MAX_NAME_LENGTH && [...value].length > MAX_NAME_LENGTH)
+    return `the ${what} is longer than ${MAX_NAME_LENGTH} characters`;
   return undefined;
 }
 
@@ -229,6 +230,10 @@ function atMostMax(problems: Problem[]): Problem[] {
   const rest = sorted.length - MAX_PROBLEMS;
   return [
     ...sorted.slice(0, MAX_PROBLEMS),
-    { line: sorted[MAX_PROBLEMS].line, field: 'file', message: `${rest.toLocaleString('en')} more problems from this line on are not listed` },
+    {
+      line: sorted[MAX_PROBLEMS].line,
+      field: 'file',
+      message: `${rest.toLocaleString('en')} more problems from this line on are not listed`,
+    },
   ];
 }

@@ -17,7 +17,20 @@ export class DevServer {
 
   static async start(cli: string, dir: string, cwd: string): Promise<DevServer> {
     const port = await freeTemporalPort();
-    const args = ['server', 'start-dev', '--headless', '--db-filename', join(dir, 'temporal.db'), '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error', ...DEV_SERVER_ARGS];
+    const args = [
+      'server',
+      'start-dev',
+      '--headless',
+      '--db-filename',
+      join(dir, 'temporal.db'),
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--log-level',
+      'error',
+      ...DEV_SERVER_ARGS,
+    ];
     const server = new DevServer(`127.0.0.1:${port}`, new KeptProcess('temporal', { command: cli, args, env: process.env, cwd }));
     server.process.start();
     await server.waitUntilServing();

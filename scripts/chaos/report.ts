@@ -41,7 +41,14 @@ export const check = (name: string, ok: boolean, detail: string): Check => ({ na
 /** A plain two- or three-column table for a terminal. */
 export function table(rows: Array<[string, string] | [string, string, string]>): string {
   const widths = [0, 1].map((column) => Math.max(...rows.map((row) => row[column].length)));
-  return rows.map((row) => row.map((cell, i) => (i < 2 && i < row.length - 1 ? cell.padEnd(widths[i]) : cell)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => (i < 2 && i < row.length - 1 ? cell.padEnd(widths[i]) : cell))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** A crash (a kill, a server restart) and how many messages each provider had accepted when it came. */
@@ -55,7 +62,11 @@ export interface CrashMark {
  * first copy was accepted (its completion was lost with the worker or server). Duplicates whose first copy
  * came after the last crash are counted under 'none'.
  */
-export function duplicatesByCrash(email: readonly Delivered[], sms: readonly Delivered[], crashes: readonly CrashMark[]): Map<string, number> {
+export function duplicatesByCrash(
+  email: readonly Delivered[],
+  sms: readonly Delivered[],
+  crashes: readonly CrashMark[],
+): Map<string, number> {
   const blamed = new Map<string, number>(crashes.map((c) => [c.label, 0]));
   const blame = (messages: readonly Delivered[], channel: 'email' | 'sms') => {
     const first = new Map<string, number>();

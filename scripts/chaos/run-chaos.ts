@@ -16,9 +16,9 @@ import { type Config, loadConfig } from '../../lib/config';
 import { personalLink, secretSantaMessage } from '../../lib/message';
 import { createRng, type Rng } from '../../lib/random';
 import { connectClient } from '../../lib/temporal-client';
-import { peopleCsv } from '../../test/support/people';
-import { type FakeProviders, startFakeProviders } from '../../test/support/providers';
-import { startRun } from '../../test/support/runs';
+import { peopleCsv } from '../../testkit/people';
+import { type FakeProviders, startFakeProviders } from '../../testkit/providers';
+import { startRun } from '../../testkit/runs';
 import { statusQuery } from '../../workflows';
 import type { secretSanta } from '../../workflows/secret-santa';
 import type { RunStatus } from '../../workflows/status';
@@ -76,7 +76,12 @@ const WORKER_RESTART_DELAY_MS = 1000;
 
 /** Each person's email and phone, by name, from a file of made-up people (all distinct, so a message tells whose it is). */
 function contactsIn(csv: string): Map<string, { email: string; phone: string }> {
-  return new Map(csv.split('\n').map((line) => line.split(',')).map(([name, email, phone]) => [name, { email, phone }]));
+  return new Map(
+    csv
+      .split('\n')
+      .map((line) => line.split(','))
+      .map(([name, email, phone]) => [name, { email, phone }]),
+  );
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -125,7 +130,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     };
     // MinIO when the environment names a bucket (as `npm test` does), else the local folder.
     const config = loadConfig({ ...process.env, ...env });
-    log(`draws stored in ${config.storage.bucket ? `bucket ${config.storage.bucket} at ${config.storage.endpoint}` : config.storage.localDir}`);
+    log(
+      `draws stored in ${config.storage.bucket ? `bucket ${config.storage.bucket} at ${config.storage.endpoint}` : config.storage.localDir}`,
+    );
 
     const workers = startWorkers(options.workers ?? 2, { ...process.env, ...env }, options.verbose ? log : undefined);
     cleanup.push(() => Promise.all(workers.map((worker) => worker.stop())));
@@ -153,11 +160,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 function startWorkers(count: number, env: NodeJS.ProcessEnv, log?: (line: string) => void): KeptProcess[] {
   return Array.from({ length: count }, (_, i) => {
     const name = `worker-${i + 1}`;
-    const worker = new KeptProcess(name, { command: join(root, 'node_modules/.bin/tsx'), args: ['worker/main.ts'], env, cwd: root }, {
-      readyWhen: /polling task queue/,
-      restartDelayMs: WORKER_RESTART_DELAY_MS,
-      onLine: log && ((line) => log(`${name} | ${line}`)),
-    });
+    const worker = new KeptProcess(
+      name,
+      { command: join(root, 'node_modules/.bin/tsx'), args: ['worker/main.ts'], env, cwd: root },
+      {
+        readyWhen: /polling task queue/,
+        restartDelayMs: WORKER_RESTART_DELAY_MS,
+        onLine: log && ((line) => log(`${name} | ${line}`)),
+      },
+    );
     worker.start();
     return worker;
   });
@@ -253,7 +264,9 @@ class Chaos {
       this.workerKills++;
       if (early) this.earlyKills++;
       const when = early ? 'before any message' : `last seen stage ${this.status?.stage ?? '?'}`;
-      this.options.log(`kill ${this.workerKills}/${this.options.kills}: SIGKILL ${victim.name} (${when}, ${this.sentLine()}); it starts again in ${WORKER_RESTART_DELAY_MS / 1000}s`);
+      this.options.log(
+        `kill ${this.workerKills}/${this.options.kills}: SIGKILL ${victim.name} (${when}, ${this.sentLine()}); it starts again in ${WORKER_RESTART_DELAY_MS / 1000}s`,
+      );
     }
   }
 
@@ -270,13 +283,17 @@ class Chaos {
     });
     this.serverRestarts++;
     const seconds = (from: number) => ((Date.now() - from) / 1000).toFixed(1);
-    this.options.log(`Temporal dev server serving again: it took ${((exited - stopped) / 1000).toFixed(1)}s to stop, ${seconds(exited)}s to start`);
+    this.options.log(
+      `Temporal dev server serving again: it took ${((exited - stopped) / 1000).toFixed(1)}s to stop, ${seconds(exited)}s to start`,
+    );
   }
 
   /** The run's status query, now and then: a query needs a worker, so it fails while none is up. */
   private async watchStatus(): Promise<void> {
     while (!this.finished) {
-      const status = await this.client.connection.withDeadline(Date.now() + 3000, () => this.handle.query(statusQuery)).catch(() => undefined);
+      const status = await this.client.connection
+        .withDeadline(Date.now() + 3000, () => this.handle.query(statusQuery))
+        .catch(() => undefined);
       if (status) this.status = status;
       await sleep(250);
     }
@@ -299,7 +316,8 @@ class Chaos {
     for (;;) {
       const description = await retrying(this.deadline, what, () => this.handle.describe());
       if (description.status.name !== 'RUNNING') {
-        const result = description.status.name === 'COMPLETED' ? await retrying(this.deadline, 'the result', () => this.handle.result()) : undefined;
+        const result =
+          description.status.name === 'COMPLETED' ? await retrying(this.deadline, 'the result', () => this.handle.result()) : undefined;
         return { status: description.status.name, result };
       }
       if (Date.now() > this.deadline) throw new Error(`gave up waiting for ${what}`);
@@ -319,7 +337,9 @@ class Chaos {
   private logProgress(): void {
     const up = this.workers.filter((worker) => worker.ready).length;
     const restarts = this.options.restartServerOnce ? `, server restarts ${this.serverRestarts}/1` : '';
-    this.options.log(`stage ${this.status?.stage ?? '?'}: sent ${this.sentLine()}; kills ${this.workerKills}/${this.options.kills}${restarts}; workers up ${up}/${this.workers.length}`);
+    this.options.log(
+      `stage ${this.status?.stage ?? '?'}: sent ${this.sentLine()}; kills ${this.workerKills}/${this.options.kills}${restarts}; workers up ${up}/${this.workers.length}`,
+    );
   }
 }
 
@@ -358,13 +378,27 @@ async function checkRun(
     check(
       'the run counts everyone sent, none failed',
       result !== undefined && [result.email, result.sms].every((c) => c.sent === people && c.failed === 0),
-      result ? `email ${result.email.sent} sent ${result.email.failed} failed, sms ${result.sms.sent} sent ${result.sms.failed} failed` : 'no result',
+      result
+        ? `email ${result.email.sent} sent ${result.email.failed} failed, sms ${result.sms.sent} sent ${result.sms.failed} failed`
+        : 'no result',
     ),
     check('everyone emailed at least once', email.reached === people, `${email.reached} of ${people}`),
     check('everyone texted at least once', sms.reached === people, `${sms.reached} of ${people}`),
-    check('every message names the stored draw\'s recipient', final !== undefined && email.wrong + sms.wrong === 0, `${email.wrong + sms.wrong} wrong`),
-    check('one draw stored', final !== undefined && draws.length === 1, `${draws.length} draw object(s), allocation ${final ? 'stored' : 'missing'}`),
-    check('the stored draw never changed', drawUnchanged, outcome.firstRead ? (drawUnchanged ? 'same after the store step and at the end' : 'changed') : 'not seen before the end'),
+    check(
+      "every message names the stored draw's recipient",
+      final !== undefined && email.wrong + sms.wrong === 0,
+      `${email.wrong + sms.wrong} wrong`,
+    ),
+    check(
+      'one draw stored',
+      final !== undefined && draws.length === 1,
+      `${draws.length} draw object(s), allocation ${final ? 'stored' : 'missing'}`,
+    ),
+    check(
+      'the stored draw never changed',
+      drawUnchanged,
+      outcome.firstRead ? (drawUnchanged ? 'same after the store step and at the end' : 'changed') : 'not seen before the end',
+    ),
     // The issue's bound. A message whose completion was lost (with a killed worker or the restarted server) is
     // retried, and a retry asks the provider first: it is not sent again if the provider took it.
     check(
@@ -404,7 +438,10 @@ const drawsFolder = (runId: string) => runKeys.draw(runId, 0).replace(/0\.json$/
 
 /** `kill 3: 1, server restart: 1`: the crashes that made duplicates. */
 function describeBlame(blamed: ReadonlyMap<string, number>): string {
-  return [...blamed].filter(([, n]) => n > 0).map(([crash, n]) => `${crash}: ${n}`).join(', ');
+  return [...blamed]
+    .filter(([, n]) => n > 0)
+    .map(([crash, n]) => `${crash}: ${n}`)
+    .join(', ');
 }
 
 /** The counts and checks as a small table. */

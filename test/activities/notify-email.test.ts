@@ -6,15 +6,20 @@ import { createNotifyEmail } from '../../activities/notify-email';
 import { messageToken } from '../../activities/notify-types';
 import { Outbox } from '../../activities/outbox';
 import type { MailgunConfig } from '../../lib/config';
-import { refusedUrl } from '../support/fake-http-server';
-import { type FakeMailgun, startFakeMailgun } from '../support/fake-mailgun';
-import { failureOf as failureOfActivity } from '../support/provider-failure';
+import { refusedUrl } from '../../testkit/fake-http-server';
+import { type FakeMailgun, startFakeMailgun } from '../../testkit/fake-mailgun';
+import { failureOf as failureOfActivity } from '../../testkit/provider-failure';
 import { retryLookupCases, since } from '../support/retry-lookup-cases';
 
 const API_KEY = 'key-test';
 const input = { runId: 'run-1', name: 'Alice', recipient: 'Bob', to: 'alice@example.com' };
 const TEXT = "Hey Alice, you're Secret Santa for Bob this year!";
-const mailgun = (url: string, apiKey = API_KEY): MailgunConfig => ({ apiKey, domain: 'santa.test', url, from: 'Secret Santa <santa@santa.test>' });
+const mailgun = (url: string, apiKey = API_KEY): MailgunConfig => ({
+  apiKey,
+  domain: 'santa.test',
+  url,
+  from: 'Secret Santa <santa@santa.test>',
+});
 
 // The draw is secret: no failure may name the recipient or carry the message.
 const failureOf = (promise: Promise<unknown>) => failureOfActivity(promise, ['Bob', TEXT]);
@@ -54,11 +59,18 @@ describe('notifyEmail through Mailgun', () => {
     expect(warn).not.toHaveBeenCalled();
   });
 
-  it("names each message with a token of its run, channel and giver that holds neither names nor the draw", () => {
+  it('names each message with a token of its run, channel and giver that holds neither names nor the draw', () => {
     const token = messageToken('run-1', 'email', 'Alice');
     expect(token).toMatch(/^[0-9a-f]{32}$/);
     expect(messageToken('run-1', 'email', 'Alice')).toBe(token);
-    expect(new Set([token, messageToken('run-2', 'email', 'Alice'), messageToken('run-1', 'sms', 'Alice'), messageToken('run-1', 'email', 'Carol')]).size).toBe(4);
+    expect(
+      new Set([
+        token,
+        messageToken('run-2', 'email', 'Alice'),
+        messageToken('run-1', 'sms', 'Alice'),
+        messageToken('run-1', 'email', 'Carol'),
+      ]).size,
+    ).toBe(4);
   });
 
   it.each([500, 503, 408, 429])('HTTP %i is a retryable failure', async (status) => {
@@ -96,7 +108,10 @@ describe('notifyEmail through Mailgun', () => {
     expect(refused.message).toContain('ECONNREFUSED');
 
     fake.failNext(1, 'reset');
-    expect(await failureOf(createNotifyEmail(mailgun(fake.url), outbox)(input))).toMatchObject({ nonRetryable: false, type: 'ProviderUnavailable' });
+    expect(await failureOf(createNotifyEmail(mailgun(fake.url), outbox)(input))).toMatchObject({
+      nonRetryable: false,
+      type: 'ProviderUnavailable',
+    });
 
     fake.delayMs = 1_000;
     const timedOut = await failureOf(createNotifyEmail(mailgun(fake.url), outbox, { timeoutMs: 100 })(input));

@@ -5,9 +5,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { createNotifySms } from '../../activities/notify-sms';
 import { Outbox } from '../../activities/outbox';
 import type { TwilioConfig } from '../../lib/config';
-import { refusedUrl } from '../support/fake-http-server';
-import { type FakeTwilio, startFakeTwilio } from '../support/fake-twilio';
-import { failureOf as failureOfActivity } from '../support/provider-failure';
+import { refusedUrl } from '../../testkit/fake-http-server';
+import { type FakeTwilio, startFakeTwilio } from '../../testkit/fake-twilio';
+import { failureOf as failureOfActivity } from '../../testkit/provider-failure';
 import { retryLookupCases, since } from '../support/retry-lookup-cases';
 
 const SID = `AC${'0123456789abcdef'.repeat(2)}`;
@@ -37,7 +37,9 @@ describe('notifySms through Twilio', () => {
   it('sends the contract text to TWILIO_API_URL instead of api.twilio.com', async () => {
     const result = await createNotifySms(twilio(`${fake.url}/`), outbox)(input);
     expect(result).toEqual({ channel: 'sms', via: 'twilio', id: `SM${'1'.padStart(32, '0')}` });
-    expect(fake.messages).toEqual([{ accountSid: SID, from: 'SecretSanta', to: '+447700900001', body: TEXT, sid: result.id, at: expect.any(Date) }]);
+    expect(fake.messages).toEqual([
+      { accountSid: SID, from: 'SecretSanta', to: '+447700900001', body: TEXT, sid: result.id, at: expect.any(Date) },
+    ]);
     // A first attempt cannot have sent anything before: no lookup.
     expect(fake.lookups).toBe(0);
     expect(warn).not.toHaveBeenCalled();
@@ -63,7 +65,10 @@ describe('notifySms through Twilio', () => {
   });
 
   it('HTTP 400 is a non-retryable ProviderRejected carrying the provider text and code', async () => {
-    fake.failAlwaysFor('+447700900001', { status: 400, body: { code: 21211, message: "The 'To' number is not a valid phone number.", status: 400 } });
+    fake.failAlwaysFor('+447700900001', {
+      status: 400,
+      body: { code: 21211, message: "The 'To' number is not a valid phone number.", status: 400 },
+    });
     const failure = await failureOf(createNotifySms(twilio(fake.url), outbox)(input));
     expect(failure.nonRetryable).toBe(true);
     expect(failure.type).toBe('ProviderRejected');
@@ -88,7 +93,10 @@ describe('notifySms through Twilio', () => {
     expect(refused.message).toContain('ECONNREFUSED');
 
     fake.failNext(1, 'reset');
-    expect(await failureOf(createNotifySms(twilio(fake.url), outbox)(input))).toMatchObject({ nonRetryable: false, type: 'ProviderUnavailable' });
+    expect(await failureOf(createNotifySms(twilio(fake.url), outbox)(input))).toMatchObject({
+      nonRetryable: false,
+      type: 'ProviderUnavailable',
+    });
 
     fake.delayMs = 1_000;
     const timedOut = await failureOf(createNotifySms(twilio(fake.url), outbox, { timeoutMs: 100 })(input));
@@ -146,6 +154,8 @@ describe('notifySms without Twilio credentials', () => {
     expect(await readdir(path.dirname(file))).toEqual(['alice.json']);
     expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ channel: 'sms', to: '+447700900001', text: TEXT, at: expect.any(String) });
     expect(warn).toHaveBeenCalledTimes(1);
-    expect(warn).toHaveBeenCalledWith(`TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN not set: text messages are written to ${outbox.dir}, nothing is sent`);
+    expect(warn).toHaveBeenCalledWith(
+      `TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN not set: text messages are written to ${outbox.dir}, nothing is sent`,
+    );
   });
 });

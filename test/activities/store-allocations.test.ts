@@ -40,7 +40,11 @@ function storesOnce(storage: () => StorageConfig, expectedLocation: (storage: St
     expect(opened).toEqual({
       runId,
       pairs: pairsOf(0),
-      links: { Alice: expect.stringMatching(/^[\w-]{22}$/), Bob: expect.stringMatching(/^[\w-]{22}$/), Carol: expect.stringMatching(/^[\w-]{22}$/) },
+      links: {
+        Alice: expect.stringMatching(/^[\w-]{22}$/),
+        Bob: expect.stringMatching(/^[\w-]{22}$/),
+        Carol: expect.stringMatching(/^[\w-]{22}$/),
+      },
       participants: 3,
       storedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
@@ -112,7 +116,9 @@ describe('storeAllocations in S3 (MinIO)', () => {
   const storage = (): StorageConfig => {
     const config = loadConfig(process.env).storage;
     if (!config.endpoint || !config.bucket) {
-      throw new Error('S3_ENDPOINT and S3_BUCKET are not set: the S3 tests need the MinIO started by test/support/global-setup.ts (run `npm test`)');
+      throw new Error(
+        'S3_ENDPOINT and S3_BUCKET are not set: the S3 tests need the MinIO started by test/support/global-setup.ts (run `npm test`)',
+      );
     }
     return config;
   };

@@ -110,7 +110,14 @@ describe('GET /allocations/:id', () => {
 
 describe('draw options', () => {
   it('singleCycle: the stored draw is one loop through everyone', async () => {
-    const csv = ['A,a@example.com,,', 'B,b@example.com,,', 'C,c@example.com,,', 'D,d@example.com,,', 'E,e@example.com,,', 'F,f@example.com,,'].join('\n');
+    const csv = [
+      'A,a@example.com,,',
+      'B,b@example.com,,',
+      'C,c@example.com,,',
+      'D,d@example.com,,',
+      'E,e@example.com,,',
+      'F,f@example.com,,',
+    ].join('\n');
     const res = await post(csv, { query: '?singleCycle=true&seed=3' });
     expect(res.statusCode).toBe(202);
     const status = await temporal.client.workflow.getHandle(res.json().id).result();
@@ -144,7 +151,9 @@ describe('draw options', () => {
     expect(impossible.statusCode).toBe(202);
     const repeated = await temporal.client.workflow.getHandle(impossible.json().id).result();
     expect(repeated).toMatchObject({ stage: 'done', participants: 2, email: { sent: 2 } });
-    expect((await loadAllocation(config, repeated.stored!)).pairs).toEqual((await loadAllocation(config, `allocations/${pairOnce.json().id}.json`)).pairs);
+    expect((await loadAllocation(config, repeated.stored!)).pairs).toEqual(
+      (await loadAllocation(config, `allocations/${pairOnce.json().id}.json`)).pairs,
+    );
 
     const unknown = await post(csv, { query: '?avoidPrevious=santa-nope' });
     expect([unknown.statusCode, unknown.json().error]).toEqual([400, 'InvalidPreviousDraw']);

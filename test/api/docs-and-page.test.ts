@@ -9,7 +9,8 @@ beforeAll(async () => {
 });
 afterAll(() => temporal?.close());
 
-const appWith = (env: Record<string, string | undefined> = {}) => buildApp({ config: testConfig(env), client: temporal.client, logger: false });
+const appWith = (env: Record<string, string | undefined> = {}) =>
+  buildApp({ config: testConfig(env), client: temporal.client, logger: false });
 
 describe('/docs', () => {
   it('serves OpenAPI 3 built from the route schemas: every API route with its summary, body type and answers', async () => {
@@ -37,7 +38,9 @@ describe('/docs', () => {
     for (const url of ['/', '/page.js', '/page.css', '/docs/', '/docs/json', '/docs/static/swagger-initializer.js']) {
       expect([url, (await app.inject({ method: 'GET', url })).statusCode]).toEqual([url, 200]);
     }
-    expect((await app.inject({ method: 'POST', url: '/allocations', payload: 'a', headers: { 'content-type': 'text/csv' } })).statusCode).toBe(401);
+    expect(
+      (await app.inject({ method: 'POST', url: '/allocations', payload: 'a', headers: { 'content-type': 'text/csv' } })).statusCode,
+    ).toBe(401);
     await app.close();
   });
 });

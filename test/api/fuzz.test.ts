@@ -9,7 +9,7 @@ import { buildApp } from '../../api/app';
 import type { Config } from '../../lib/config';
 import { hostileFile } from '../fixtures/hostile/arbitraries';
 import { testConfig } from '../support/config';
-import { waitForRunsOnQueue } from '../support/queue';
+import { waitForRunsOnQueue } from '../../testkit/queue';
 import { connectTestTemporal, type TestTemporal, uniqueTaskQueue } from '../support/temporal';
 
 const FIELDS = ['name', 'email', 'phone', 'exclusions', 'group', 'header', 'row', 'file'];
@@ -28,20 +28,48 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([...started].map((id) => temporal.client.workflow.getHandle(id).terminate('fuzz test over').catch(() => undefined)));
+  await Promise.all(
+    [...started].map((id) =>
+      temporal.client.workflow
+        .getHandle(id)
+        .terminate('fuzz test over')
+        .catch(() => undefined),
+    ),
+  );
   await app?.close();
   await temporal?.close();
 });
 
 const contentType = fc.oneof(
   { weight: 8, arbitrary: fc.constantFrom('text/csv', 'text/csv; charset=utf-8', 'TEXT/CSV', 'text/plain', 'text/csv; charset=latin1') },
-  { weight: 1, arbitrary: fc.constantFrom('application/json', 'application/octet-stream', 'multipart/form-data; boundary=x', 'text/csvx', '') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('application/json', 'application/octet-stream', 'multipart/form-data; boundary=x', 'text/csvx', ''),
+  },
 );
 const query = fc.oneof(
-  { weight: 8, arbitrary: fc.constantFrom('', '?seed=7', '?seed=0', '?seed=4294967295', '?dryRun=true', '?maxConcurrency=5', '?seed=7&dryRun=false') },
-  { weight: 1, arbitrary: fc.constantFrom('?seed=-1', '?seed=4294967296', '?seed=abc', '?seed=1.5', '?maxConcurrency=0', '?dryRun=maybe', '?unknown=1', '?seed=%00', '?seed=7&seed=8') },
+  {
+    weight: 8,
+    arbitrary: fc.constantFrom('', '?seed=7', '?seed=0', '?seed=4294967295', '?dryRun=true', '?maxConcurrency=5', '?seed=7&dryRun=false'),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '?seed=-1',
+      '?seed=4294967296',
+      '?seed=abc',
+      '?seed=1.5',
+      '?maxConcurrency=0',
+      '?dryRun=maybe',
+      '?unknown=1',
+      '?seed=%00',
+      '?seed=7&seed=8',
+    ),
+  },
 );
-const idempotencyKey = fc.option(fc.string({ unit: fc.constantFrom('a', 'Z', '9', '-', ' ', '"', ';', '=', '\t', 'é'), maxLength: 300 }), { freq: 10 });
+const idempotencyKey = fc.option(fc.string({ unit: fc.constantFrom('a', 'Z', '9', '-', ' ', '"', ';', '=', '\t', 'é'), maxLength: 300 }), {
+  freq: 10,
+});
 
 describe('POST /allocations, fuzzed', () => {
   it('never answers 500, always JSON without internals, and starts a run only on 202 (3,000 cases)', async () => {

@@ -3,7 +3,7 @@ import { buildApp } from '../../api/app';
 import type { Config } from '../../lib/config';
 import { hostileFixtures, unmatchedProblems } from '../fixtures/hostile';
 import { testConfig } from '../support/config';
-import { runsOnQueue, waitForRunsOnQueue } from '../support/queue';
+import { runsOnQueue, waitForRunsOnQueue } from '../../testkit/queue';
 import { connectTestTemporal, type TestTemporal, uniqueTaskQueue } from '../support/temporal';
 
 // No worker: nothing here may start a run, and the one control run must only be seen, not run.

@@ -11,7 +11,7 @@ import { type Config, loadConfig } from '../../lib/config';
 import { MAX_PARTICIPANTS } from '../../lib/participants/parse';
 import { MAX_PROBLEMS } from '../../lib/participants/validate';
 import { testConfig } from '../support/config';
-import { runsOnQueue } from '../support/queue';
+import { runsOnQueue } from '../../testkit/queue';
 import { connectTestTemporal, type TestTemporal, uniqueTaskQueue } from '../support/temporal';
 
 const GOOD = 'Alice,alice@example.com,,\nBob,bob@example.com,,\n';
@@ -45,7 +45,10 @@ describe('size limits', () => {
     const over = Buffer.alloc(16 * 1024 * 1024 + 1, 'a');
     const res = await post(over);
     expect(res.statusCode).toBe(413);
-    expect(res.json()).toEqual({ error: 'PayloadTooLarge', message: 'the request body is larger than the limit of 16 MiB (16777216 bytes)' });
+    expect(res.json()).toEqual({
+      error: 'PayloadTooLarge',
+      message: 'the request body is larger than the limit of 16 MiB (16777216 bytes)',
+    });
     expect(await runs()).toBe(0);
   });
 
@@ -67,7 +70,11 @@ describe('size limits', () => {
     expect(res.statusCode).toBe(400);
     const { details } = res.json();
     expect(details).toHaveLength(MAX_PROBLEMS + 1);
-    expect(details.at(-1)).toEqual({ line: MAX_PROBLEMS + 1, field: 'file', message: '2,000 more problems from this line on are not listed' });
+    expect(details.at(-1)).toEqual({
+      line: MAX_PROBLEMS + 1,
+      field: 'file',
+      message: '2,000 more problems from this line on are not listed',
+    });
   });
 });
 
@@ -77,7 +84,10 @@ describe('rate limiting', () => {
     for (let i = 0; i < 3; i++) expect((await post('x')).statusCode).toBe(400);
     const limited = await post(GOOD);
     expect(limited.statusCode).toBe(429);
-    expect(limited.json()).toEqual({ error: 'TooManyRequests', message: expect.stringMatching(/^too many requests: at most 3 in 1 minute from one address; retry in /) });
+    expect(limited.json()).toEqual({
+      error: 'TooManyRequests',
+      message: expect.stringMatching(/^too many requests: at most 3 in 1 minute from one address; retry in /),
+    });
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     // Other routes share the client's budget; the health check is exempt.
     expect((await app.inject({ method: 'GET', url: '/allocations/santa-nope' })).statusCode).toBe(429);
@@ -106,7 +116,9 @@ describe('rate limiting', () => {
 
   it('refuses a nonsensical configuration at start, naming the variable', () => {
     expect(() => loadConfig({ RATE_LIMIT_MAX: '0' })).toThrow('RATE_LIMIT_MAX must be a whole number above 0, not "0"');
-    expect(() => loadConfig({ RATE_LIMIT_WINDOW: 'soon' })).toThrow(/RATE_LIMIT_WINDOW must be a duration such as 60000 \(milliseconds\), 30s, 1 minute/);
+    expect(() => loadConfig({ RATE_LIMIT_WINDOW: 'soon' })).toThrow(
+      /RATE_LIMIT_WINDOW must be a duration such as 60000 \(milliseconds\), 30s, 1 minute/,
+    );
     expect(loadConfig({}).api.rateLimit).toEqual({ max: 1000, windowMs: 60_000 });
     expect(loadConfig({ RATE_LIMIT_MAX: '20', RATE_LIMIT_WINDOW: '2 hours' }).api.rateLimit).toEqual({ max: 20, windowMs: 7_200_000 });
     expect(loadConfig({ RATE_LIMIT_WINDOW: '1500' }).api.rateLimit.windowMs).toBe(1500);

@@ -6,10 +6,10 @@ import { Writable } from 'node:stream';
 import type { Payload } from '@temporalio/common';
 import { allocationKey } from '../../activities/run-data';
 import { EncryptionCodec } from '../../lib/codec/encryption-codec';
-import { payloadsIn } from '../support/history';
+import { payloadsIn } from '../../testkit/history';
 import { startTestStack, type TestStack } from '../support/stack';
 import { openStoredDraw } from '../support/stored-draw';
-import { until } from '../support/until';
+import { until } from '../../testkit/until';
 
 const ORGANISER = { authorization: 'Bearer organiser-only-token-42' };
 const names = ['Wombat', 'Narwhal', 'Okapi', 'Tapir', 'Quoll'];
@@ -26,7 +26,12 @@ beforeAll(async () => {
     env: { API_TOKEN: 'organiser-only-token-42', SANTA_PUBLIC_URL: 'https://santa.example.org/' },
     apiLogger: { level: 'info', stream: new Writable({ write: (chunk, _encoding, done) => (logs.push(String(chunk)), done()) }) },
   });
-  const started = await stack.app.inject({ method: 'POST', url: '/allocations', payload: csv, headers: { 'content-type': 'text/csv', ...ORGANISER } });
+  const started = await stack.app.inject({
+    method: 'POST',
+    url: '/allocations',
+    payload: csv,
+    headers: { 'content-type': 'text/csv', ...ORGANISER },
+  });
   runId = started.json().id;
   await stack.temporal.client.workflow.getHandle(runId).result();
   for (const message of stack.providers.mailgun.messages) {
@@ -44,11 +49,12 @@ const open = (path: string) => stack.app.inject({ method: 'GET', url: path });
 
 it('gives every participant their own link, in the email and the text alike', async () => {
   expect([...links.keys()].sort()).toEqual([...names].sort());
-  for (const message of stack.providers.twilio.messages) expect(message.body).toMatch(/https:\/\/santa\.example\.org\/p\/santa-[\w-]+\/[\w-]{22}$/);
+  for (const message of stack.providers.twilio.messages)
+    expect(message.body).toMatch(/https:\/\/santa\.example\.org\/p\/santa-[\w-]+\/[\w-]{22}$/);
   expect(new Set([...links.values()].map(String)).size).toBe(names.length);
 });
 
-it('shows each participant whom they give to, and no one else\'s draw, without the organiser\'s token', async () => {
+it("shows each participant whom they give to, and no one else's draw, without the organiser's token", async () => {
   const { pairs } = await openStoredDraw(stack.config, allocationKey(runId));
   for (const { giver, recipient } of pairs) {
     const page = await open(links.get(giver)!.pathname);
@@ -83,7 +89,12 @@ it('sends a participant their message again from their page, to them only', asyn
   const giver = names[2];
   const path = links.get(giver)!.pathname;
   const before = stack.providers.twilio.messages.length;
-  const sent = await stack.app.inject({ method: 'POST', url: `${path}/resend`, payload: 'channel=sms', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  const sent = await stack.app.inject({
+    method: 'POST',
+    url: `${path}/resend`,
+    payload: 'channel=sms',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
   expect(sent.statusCode).toBe(200);
   expect(sent.body).toContain('on its way again by text message');
   const again = stack.providers.twilio.messages.slice(before);
@@ -91,21 +102,32 @@ it('sends a participant their message again from their page, to them only', asyn
   expect(again[0].to).toBe('+447700913302');
   expect(again[0].body).toBe(stack.providers.twilio.messages.find((m) => m.to === '+447700913302')!.body);
 
-  const forged = await stack.app.inject({ method: 'POST', url: `${path.slice(0, -2)}AA/resend`, payload: 'channel=sms', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  const forged = await stack.app.inject({
+    method: 'POST',
+    url: `${path.slice(0, -2)}AA/resend`,
+    payload: 'channel=sms',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
   expect(forged.statusCode).toBe(404);
   expect(stack.providers.twilio.messages.length).toBe(before + 1);
 });
 
-it('keeps the draw out of the page\'s own traces: the reveal\'s history holds ciphertext only, the log no link', async () => {
+it("keeps the draw out of the page's own traces: the reveal's history holds ciphertext only, the log no link", async () => {
   await open(links.get(names[3])!.pathname);
-  const reveals = await until('the page\'s reveal runs to be listed', async () => {
+  const reveals = await until("the page's reveal runs to be listed", async () => {
     const found = [];
-    for await (const run of stack.temporal.client.workflow.list({ query: `WorkflowType = "revealDraw" AND TaskQueue = "${stack.config.temporal.taskQueue}"` })) found.push(run.workflowId);
+    for await (const run of stack.temporal.client.workflow.list({
+      query: `WorkflowType = "revealDraw" AND TaskQueue = "${stack.config.temporal.taskQueue}"`,
+    }))
+      found.push(run.workflowId);
     return found.length >= names.length ? found : undefined;
   });
   let sealedAnswers = 0;
   for (const workflowId of reveals) {
-    const { history } = await stack.temporal.client.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId } });
+    const { history } = await stack.temporal.client.workflowService.getWorkflowExecutionHistory({
+      namespace: 'default',
+      execution: { workflowId },
+    });
     const decoded = (await new EncryptionCodec(stack.config.encryption!).decode(payloadsIn(history)))
       .map((payload: Payload) => Buffer.from(payload.data ?? new Uint8Array()).toString('utf8'))
       .join('\n');

@@ -36,7 +36,8 @@ beforeEach(() => {
 const ALLOWED = 'rollDie, fetchRecords, processBatch, saveResults, addToTeam, recordMember, notifyOnboarding';
 const refusal = (name: string) => `'${name}' is not an activity registered for state machines (allowed: ${ALLOWED})`;
 const task = (fields: Record<string, unknown>) => ({ StartAt: 'Load', States: { Load: { Type: 'Task', End: true, ...fields } } });
-const invoke = (parameters: Record<string, unknown>) => task({ Resource: 'arn:aws:states:::lambda:invoke', Parameters: { Payload: {}, ...parameters } });
+const invoke = (parameters: Record<string, unknown>) =>
+  task({ Resource: 'arn:aws:states:::lambda:invoke', Parameters: { Payload: {}, ...parameters } });
 const loadBatch = { Type: 'Task', Resource: 'loadBatch', End: true };
 const example = (name: string) => JSON.parse(readFileSync(join(__dirname, '../../examples/state-machines', `${name}.asl.json`), 'utf8'));
 
@@ -66,14 +67,49 @@ async function scheduled(id: string): Promise<string[]> {
 describe('PUT /state-machines/:name refuses a Task bound to a pipeline activity, with its path', () => {
   it.each([
     ['a plain name', task({ Resource: 'loadBatch' }), '$.States.Load.Resource', 'loadBatch'],
-    ['a Lambda function ARN', task({ Resource: 'arn:aws:lambda:eu-west-1:123456789012:function:loadBatch' }), '$.States.Load.Resource', 'loadBatch'],
-    ['a Lambda function ARN with an alias', task({ Resource: 'arn:aws:lambda:eu-west-1:123456789012:function:allocate:live' }), '$.States.Load.Resource', 'allocate'],
-    ['an activity ARN', task({ Resource: 'arn:aws:states:eu-west-1:123456789012:activity:loadBatch' }), '$.States.Load.Resource', 'loadBatch'],
+    [
+      'a Lambda function ARN',
+      task({ Resource: 'arn:aws:lambda:eu-west-1:123456789012:function:loadBatch' }),
+      '$.States.Load.Resource',
+      'loadBatch',
+    ],
+    [
+      'a Lambda function ARN with an alias',
+      task({ Resource: 'arn:aws:lambda:eu-west-1:123456789012:function:allocate:live' }),
+      '$.States.Load.Resource',
+      'allocate',
+    ],
+    [
+      'an activity ARN',
+      task({ Resource: 'arn:aws:states:eu-west-1:123456789012:activity:loadBatch' }),
+      '$.States.Load.Resource',
+      'loadBatch',
+    ],
     ['lambda:invoke FunctionName', invoke({ FunctionName: 'loadBatch' }), '$.States.Load.Parameters.FunctionName', 'loadBatch'],
-    ['lambda:invoke FunctionName as an ARN', invoke({ FunctionName: 'arn:aws:lambda:eu-west-1:123456789012:function:notifySms:3' }), '$.States.Load.Parameters.FunctionName', 'notifySms'],
-    ['a Parallel branch', { StartAt: 'P', States: { P: { Type: 'Parallel', Branches: [task({ Resource: 'loadBatch' })], End: true } } }, '$.States.P.Branches[0].States.Load.Resource', 'loadBatch'],
-    ['a Map ItemProcessor', { StartAt: 'M', States: { M: { Type: 'Map', ItemProcessor: task({ Resource: 'validateParticipants' }), End: true } } }, '$.States.M.ItemProcessor.States.Load.Resource', 'validateParticipants'],
-    ['a Map Iterator', { StartAt: 'M', States: { M: { Type: 'Map', Iterator: invoke({ FunctionName: 'loadStateMachine' }), End: true } } }, '$.States.M.Iterator.States.Load.Parameters.FunctionName', 'loadStateMachine'],
+    [
+      'lambda:invoke FunctionName as an ARN',
+      invoke({ FunctionName: 'arn:aws:lambda:eu-west-1:123456789012:function:notifySms:3' }),
+      '$.States.Load.Parameters.FunctionName',
+      'notifySms',
+    ],
+    [
+      'a Parallel branch',
+      { StartAt: 'P', States: { P: { Type: 'Parallel', Branches: [task({ Resource: 'loadBatch' })], End: true } } },
+      '$.States.P.Branches[0].States.Load.Resource',
+      'loadBatch',
+    ],
+    [
+      'a Map ItemProcessor',
+      { StartAt: 'M', States: { M: { Type: 'Map', ItemProcessor: task({ Resource: 'validateParticipants' }), End: true } } },
+      '$.States.M.ItemProcessor.States.Load.Resource',
+      'validateParticipants',
+    ],
+    [
+      'a Map Iterator',
+      { StartAt: 'M', States: { M: { Type: 'Map', Iterator: invoke({ FunctionName: 'loadStateMachine' }), End: true } } },
+      '$.States.M.Iterator.States.Load.Parameters.FunctionName',
+      'loadStateMachine',
+    ],
   ])('named by %s', async (_form, definition, path, name) => {
     const res = await app.inject({ method: 'PUT', url: '/state-machines/internal', payload: definition });
     expect(res.statusCode).toBe(400);
@@ -96,17 +132,32 @@ describe('at run time, Tasks of stored definitions still bind only to those acti
   it('a definition written straight to storage (never PUT) fails with States.Runtime naming the path; loadBatch never runs', async () => {
     await runner.machines.put('stored-behind-the-api', task({ Resource: 'loadBatch' }));
     const outcome = await execute('stored-behind-the-api');
-    expect(outcome).toMatchObject({ status: 'FAILED', error: 'States.Runtime', cause: expect.stringContaining(`$.States.Load.Resource: ${refusal('loadBatch')}`) });
+    expect(outcome).toMatchObject({
+      status: 'FAILED',
+      error: 'States.Runtime',
+      cause: expect.stringContaining(`$.States.Load.Resource: ${refusal('loadBatch')}`),
+    });
     expect(await scheduled(outcome.id)).toEqual([]);
     expect(loadBatchCalls).toEqual([]);
   });
 
   it('a child execution loaded from storage is checked too, even for a trusted inline parent', async () => {
     await runner.machines.put('child-behind-the-api', { StartAt: 'Load', States: { Load: loadBatch } });
-    const parent = task({ Resource: 'arn:aws:states:::states:startExecution.sync:2', Parameters: { StateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:child-behind-the-api' } });
+    const parent = task({
+      Resource: 'arn:aws:states:::states:startExecution.sync:2',
+      Parameters: { StateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:child-behind-the-api' },
+    });
     expect((await app.inject({ method: 'PUT', url: '/state-machines/parent-of-internal', payload: parent })).statusCode).toBe(200);
-    expect(await execute('parent-of-internal')).toMatchObject({ status: 'FAILED', error: 'States.Runtime', cause: expect.stringContaining(`$.States.Load.Resource: ${refusal('loadBatch')}`) });
-    expect(await runner.run(parent, {})).toMatchObject({ status: 'FAILED', error: 'States.Runtime', cause: expect.stringContaining('$.States.Load.Resource') });
+    expect(await execute('parent-of-internal')).toMatchObject({
+      status: 'FAILED',
+      error: 'States.Runtime',
+      cause: expect.stringContaining(`$.States.Load.Resource: ${refusal('loadBatch')}`),
+    });
+    expect(await runner.run(parent, {})).toMatchObject({
+      status: 'FAILED',
+      error: 'States.Runtime',
+      cause: expect.stringContaining('$.States.Load.Resource'),
+    });
     expect(loadBatchCalls).toEqual([]);
   });
 
@@ -116,7 +167,10 @@ describe('at run time, Tasks of stored definitions still bind only to those acti
     const refused = await execute('dynamic', { fn: 'loadBatch', records: [] });
     expect(refused).toMatchObject({ status: 'FAILED', error: 'States.TaskFailed', cause: expect.stringContaining(refusal('loadBatch')) });
     expect(await scheduled(refused.id)).toEqual([]);
-    const allowed = await execute('dynamic', { fn: 'arn:aws:lambda:us-east-1:123456789012:function:processBatch', records: [{ id: 1, value: 4 }] });
+    const allowed = await execute('dynamic', {
+      fn: 'arn:aws:lambda:us-east-1:123456789012:function:processBatch',
+      records: [{ id: 1, value: 4 }],
+    });
     expect(allowed).toMatchObject({ status: 'SUCCEEDED', output: { Payload: { count: 1, sum: 4 }, StatusCode: 200 } });
     expect(loadBatchCalls).toEqual([]);
   });
@@ -125,16 +179,28 @@ describe('at run time, Tasks of stored definitions still bind only to those acti
     const distributed = {
       StartAt: 'M',
       States: {
-        M: { Type: 'Map', ItemsPath: '$.fns', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' }, ...invoke({ 'FunctionName.$': '$' }) }, End: true },
+        M: {
+          Type: 'Map',
+          ItemsPath: '$.fns',
+          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' }, ...invoke({ 'FunctionName.$': '$' }) },
+          End: true,
+        },
       },
     };
     expect((await app.inject({ method: 'PUT', url: '/state-machines/distributed', payload: distributed })).statusCode).toBe(200);
-    expect(await execute('distributed', { fns: ['loadBatch'] })).toMatchObject({ status: 'FAILED', error: 'States.TaskFailed', cause: expect.stringContaining(refusal('loadBatch')) });
+    expect(await execute('distributed', { fns: ['loadBatch'] })).toMatchObject({
+      status: 'FAILED',
+      error: 'States.TaskFailed',
+      cause: expect.stringContaining(refusal('loadBatch')),
+    });
     expect(loadBatchCalls).toEqual([]);
   });
 
   it('a definition started directly with the Temporal client (trusted: it already holds Temporal access) binds as before', async () => {
-    expect(await runner.run({ StartAt: 'Load', States: { Load: loadBatch } }, { batch: 1 })).toEqual({ status: 'SUCCEEDED', output: { batch: 'secret' } });
+    expect(await runner.run({ StartAt: 'Load', States: { Load: loadBatch } }, { batch: 1 })).toEqual({
+      status: 'SUCCEEDED',
+      output: { batch: 'secret' },
+    });
     expect(loadBatchCalls).toEqual([{ batch: 1 }]);
   });
 });

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestStack, type TestStack } from '../support/stack';
-import { until } from '../support/until';
+import { until } from '../../testkit/until';
 
 const ROOT = join(__dirname, '../..');
 const TOKEN = 'asl-cli-organiser-token';
@@ -35,11 +35,23 @@ function file(name: string, value: unknown): string {
 
 /** Runs the CLI asynchronously: the worker and API serving it live in this process. No payload key in its environment. */
 function santa(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const childEnv = { ...process.env, SANTA_ENCRYPTION_KEY: undefined, SANTA_DRAW_KEY: undefined, SANTA_API_URL: api, API_TOKEN: TOKEN, ...env };
+  const childEnv = {
+    ...process.env,
+    SANTA_ENCRYPTION_KEY: undefined,
+    SANTA_DRAW_KEY: undefined,
+    SANTA_API_URL: api,
+    API_TOKEN: TOKEN,
+    ...env,
+  };
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(ROOT, 'bin', 'santa.js'), ...args], { cwd: ROOT, env: childEnv, encoding: 'utf8' }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [join(ROOT, 'bin', 'santa.js'), ...args],
+      { cwd: ROOT, env: childEnv, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -55,7 +67,13 @@ it('prints {"status":"SUCCEEDED","output":...} on one line and exits 0, with --i
 });
 
 it("runs the README's example, a Task of the examples' activities with a Wait, on the stack's sealed payloads", async () => {
-  const { code, stdout } = await santa(['asl', 'run', join(ROOT, 'examples/state-machines/dice.asl.json'), '--input', '{"rolls":0,"waitSeconds":1}']);
+  const { code, stdout } = await santa([
+    'asl',
+    'run',
+    join(ROOT, 'examples/state-machines/dice.asl.json'),
+    '--input',
+    '{"rolls":0,"waitSeconds":1}',
+  ]);
   expect(JSON.parse(stdout)).toMatchObject({ status: 'SUCCEEDED', output: { rolls: expect.any(Number), waitSeconds: 1 } });
   expect(code).toBe(0);
 }, 30_000);
@@ -101,22 +119,35 @@ it('says in one plain line, without a stack trace, when the API cannot be reache
   expect(down.code).toBe(1);
   expect(down.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^santa asl: cannot reach the API at http:\/\/127\.0\.0\.1:9/)]);
   const anonymous = await santa(['asl', 'run', file('anon.json', sum)], { API_TOKEN: undefined });
-  expect({ code: anonymous.code, stderr: anonymous.stderr }).toEqual({ code: 1, stderr: 'santa asl: the API wants a token: set API_TOKEN\n' });
+  expect({ code: anonymous.code, stderr: anonymous.stderr }).toEqual({
+    code: 1,
+    stderr: 'santa asl: the API wants a token: set API_TOKEN\n',
+  });
 });
 
 describe('DELETE /executions/:id', () => {
   const auth = { authorization: `Bearer ${TOKEN}` };
 
   it('stops a running execution: nothing more of it runs, and it reads ABORTED', async () => {
-    const waits = { StartAt: 'Wait', States: { Wait: { Type: 'Wait', Seconds: 3600, Next: 'Roll' }, Roll: { Type: 'Task', Resource: 'rollDie', End: true } } };
-    expect((await stack.app.inject({ method: 'PUT', url: '/state-machines/long-wait', payload: waits, headers: auth })).statusCode).toBe(200);
+    const waits = {
+      StartAt: 'Wait',
+      States: { Wait: { Type: 'Wait', Seconds: 3600, Next: 'Roll' }, Roll: { Type: 'Task', Resource: 'rollDie', End: true } },
+    };
+    expect((await stack.app.inject({ method: 'PUT', url: '/state-machines/long-wait', payload: waits, headers: auth })).statusCode).toBe(
+      200,
+    );
     const started = await stack.app.inject({ method: 'POST', url: '/state-machines/long-wait/executions', payload: {}, headers: auth });
     const { id } = started.json();
-    await until('the execution to wait', async () => ((await stack.app.inject({ method: 'GET', url: `/executions/${id}`, headers: auth })).json().status === 'RUNNING' ? true : undefined));
+    await until('the execution to wait', async () =>
+      (await stack.app.inject({ method: 'GET', url: `/executions/${id}`, headers: auth })).json().status === 'RUNNING' ? true : undefined,
+    );
     const stopped = await stack.app.inject({ method: 'DELETE', url: `/executions/${id}`, headers: auth });
     expect([stopped.statusCode, stopped.json()]).toEqual([200, { id, status: 'ABORTED' }]);
     expect((await stack.app.inject({ method: 'GET', url: `/executions/${id}`, headers: auth })).json()).toEqual({ id, status: 'ABORTED' });
-    const { history } = await stack.temporal.client.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId: id } });
+    const { history } = await stack.temporal.client.workflowService.getWorkflowExecutionHistory({
+      namespace: 'default',
+      execution: { workflowId: id },
+    });
     expect(JSON.stringify(history)).not.toContain('rollDie');
 
     const again = await stack.app.inject({ method: 'DELETE', url: `/executions/${id}`, headers: auth });

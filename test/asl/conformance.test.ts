@@ -18,7 +18,9 @@ describe('the checker', () => {
   });
 
   it('finds nothing wrong with any case that runs', () => {
-    expect(runnable.map((c) => ({ name: c.name, problems: checkDefinition(c.definition) })).filter((c) => c.problems.length > 0)).toEqual([]);
+    expect(runnable.map((c) => ({ name: c.name, problems: checkDefinition(c.definition) })).filter((c) => c.problems.length > 0)).toEqual(
+      [],
+    );
   });
 });
 

@@ -12,13 +12,14 @@ import { executionOutcome } from '../../api/state-machine-runs';
 import { DrawSeal } from '../../lib/codec/draw-seal';
 import type { Definition } from '../../lib/asl/interpreter';
 import { testConfig } from '../support/config';
-import { type FakeProviders, startFakeProviders } from '../support/providers';
-import { startRun } from '../support/runs';
-import { selfDrawingAllocate } from '../support/self-drawing-allocate';
+import { type FakeProviders, startFakeProviders } from '../../testkit/providers';
+import { startRun } from '../../testkit/runs';
+import { selfDrawingAllocate } from '../../testkit/self-drawing-allocate';
 import { FakeTeamApi } from './support/fake-team-api';
 import { TemporalRunner } from './support/temporal-runner';
 
-const example = (name: string) => JSON.parse(readFileSync(join(__dirname, '../../examples/state-machines', `${name}.asl.json`), 'utf8')) as Definition;
+const example = (name: string) =>
+  JSON.parse(readFileSync(join(__dirname, '../../examples/state-machines', `${name}.asl.json`), 'utf8')) as Definition;
 const DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
 let runner: TemporalRunner;
@@ -31,7 +32,8 @@ beforeAll(async () => {
   providers = await startFakeProviders();
   teamApi = await new FakeTeamApi().listen();
   db = new Pool({ connectionString: DATABASE_URL, max: 2 });
-  const examples = (store: Parameters<typeof createExampleActivities>[0]) => createExampleActivities(store, { teamApiUrl: teamApi.url, databaseUrl: DATABASE_URL });
+  const examples = (store: Parameters<typeof createExampleActivities>[0]) =>
+    createExampleActivities(store, { teamApiUrl: teamApi.url, databaseUrl: DATABASE_URL });
   const config = testConfig();
   const data = new RunData(createObjectStore(config.storage), new DrawSeal(config.drawKeys!));
   runner = await TemporalRunner.start(
@@ -92,9 +94,15 @@ it('1. Secret Santa: the original machine gives the same outcome as the hand-wri
   expect(output.email).toEqual({ sent: 8, skipped: 3, failed: 1 });
   expect(output.failures).toEqual([{ outcome: 'failed', name: 'P5', channel: 'email', error: expect.stringContaining('400') }]);
   // The same draw, stored the same way, and the same messages to the same people.
-  const [handDraw, aslDraw] = await Promise.all([loadAllocation(runner.config, hand.stored!), loadAllocation(runner.config, output.stored as string)]);
+  const [handDraw, aslDraw] = await Promise.all([
+    loadAllocation(runner.config, hand.stored!),
+    loadAllocation(runner.config, output.stored as string),
+  ]);
   expect(aslDraw.pairs).toEqual(handDraw.pairs);
-  const slice = (from: ReturnType<typeof sent>, to: ReturnType<typeof sent>) => ({ email: to.email.slice(from.email.length).sort(), sms: to.sms.slice(from.sms.length).sort() });
+  const slice = (from: ReturnType<typeof sent>, to: ReturnType<typeof sent>) => ({
+    email: to.email.slice(from.email.length).sort(),
+    sms: to.sms.slice(from.sms.length).sort(),
+  });
   expect(slice(afterHand, afterAsl)).toEqual(slice(before, afterHand));
   expect(slice(afterHand, afterAsl).sms).toHaveLength(9);
 });
@@ -145,7 +153,8 @@ describe('4. Onboarding', () => {
     await runner.machines.put('onboard-member', example('onboard-member'));
   });
 
-  const members = (n: number, tag: string) => Array.from({ length: n }, (_, i) => ({ email: `${tag}-${i}@example.com`, name: `Member ${i}`, team: i % 2 ? 'blue' : 'red' }));
+  const members = (n: number, tag: string) =>
+    Array.from({ length: n }, (_, i) => ({ email: `${tag}-${i}@example.com`, name: `Member ${i}`, team: i % 2 ? 'blue' : 'red' }));
 
   it('a child execution per member adds them to the team and records them in PostgreSQL, at most 50 at a time; then notifies', async () => {
     const tag = `ok-${randomUUID()}`;
@@ -156,7 +165,9 @@ describe('4. Onboarding', () => {
     expect(outcome.status).toBe('SUCCEEDED');
     const output = (outcome as { output: { email: string; memberId: number; membershipId: string }[] }).output;
     expect(output.map((o) => o.email)).toEqual(members(60, tag).map((m) => m.email));
-    const { rows } = await db.query('SELECT email, team, membership_id FROM onboarded_members WHERE email LIKE $1 ORDER BY email', [`${tag}-%`]);
+    const { rows } = await db.query('SELECT email, team, membership_id FROM onboarded_members WHERE email LIKE $1 ORDER BY email', [
+      `${tag}-%`,
+    ]);
     expect(rows).toHaveLength(60);
     expect(rows.every((r) => /^m-\d+$/.test(r.membership_id))).toBe(true);
     expect(teamApi.maxInFlight).toBeGreaterThan(1);
@@ -170,7 +181,11 @@ describe('4. Onboarding', () => {
     teamApi.failAlwaysFor(group[2].email, 400);
     const outcome = await runner.run(example('onboarding'), { members: group }, { name: 'onboarding' });
     teamApi.succeedFor(group[2].email);
-    expect(outcome).toMatchObject({ status: 'FAILED', error: 'States.TaskFailed', cause: expect.stringContaining('"Error":"TeamApiRejected"') });
+    expect(outcome).toMatchObject({
+      status: 'FAILED',
+      error: 'States.TaskFailed',
+      cause: expect.stringContaining('"Error":"TeamApiRejected"'),
+    });
     expect(teamApi.notifications).toContainEqual(expect.objectContaining({ outcome: 'failed', error: 'States.TaskFailed' }));
   }, 120_000);
 });

@@ -44,7 +44,8 @@ describe.each(HOSTILE_CASES.map((c) => [c.name, c] as const))('%s', (_name, c: H
     } else {
       expect(result).toMatchObject({ status: 'SUCCEEDED', output: c.expect.output });
     }
-    if (c.maxVirtualSeconds !== undefined) expect((result as { elapsedMs: number }).elapsedMs).toBeLessThanOrEqual(c.maxVirtualSeconds * 1000);
+    if (c.maxVirtualSeconds !== undefined)
+      expect((result as { elapsedMs: number }).elapsedMs).toBeLessThanOrEqual(c.maxVirtualSeconds * 1000);
 
     expect(wallMs).toBeLessThan(MAX_WALL_MS);
     expect(peakRss() - peakBefore).toBeLessThan(MAX_PEAK_GROWTH_BYTES);
@@ -58,8 +59,8 @@ it('leaves nothing in the compiled-expression cache when the checker refuses a d
   for (const c of HOSTILE_CASES.filter((h) => 'problems' in h.expect)) expect(checkDefinition(c.definition).length).toBeGreaterThan(0);
   // A valid 900 KB expression, checked (as at PUT) inside a definition refused for another reason.
   const big = `{% "${'x'.repeat(900 * 1024)}" %}`;
-  expect(checkDefinition({ QueryLanguage: 'JSONata', StartAt: 'A', States: { A: { Type: 'Pass', Output: big, Next: 'Nowhere' } } })).toEqual([
-    { path: '$.States.A.Next', message: "names no state in this scope: 'Nowhere'" },
-  ]);
+  expect(
+    checkDefinition({ QueryLanguage: 'JSONata', StartAt: 'A', States: { A: { Type: 'Pass', Output: big, Next: 'Nowhere' } } }),
+  ).toEqual([{ path: '$.States.A.Next', message: "names no state in this scope: 'Nowhere'" }]);
   expect({ bytes: compileExpression.bytes, size: compileExpression.size }).toEqual(before);
 });

@@ -25,25 +25,29 @@ afterAll(async () => {
 const EventType = temporal.api.enums.v1.EventType;
 
 describe.each(HOSTILE_CASES.filter((c) => c.temporal).map((c) => [c.name, c] as const))('%s', (_name, c) => {
-  it('ends on the real server, without a failed workflow task', async () => {
-    const handle = await runner.startExecution(c.definition, c.input ?? {});
-    const started = Date.now();
-    const outcome = await Promise.race([
-      executionOutcome(handle.result()),
-      new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), DEADLINE_MS).unref()),
-    ]);
-    const history = await handle.fetchHistory();
-    const failedTasks = (history.events ?? [])
-      .filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED)
-      .map((e) => e.workflowTaskFailedEventAttributes?.failure?.message);
-    if (outcome === 'still running') await handle.terminate('hostile-temporal test: still running at its deadline');
+  it(
+    'ends on the real server, without a failed workflow task',
+    async () => {
+      const handle = await runner.startExecution(c.definition, c.input ?? {});
+      const started = Date.now();
+      const outcome = await Promise.race([
+        executionOutcome(handle.result()),
+        new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), DEADLINE_MS).unref()),
+      ]);
+      const history = await handle.fetchHistory();
+      const failedTasks = (history.events ?? [])
+        .filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED)
+        .map((e) => e.workflowTaskFailedEventAttributes?.failure?.message);
+      if (outcome === 'still running') await handle.terminate('hostile-temporal test: still running at its deadline');
 
-    expect({ outcome, failedTasks }).toMatchObject({ failedTasks: [] });
-    if ('problems' in c.expect) throw new Error('checker cases do not run on the server');
-    if ('error' in c.expect) {
-      expect(outcome).toMatchObject({ status: 'FAILED', error: c.expect.error });
-      if (c.expect.causeContains) expect((outcome as { cause?: string }).cause).toContain(c.expect.causeContains);
-    } else expect(outcome).toMatchObject({ status: 'SUCCEEDED', output: c.expect.output });
-    expect(Date.now() - started).toBeLessThan(DEADLINE_MS);
-  }, DEADLINE_MS + 30_000);
+      expect({ outcome, failedTasks }).toMatchObject({ failedTasks: [] });
+      if ('problems' in c.expect) throw new Error('checker cases do not run on the server');
+      if ('error' in c.expect) {
+        expect(outcome).toMatchObject({ status: 'FAILED', error: c.expect.error });
+        if (c.expect.causeContains) expect((outcome as { cause?: string }).cause).toContain(c.expect.causeContains);
+      } else expect(outcome).toMatchObject({ status: 'SUCCEEDED', output: c.expect.output });
+      expect(Date.now() - started).toBeLessThan(DEADLINE_MS);
+    },
+    DEADLINE_MS + 30_000,
+  );
 });

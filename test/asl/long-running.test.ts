@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { recordValue } from '../../activities/examples/records';
 import type { Definition } from '../../lib/asl/interpreter';
 import { stateMachine } from '../../workflows';
-import { until } from '../support/until';
+import { until } from '../../testkit/until';
 import { TemporalRunner } from './support/temporal-runner';
 
 let runner: TemporalRunner;
@@ -38,7 +38,8 @@ it('continues a long loop as new, run after run, and ends with the right totals 
 
   // Many runs, each history short; the last is the one the id names.
   const runs: number[] = [];
-  for await (const run of runner.temporal.client.workflow.list({ query: `WorkflowId = "${handle.workflowId}"` })) runs.push(run.historyLength);
+  for await (const run of runner.temporal.client.workflow.list({ query: `WorkflowId = "${handle.workflowId}"` }))
+    runs.push(run.historyLength);
   expect(runs.length).toBeGreaterThan(5);
   expect(Math.max(...runs)).toBeLessThan(260);
   expect((await handle.describe()).status.name).toBe('COMPLETED');
@@ -50,7 +51,13 @@ it('keeps variables, the execution input and TimeoutSeconds across runs', async 
     StartAt: 'Init',
     States: {
       Init: { Type: 'Pass', Assign: { count: 0, label: 'kept' }, Next: 'Tick' },
-      Tick: { Type: 'Task', Resource: 'processBatch', Parameters: { records: [] }, Assign: { 'count.$': 'States.MathAdd($count, 1)' }, Next: 'Done?' },
+      Tick: {
+        Type: 'Task',
+        Resource: 'processBatch',
+        Parameters: { records: [] },
+        Assign: { 'count.$': 'States.MathAdd($count, 1)' },
+        Next: 'Done?',
+      },
       'Done?': { Type: 'Choice', Choices: [{ Variable: '$count', NumericGreaterThanEquals: 40, Next: 'Report' }], Default: 'Tick' },
       Report: { Type: 'Pass', Parameters: { 'count.$': '$count', 'label.$': '$label', 'input.$': '$$.Execution.Input' }, End: true },
     },
@@ -66,10 +73,14 @@ it('lets other work run while a Pass-to-Pass loop spins, and the loop can be sto
   const spin: Definition = { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Pass', Next: 'A' } } };
   const spinning = await start(spin, {});
   // It breathes: timers in its history, so its workflow tasks end and the worker's thread is free.
-  await until('the loop to breathe', async () => {
-    const { events } = await spinning.fetchHistory();
-    return (events ?? []).filter((e) => e.timerStartedEventAttributes).length >= 3 ? true : undefined;
-  }, 60_000);
+  await until(
+    'the loop to breathe',
+    async () => {
+      const { events } = await spinning.fetchHistory();
+      return (events ?? []).filter((e) => e.timerStartedEventAttributes).length >= 3 ? true : undefined;
+    },
+    60_000,
+  );
   const quick: Definition = { StartAt: 'P', States: { P: { Type: 'Pass', Result: 'done', End: true } } };
   expect(await (await start(quick, {})).result()).toBe('done');
   await spinning.terminate('test over');

@@ -32,14 +32,28 @@ function withDefinition(json: HistoryJson, change: (definition: { States: Record
 }
 
 it('has recorded executions of every example machine, and of a machine using every kind of state', () => {
-  expect(recorded.map((r) => r.file).sort()).toEqual(['dice.json', 'mixed.json', 'onboard-member.json', 'onboarding.json', 'records-continued.json', 'records.json', 'secret-santa-batch.json', 'secret-santa.json']);
+  expect(recorded.map((r) => r.file).sort()).toEqual([
+    'dice.json',
+    'mixed.json',
+    'onboard-member.json',
+    'onboarding.json',
+    'records-continued.json',
+    'records.json',
+    'secret-santa-batch.json',
+    'secret-santa.json',
+  ]);
 });
 
 it('replays every recorded execution on the current workflow code', async () => {
   // The ids they were recorded under: child executions' ids derive from their parent's.
-  const histories = recorded.map(({ file, json }) => ({ workflowId: `history-${file.replace(/\.json$/, '')}`, history: historyFromJSON(json) }));
+  const histories = recorded.map(({ file, json }) => ({
+    workflowId: `history-${file.replace(/\.json$/, '')}`,
+    history: historyFromJSON(json),
+  }));
   const results = await replay(histories);
-  expect(results.map((r) => ({ id: r.workflowId, error: r.error?.message }))).toEqual(histories.map((h) => ({ id: h.workflowId, error: undefined })));
+  expect(results.map((r) => ({ id: r.workflowId, error: r.error?.message }))).toEqual(
+    histories.map((h) => ({ id: h.workflowId, error: undefined })),
+  );
 }, 120_000);
 
 it('fails when the interpreter would now take another path (a Task bound to another activity)', async () => {

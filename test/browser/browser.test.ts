@@ -16,16 +16,24 @@ import { buildApp } from '../../api/app';
 import { allocationKey } from '../../activities/run-data';
 import type { Config } from '../../lib/config';
 import { testConfig } from '../support/config';
-import { freePort } from '../support/net';
+import { freePort } from '../../testkit/net';
 import { openStoredDraw } from '../support/stored-draw';
-import { type FakeProviders, startFakeProviders } from '../support/providers';
+import { type FakeProviders, startFakeProviders } from '../../testkit/providers';
 import { connectTestTemporal, createTestWorker, type TestTemporal, uniqueTaskQueue } from '../support/temporal';
-import { until } from '../support/until';
+import { until } from '../../testkit/until';
 
 const root = join(__dirname, '../..');
 const artifacts = join(root, 'test-results/browser');
 const example = readFileSync(join(root, 'examples/participants.csv'));
-const STEPS = ['parseParticipants', 'validateParticipants', 'allocate', 'validateAllocations', 'storeAllocations', 'notifyEmail', 'notifySms'];
+const STEPS = [
+  'parseParticipants',
+  'validateParticipants',
+  'allocate',
+  'validateAllocations',
+  'storeAllocations',
+  'notifyEmail',
+  'notifySms',
+];
 const TOKEN = 'browser-test-token';
 const CODEC_TOKEN = 'browser-test-operator-codec-token';
 
@@ -69,13 +77,21 @@ beforeAll(async () => {
   providers.mailgun.delayMs = 1500; // long enough a notifying stage for the page to show it
   const codecUiPort = await freePort();
   uiWithCodec = `http://127.0.0.1:${codecUiPort}`;
-  const env = { ...providers.env, TEMPORAL_TASK_QUEUE: uniqueTaskQueue('browser'), TEMPORAL_UI_URL: uiWithCodec, S3_BUCKET: undefined, CODEC_TOKEN };
+  const env = {
+    ...providers.env,
+    TEMPORAL_TASK_QUEUE: uniqueTaskQueue('browser'),
+    TEMPORAL_UI_URL: uiWithCodec,
+    S3_BUCKET: undefined,
+    CODEC_TOKEN,
+  };
   config = testConfig(env);
   worker = await createTestWorker(temporal, config);
   workerRun = worker.run();
   api = await listen(await buildApp({ config, client: temporal.client, logger: false }));
   // The same storage as the worker's (the API hands the file over there), behind a token.
-  tokenApi = await listen(await buildApp({ config: { ...config, api: { ...config.api, token: TOKEN } }, client: temporal.client, logger: false }));
+  tokenApi = await listen(
+    await buildApp({ config: { ...config, api: { ...config.api, token: TOKEN } }, client: temporal.client, logger: false }),
+  );
 
   // The UI with the codec on the port the API links to; its browser decodes through the API's /codec, with the
   // operator's token in the path (it sends no header of ours).
@@ -86,7 +102,15 @@ beforeAll(async () => {
     executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
     headless: true,
     viewport: { width: 1400, height: 1600 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }, 120_000);
 
@@ -135,7 +159,9 @@ describe('the upload page', () => {
     await page.setInputFiles('#file', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
     await page.click('#start');
     await page.locator('#problems').waitFor({ state: 'visible' });
-    const rows = await page.locator('#problem-rows tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    const rows = await page
+      .locator('#problem-rows tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
     expect(rows.map(([line]) => line)).toEqual(expect.arrayContaining(['1', '2', '3']));
     expect(rows).toContainEqual(['1', 'email', expect.any(String)]);
     expect(rows).toContainEqual(['3', 'name', expect.any(String)]);
@@ -150,7 +176,9 @@ describe('the upload page', () => {
     await page.goto(`${tokenApi}/`);
     await page.setInputFiles('#file', { name: 'participants.csv', mimeType: 'text/csv', buffer: example });
     await page.click('#start');
-    await until('the page to ask for the token', async () => ((await text(page, '#problems-message')).includes('API token') ? true : undefined));
+    await until('the page to ask for the token', async () =>
+      (await text(page, '#problems-message')).includes('API token') ? true : undefined,
+    );
     expect(await page.locator('#token-box').getAttribute('open')).not.toBeNull();
     await page.fill('#token', TOKEN);
     await page.check('#dry-run');
@@ -177,10 +205,14 @@ async function runPage(uiUrl: string, screenshot: string, ready: (input: string)
     const result = body.slice(body.indexOf('\nResult\n') + 8, body.indexOf('\nTimeline\n', body.indexOf('\nResult\n')));
     return { body, input, result };
   };
-  const shown = await until('the run page to draw', async () => {
-    const current = await read();
-    return current.body.includes('notifySms') && ready(current.input) ? current : undefined;
-  }, 30_000);
+  const shown = await until(
+    'the run page to draw',
+    async () => {
+      const current = await read();
+      return current.body.includes('notifySms') && ready(current.input) ? current : undefined;
+    },
+    30_000,
+  );
   await page.screenshot({ path: join(artifacts, screenshot), fullPage: true });
   await page.close();
   return { ...shown, codecCalls, codecAnswers };
@@ -232,10 +264,14 @@ describe('a hostile organiser in the Web UI', () => {
     for (let opened = 0; opened < events && (await expand.count()) > 0; opened++) await expand.first().click();
     expect(await expand.count()).toBe(0);
     // Every event open: the givers' messages (notify inputs, with their addresses) are on the page, decoded.
-    const body = await until('every event to be open and decoded', async () => {
-      const current = await page.innerText('body');
-      return pairs.every(({ giver }) => current.includes(giver)) && current.includes('@example.com') ? current : undefined;
-    }, 60_000);
+    const body = await until(
+      'every event to be open and decoded',
+      async () => {
+        const current = await page.innerText('body');
+        return pairs.every(({ giver }) => current.includes(giver)) && current.includes('@example.com') ? current : undefined;
+      },
+      60_000,
+    );
     await page.screenshot({ path: join(artifacts, 'temporal-ui-history-expanded.png'), fullPage: true });
     await page.close();
     expect(events).toBeGreaterThan(20);
@@ -247,7 +283,7 @@ describe('a hostile organiser in the Web UI', () => {
   }, 120_000);
 });
 
-describe('a participant\'s page', () => {
+describe("a participant's page", () => {
   it('shows the participant whom they give to, and a tampered link nothing', async () => {
     expect(runId).toBeDefined();
     const { pairs } = await openStoredDraw(config, allocationKey(runId));

@@ -6,10 +6,10 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../support/net';
-import { type FakeProviders, startFakeProviders } from '../support/providers';
+import { freePort } from '../../testkit/net';
+import { type FakeProviders, startFakeProviders } from '../../testkit/providers';
 import { uniqueTaskQueue } from '../support/temporal';
-import { until } from '../support/until';
+import { until } from '../../testkit/until';
 
 const root = join(__dirname, '../..');
 const dist = join(root, 'dist');
@@ -30,7 +30,9 @@ function node(file: string, env: Record<string, string | undefined>, stdio: 'ign
 }
 
 const exited = (child: ChildProcess) =>
-  new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+  new Promise<number | null>((resolve) =>
+    child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code)),
+  );
 
 beforeAll(async () => {
   const build = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8', timeout: 180_000 });
@@ -46,10 +48,23 @@ afterAll(async () => {
 it('compiles to JavaScript only, with source maps, the page beside the API and the workflows bundled from their .js', () => {
   const files = readdirSync(dist, { recursive: true }) as string[];
   expect(files.filter((file) => file.endsWith('.ts'))).toEqual([]);
-  expect(files).toEqual(expect.arrayContaining(['worker/main.js', 'worker/main.js.map', 'api/main.js', 'cli/main.js', 'api/public/index.html', 'package.json', '.build-stamp']));
+  expect(files).toEqual(
+    expect.arrayContaining([
+      'worker/main.js',
+      'worker/main.js.map',
+      'api/main.js',
+      'cli/main.js',
+      'api/public/index.html',
+      'package.json',
+      '.build-stamp',
+    ]),
+  );
   const paths = spawnSync(
     process.execPath,
-    ['-p', `[require('./dist/worker/create-worker.js').workflowsPath, require('./dist/lib/codec/data-converter.js').failureConverterPath].join('\\n')`],
+    [
+      '-p',
+      `[require('./dist/worker/create-worker.js').workflowsPath, require('./dist/lib/codec/data-converter.js').failureConverterPath].join('\\n')`,
+    ],
     { cwd: root, encoding: 'utf8' },
   );
   expect(paths.stdout.trim().split('\n')).toEqual([join(dist, 'workflows/index.js'), join(dist, 'lib/codec/failure-converter.js')]);
@@ -92,11 +107,18 @@ it('the compiled worker and API take a run from POST to COMPLETED; the worker he
 it('`santa` runs the compiled CLI, loading no TypeScript', () => {
   // Lists, as the process exits, every module it loaded that is TypeScript or tsx.
   const probe = join(mkdtempSync(join(tmpdir(), 'santa-probe-')), 'probe.js');
-  writeFileSync(probe, `process.on('exit', () => process.stderr.write(JSON.stringify(Object.keys(require.cache).filter((f) => /\\.ts$|[\\\\/]tsx[\\\\/]/.test(f)))));`);
-  const result = spawnSync(process.execPath, ['--require', probe, join(root, 'bin/santa.js'), 'allocate', join(root, 'examples/participants.csv'), '--seed', '42', '--json'], {
-    cwd: root,
-    encoding: 'utf8',
-  });
+  writeFileSync(
+    probe,
+    `process.on('exit', () => process.stderr.write(JSON.stringify(Object.keys(require.cache).filter((f) => /\\.ts$|[\\\\/]tsx[\\\\/]/.test(f)))));`,
+  );
+  const result = spawnSync(
+    process.execPath,
+    ['--require', probe, join(root, 'bin/santa.js'), 'allocate', join(root, 'examples/participants.csv'), '--seed', '42', '--json'],
+    {
+      cwd: root,
+      encoding: 'utf8',
+    },
+  );
   expect(result.status).toBe(0);
   expect(JSON.parse(result.stderr)).toEqual([]);
   expect((JSON.parse(result.stdout) as { pairs: unknown[] }).pairs).toHaveLength(6);

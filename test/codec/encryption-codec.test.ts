@@ -12,7 +12,11 @@ describe('EncryptionCodec', () => {
     const codec = new EncryptionCodec(parseEncryptionKeys(key()));
     const [sealed] = await codec.encode([payload({ giver: 'Alice', recipient: 'Bob' })]);
     expect(text(sealed.data)).not.toMatch(/Alice|Bob|json/);
-    expect(Object.values(sealed.metadata ?? {}).map(text).join()).not.toMatch(/json/);
+    expect(
+      Object.values(sealed.metadata ?? {})
+        .map(text)
+        .join(),
+    ).not.toMatch(/json/);
     const [opened] = await codec.decode([sealed]);
     expect(defaultPayloadConverter.fromPayload(opened)).toEqual({ giver: 'Alice', recipient: 'Bob' });
   });

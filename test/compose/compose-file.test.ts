@@ -40,7 +40,9 @@ function tableNames(markdown: string, heading: RegExp): Set<string> {
 const documented = tableNames(readFileSync(join(root, 'README.md'), 'utf8'), /^## Configuration/m);
 
 /** Each image's own variables, as its documentation (or, for admin-tools, the script it runs) names them. */
-const setupScriptInputs = [...readFileSync(join(root, 'scripts/selfhost/temporal-setup.sh'), 'utf8').matchAll(/: "\$\{([A-Z_]+):=/g)].map((m) => m[1]);
+const setupScriptInputs = [...readFileSync(join(root, 'scripts/selfhost/temporal-setup.sh'), 'utf8').matchAll(/: "\$\{([A-Z_]+):=/g)].map(
+  (m) => m[1],
+);
 const IMAGE_VARIABLES: Record<string, (name: string) => boolean> = {
   // https://hub.docker.com/_/postgres
   postgres: (name) => ['POSTGRES_USER', 'POSTGRES_PASSWORD', 'POSTGRES_DB'].includes(name),
@@ -49,7 +51,8 @@ const IMAGE_VARIABLES: Record<string, (name: string) => boolean> = {
   // temporal-sql-tool's password, and what scripts/selfhost/temporal-setup.sh reads
   'temporalio/admin-tools': (name) => name === 'SQL_PASSWORD' || setupScriptInputs.includes(name),
   // the UI server's docker.yaml template
-  'temporalio/ui': (name) => ['TEMPORAL_ADDRESS', 'TEMPORAL_DEFAULT_NAMESPACE', 'TEMPORAL_CORS_ORIGINS', 'TEMPORAL_CODEC_ENDPOINT'].includes(name),
+  'temporalio/ui': (name) =>
+    ['TEMPORAL_ADDRESS', 'TEMPORAL_DEFAULT_NAMESPACE', 'TEMPORAL_CORS_ORIGINS', 'TEMPORAL_CODEC_ENDPOINT'].includes(name),
   'minio/minio': (name) => ['MINIO_ROOT_USER', 'MINIO_ROOT_PASSWORD'].includes(name),
   // mc reads an alias from MC_HOST_<alias>
   'minio/mc': (name) => /^MC_HOST_[a-z]+$/.test(name),
@@ -67,7 +70,11 @@ function interpolate(value: string, env: Record<string, string>): string {
   });
 }
 
-const hostEnv = { SANTA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), CODEC_TOKEN: 'c0dec'.repeat(8), SANTA_DRAW_KEY: Buffer.alloc(32, 9).toString('base64') };
+const hostEnv = {
+  SANTA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+  CODEC_TOKEN: 'c0dec'.repeat(8),
+  SANTA_DRAW_KEY: Buffer.alloc(32, 9).toString('base64'),
+};
 const resolvedEnv = (service: Service) =>
   Object.fromEntries(Object.entries(service.environment ?? {}).map(([name, value]) => [name, interpolate(String(value), hostEnv)]));
 
@@ -86,7 +93,18 @@ describe('docker-compose.yml', () => {
 
   it('has every part of the stack', () => {
     expect(Object.keys(services).sort()).toEqual(
-      ['api', 'minio', 'minio-bucket', 'postgresql', 'state-machines', 'temporal', 'temporal-namespace', 'temporal-schema', 'temporal-ui', 'worker'].sort(),
+      [
+        'api',
+        'minio',
+        'minio-bucket',
+        'postgresql',
+        'state-machines',
+        'temporal',
+        'temporal-namespace',
+        'temporal-schema',
+        'temporal-ui',
+        'worker',
+      ].sort(),
     );
     expect(services.worker.build).toEqual({ context: '.', target: 'worker' });
     expect(services.api.build).toEqual({ context: '.', target: 'api' });
@@ -95,7 +113,8 @@ describe('docker-compose.yml', () => {
   it('gives the services built here only documented configuration names, and images only their own', () => {
     const contract = join(root, '../shared/CONTRACT.md');
     if (existsSync(contract)) {
-      for (const name of tableNames(readFileSync(contract, 'utf8'), /^## Environment/m)) expect([name, documented.has(name)]).toEqual([name, true]);
+      for (const name of tableNames(readFileSync(contract, 'utf8'), /^## Environment/m))
+        expect([name, documented.has(name)]).toEqual([name, true]);
     }
     for (const [name, service] of Object.entries(services)) {
       const allowed = service.build ? (variable: string) => documented.has(variable) : IMAGE_VARIABLES[imageName(service)];
@@ -110,11 +129,25 @@ describe('docker-compose.yml', () => {
     expect(worker.temporal).toMatchObject({ address: 'temporal:7233', namespace: 'default', taskQueue: 'secret-santa' });
     expect(worker.storage).toMatchObject({ bucket: 'secret-santa', endpoint: 'http://minio:9000', forcePathStyle: true });
     expect(worker.encryption).toBeDefined();
-    for (const name of ['MAILGUN_API_KEY', 'MAILGUN_DOMAIN', 'MAILGUN_URL', 'EMAIL_FROM', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_API_URL', 'SMS_FROM']) {
+    for (const name of [
+      'MAILGUN_API_KEY',
+      'MAILGUN_DOMAIN',
+      'MAILGUN_URL',
+      'EMAIL_FROM',
+      'TWILIO_ACCOUNT_SID',
+      'TWILIO_AUTH_TOKEN',
+      'TWILIO_API_URL',
+      'SMS_FROM',
+    ]) {
       expect(services.worker.environment).toHaveProperty(name, `\${${name}:-}`); // passed through from the host
     }
     const api = loadConfig(resolvedEnv(services.api));
-    expect(api.temporal).toMatchObject({ address: 'temporal:7233', namespace: 'default', taskQueue: 'secret-santa', uiUrl: 'http://localhost:8233' });
+    expect(api.temporal).toMatchObject({
+      address: 'temporal:7233',
+      namespace: 'default',
+      taskQueue: 'secret-santa',
+      uiUrl: 'http://localhost:8233',
+    });
     expect(api.api).toMatchObject({ host: '0.0.0.0', port: 3000 });
     expect(api.encryption).toBeDefined();
     // Without the key, compose refuses to start rather than run with payloads in clear.
@@ -143,7 +176,10 @@ describe('docker-compose.yml', () => {
     expect(env('temporal-ui').TEMPORAL_ADDRESS).toBe('temporal:7233');
     expect(env('temporal-namespace').TEMPORAL_ADDRESS).toBe('temporal:7233');
     // The worker stores in the bucket mc makes, with MinIO's own credentials.
-    expect([env('worker').AWS_ACCESS_KEY_ID, env('worker').AWS_SECRET_ACCESS_KEY]).toEqual([env('minio').MINIO_ROOT_USER, env('minio').MINIO_ROOT_PASSWORD]);
+    expect([env('worker').AWS_ACCESS_KEY_ID, env('worker').AWS_SECRET_ACCESS_KEY]).toEqual([
+      env('minio').MINIO_ROOT_USER,
+      env('minio').MINIO_ROOT_PASSWORD,
+    ]);
     expect(services['minio-bucket'].command?.at(-1)).toBe(`santa/${env('worker').S3_BUCKET}`);
     expect(env('minio-bucket').MC_HOST_santa).toBe(`http://${env('minio').MINIO_ROOT_USER}:${env('minio').MINIO_ROOT_PASSWORD}@minio:9000`);
     // Schema and server use one database account.

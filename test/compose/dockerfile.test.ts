@@ -10,11 +10,16 @@ import { basename, dirname, join, relative } from 'node:path';
 
 const root = join(__dirname, '../..');
 const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
-const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: object; scripts: Record<string, string> };
+const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  dependencies: object;
+  scripts: Record<string, string>;
+};
 const dependencies = Object.keys(packageJson.dependencies);
 const buildScript = readFileSync(join(root, 'scripts/build.sh'), 'utf8');
 // tsconfig.build.json may hold comments (tsc reads JSONC); its `include` is a plain list of folders.
-const buildInclude = JSON.parse(/"include"\s*:\s*(\[[^\]]*\])/.exec(readFileSync(join(root, 'tsconfig.build.json'), 'utf8'))![1]) as string[];
+const buildInclude = JSON.parse(
+  /"include"\s*:\s*(\[[^\]]*\])/.exec(readFileSync(join(root, 'tsconfig.build.json'), 'utf8'))![1],
+) as string[];
 
 interface Stage {
   from: string;
@@ -52,11 +57,15 @@ function imported(entry: string, seen = new Set<string>()): Set<string> {
   seen.add(entry);
   if (!entry.endsWith('.ts')) return seen;
   const source = readFileSync(join(root, entry), 'utf8');
-  for (const [, typeOnly, fromSpecifier, requireSpecifier] of source.matchAll(/^\s*(?:import|export)\s+(type\s+)?[^'"]*?from\s+'([^']+)'|require(?:\.resolve)?\('([^']+)'\)/gm)) {
+  for (const [, typeOnly, fromSpecifier, requireSpecifier] of source.matchAll(
+    /^\s*(?:import|export)\s+(type\s+)?[^'"]*?from\s+'([^']+)'|require(?:\.resolve)?\('([^']+)'\)/gm,
+  )) {
     const specifier = fromSpecifier ?? requireSpecifier;
     if (typeOnly || !specifier.startsWith('.')) continue;
     const base = join(dirname(entry), specifier);
-    const file = [`${base}.ts`, join(base, 'index.ts'), base].find((candidate) => existsSync(join(root, candidate)) && statSync(join(root, candidate)).isFile());
+    const file = [`${base}.ts`, join(base, 'index.ts'), base].find(
+      (candidate) => existsSync(join(root, candidate)) && statSync(join(root, candidate)).isFile(),
+    );
     if (!file) throw new Error(`${entry}: cannot resolve ${specifier}`);
     imported(file, seen);
   }
@@ -68,7 +77,8 @@ function assetsOf(files: Set<string>): string[] {
   const assets = new Set<string>();
   for (const file of files) {
     if (!file.endsWith('.ts')) continue;
-    for (const [, path] of readFileSync(join(root, file), 'utf8').matchAll(/join\(__dirname,\s*'([^']+)'\)/g)) assets.add(relative(root, join(root, dirname(file), path)));
+    for (const [, path] of readFileSync(join(root, file), 'utf8').matchAll(/join\(__dirname,\s*'([^']+)'\)/g))
+      assets.add(relative(root, join(root, dirname(file), path)));
   }
   return [...assets];
 }
@@ -90,7 +100,11 @@ function packagesOf(files: Set<string>): Set<string> {
 /** What `tsc -p tsconfig.build.json` writes for a source file: dist/<path>.js (a JSON module as itself). */
 const compiled = (file: string) => `dist/${file.replace(/\.ts$/, '.js')}`;
 const covers = (paths: string[], file: string) => paths.some((path) => file === path || file.startsWith(`${path}/`));
-const strip = (path: string) => path.replace(/^\/app\//, '').replace(/^\.\//, '').replace(/\/$/, '');
+const strip = (path: string) =>
+  path
+    .replace(/^\/app\//, '')
+    .replace(/^\.\//, '')
+    .replace(/\/$/, '');
 
 /** COPY lines: from the build context (`from` undefined) or from a stage; each source with where it lands in /app. */
 function copies(lines: string[]) {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import { testConfig } from '../support/config';
 import { connectTestTemporal, createTestWorker, type TestTemporal, uniqueTaskQueue } from '../support/temporal';
-import { until } from '../support/until';
+import { until } from '../../testkit/until';
 
 const root = join(__dirname, '../..');
 const taskQueue = uniqueTaskQueue('healthcheck');

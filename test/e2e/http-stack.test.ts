@@ -4,10 +4,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allocationKey, loadAllocation } from '../../activities/store-allocations';
 import { testConfig } from '../support/config';
-import { freePort } from '../support/net';
-import { type FakeProviders, startFakeProviders } from '../support/providers';
+import { freePort } from '../../testkit/net';
+import { type FakeProviders, startFakeProviders } from '../../testkit/providers';
 import { uniqueTaskQueue } from '../support/temporal';
-import { until } from '../support/until';
+import { until } from '../../testkit/until';
 
 const root = join(__dirname, '../..');
 const tsx = join(root, 'node_modules/.bin/tsx');
@@ -17,13 +17,19 @@ let providers: FakeProviders;
 const processes: ChildProcess[] = [];
 
 function start(script: string, env: Record<string, string | undefined>): ChildProcess {
-  const child = spawn(tsx, [script], { cwd: root, env: { ...process.env, ...env, LOG_LEVEL: 'WARN' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(tsx, [script], {
+    cwd: root,
+    env: { ...process.env, ...env, LOG_LEVEL: 'WARN' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   processes.push(child);
   return child;
 }
 
 const exited = (child: ChildProcess) =>
-  new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+  new Promise<number | null>((resolve) =>
+    child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code)),
+  );
 
 beforeAll(async () => {
   providers = await startFakeProviders();

@@ -8,10 +8,10 @@ import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app';
 import { testConfig } from '../support/config';
-import { freePort } from '../support/net';
-import { type FakeProviders, startFakeProviders } from '../support/providers';
+import { freePort } from '../../testkit/net';
+import { type FakeProviders, startFakeProviders } from '../../testkit/providers';
 import { connectTestTemporal, createTestWorker, type TestTemporal, uniqueTaskQueue } from '../support/temporal';
-import { until } from '../support/until';
+import { until } from '../../testkit/until';
 
 const root = join(__dirname, '../..');
 const EXAMPLE = join(root, 'examples/participants.csv');
@@ -72,7 +72,9 @@ it('posts the file, shows progress on stderr as it changes, and exits 0 when the
   expect(result.stdout).toMatch(/^COMPLETED: 6 participants; email 6 sent, 0 skipped, 0 failed; sms 6 sent, 0 skipped, 0 failed$/m);
   // Not a terminal: one plain line per change, ending on every message handled.
   const progress = result.stderr.trim().split('\n');
-  expect(progress.every((line) => /^\[[#.]{24}\] \d+\/\d+ · \w+ · email \d+ sent, \d+ failed · sms \d+ sent, \d+ failed$/.test(line))).toBe(true);
+  expect(progress.every((line) => /^\[[#.]{24}\] \d+\/\d+ · \w+ · email \d+ sent, \d+ failed · sms \d+ sent, \d+ failed$/.test(line))).toBe(
+    true,
+  );
   expect(progress.at(-1)).toBe('[########################] 12/12 · done · email 6 sent, 0 failed · sms 6 sent, 0 failed');
   expect(new Set(progress).size).toBe(progress.length);
 });

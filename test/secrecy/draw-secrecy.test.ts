@@ -5,7 +5,7 @@
 import { Writable } from 'node:stream';
 import { DefaultLogger } from '@temporalio/worker';
 import { EncryptionCodec } from '../../lib/codec/encryption-codec';
-import { payloadsIn } from '../support/history';
+import { payloadsIn } from '../../testkit/history';
 import { startTestStack, type TestStack } from '../support/stack';
 
 const people = [
@@ -58,12 +58,19 @@ it('keeps every name, contact and pair out of logs, API answers and the stored h
   // Everyone was told, so the draw exists in the messages, and only there.
   expect(stack.providers.mailgun.messages.map((m) => m.text).join()).toContain('Secret Santa for');
 
-  const { history } = await stack.temporal.client.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId: id } });
+  const { history } = await stack.temporal.client.workflowService.getWorkflowExecutionHistory({
+    namespace: 'default',
+    execution: { workflowId: id },
+  });
   const stored = allText(history);
   expect(stored).toContain('binary/encrypted');
   for (const secret of secrets) {
     expect({ secret, where: 'history', found: stored.includes(secret) }).toEqual({ secret, where: 'history', found: false });
-    expect({ secret, where: 'API answers', found: answers.join('\n').includes(secret) }).toEqual({ secret, where: 'API answers', found: false });
+    expect({ secret, where: 'API answers', found: answers.join('\n').includes(secret) }).toEqual({
+      secret,
+      where: 'API answers',
+      found: false,
+    });
     expect({ secret, where: 'logs', found: logs.join('\n').includes(secret) }).toEqual({ secret, where: 'logs', found: false });
   }
   expect(logs.length).toBeGreaterThan(0);

@@ -11,10 +11,10 @@ import { createObjectStore } from '../../activities/object-store';
 import { allocationKey, runKeys } from '../../activities/run-data';
 import { EncryptionCodec } from '../../lib/codec/encryption-codec';
 import type { Pair } from '../../lib/types';
-import { payloadsIn } from '../support/history';
+import { payloadsIn } from '../../testkit/history';
 import { startTestStack, type TestStack } from '../support/stack';
 import { openStoredDraw } from '../support/stored-draw';
-import { until } from '../support/until';
+import { until } from '../../testkit/until';
 
 const ORGANISER_TOKEN = 'organiser-token-0123456789';
 const OPERATOR_TOKEN = 'operator-token-9876543210abcdef';
@@ -22,7 +22,11 @@ const organiser = { authorization: `Bearer ${ORGANISER_TOKEN}` };
 const SEED = 3141592653;
 
 const names = ['Aardvark', 'Bonobo', 'Caracal', 'Dugong', 'Echidna', 'Fossa', 'Gharial', 'Hoatzin', 'Ibex', 'Jerboa', 'Kinkajou', 'Loris'];
-const contacts = names.map((name, i) => ({ name, email: `${name.toLowerCase()}@example.com`, phone: `+4477009122${String(i).padStart(2, '0')}` }));
+const contacts = names.map((name, i) => ({
+  name,
+  email: `${name.toLowerCase()}@example.com`,
+  phone: `+4477009122${String(i).padStart(2, '0')}`,
+}));
 /** The file, with `exclusions` per name (the organiser writes these). */
 const csv = (exclusions: Record<string, string[]> = {}) =>
   contacts.map(({ name, email, phone }) => `${name},${email},${phone},${(exclusions[name] ?? []).join(';')}`).join('\n');
@@ -33,10 +37,14 @@ const post = (query: string, body = csv()) =>
   stack.app.inject({ method: 'POST', url: `/allocations${query}`, payload: body, headers: { 'content-type': 'text/csv', ...organiser } });
 const view = async (id: string) => (await stack.app.inject({ method: 'GET', url: `/allocations/${id}`, headers: organiser })).json();
 const finished = (id: string) =>
-  until(`run ${id} to finish`, async () => {
-    const answer = await view(id);
-    return answer.status === 'RUNNING' ? undefined : answer;
-  }, 60_000);
+  until(
+    `run ${id} to finish`,
+    async () => {
+      const answer = await view(id);
+      return answer.status === 'RUNNING' ? undefined : answer;
+    },
+    60_000,
+  );
 async function completedRun(query: string): Promise<string> {
   const started = await post(query);
   expect(started.statusCode).toBe(202);
@@ -49,7 +57,10 @@ const drawOf = async (id: string): Promise<Pair[]> => (await openStoredDraw(stac
 
 /** Every payload of a workflow's history, decoded with the payload key as the Web UI's codec would. */
 async function decodedHistory(workflowId: string): Promise<unknown[]> {
-  const { history } = await stack.temporal.client.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId } });
+  const { history } = await stack.temporal.client.workflowService.getWorkflowExecutionHistory({
+    namespace: 'default',
+    execution: { workflowId },
+  });
   const decoded = await new EncryptionCodec(stack.config.encryption!).decode(payloadsIn(history));
   return decoded.map((payload: Payload) => {
     const text = Buffer.from(payload.data ?? new Uint8Array()).toString('utf8');
@@ -69,7 +80,11 @@ function normalised(payloads: unknown[], runId: string): string[] {
   const strip = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(strip);
     if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).filter(([key]) => !VOLATILE.has(key)).map(([key, v]) => [key, strip(v)]));
+      return Object.fromEntries(
+        Object.entries(value)
+          .filter(([key]) => !VOLATILE.has(key))
+          .map(([key, v]) => [key, strip(v)]),
+      );
     }
     return typeof value === 'string' ? value.split(runId).join('RUN') : value;
   };
@@ -91,9 +106,19 @@ describe('a hostile organiser, holding only the API token', () => {
   }, 90_000);
 
   it('1. cannot decode payloads through /codec: it takes the operator token only', async () => {
-    const history = await stack.temporal.client.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId: first } });
+    const history = await stack.temporal.client.workflowService.getWorkflowExecutionHistory({
+      namespace: 'default',
+      execution: { workflowId: first },
+    });
     const [payload] = payloadsIn(history);
-    const body = { payloads: [{ metadata: Object.fromEntries(Object.entries(payload.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(payload.data!).toString('base64') }] };
+    const body = {
+      payloads: [
+        {
+          metadata: Object.fromEntries(Object.entries(payload.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+          data: Buffer.from(payload.data!).toString('base64'),
+        },
+      ],
+    };
     for (const headers of [organiser, {}]) {
       const answer = await stack.app.inject({ method: 'POST', url: '/codec/decode', payload: body, headers });
       expect(answer.statusCode).toBe(401);
@@ -122,22 +147,29 @@ describe('a hostile organiser, holding only the API token', () => {
     expect(await drawOf(again)).toEqual(await drawOf(first));
     const file = join(tmpdir(), `hostile-${process.pid}.csv`);
     writeFileSync(file, csv());
-    const cli = spawnSync(process.execPath, [join(__dirname, '../../bin/santa.js'), 'allocate', file, '--seed', String(SEED), '--json'], { encoding: 'utf8' });
+    const cli = spawnSync(process.execPath, [join(__dirname, '../../bin/santa.js'), 'allocate', file, '--seed', String(SEED), '--json'], {
+      encoding: 'utf8',
+    });
     expect(cli.status).toBe(0);
     const offline = (JSON.parse(cli.stdout) as { pairs: Pair[] }).pairs;
     expect(offline).not.toEqual(await drawOf(first));
   }, 90_000);
 
-  it('3. cannot bind a definition to the pipeline\'s own activities', async () => {
+  it("3. cannot bind a definition to the pipeline's own activities", async () => {
     for (const [resource, parameters] of [
       ['loadBatch', undefined],
       ['arn:aws:lambda:us-east-1:123456789012:function:findNotification', undefined],
       ['arn:aws:states:::lambda:invoke', { FunctionName: 'revealDraw', Payload: { runId: 'x', linkId: 'y' } }],
     ] as const) {
-      const definition = { StartAt: 'Steal', States: { Steal: { Type: 'Task', Resource: resource, ...(parameters ? { Parameters: parameters } : {}), End: true } } };
+      const definition = {
+        StartAt: 'Steal',
+        States: { Steal: { Type: 'Task', Resource: resource, ...(parameters ? { Parameters: parameters } : {}), End: true } },
+      };
       const answer = await stack.app.inject({ method: 'PUT', url: '/state-machines/steal', payload: definition, headers: organiser });
       expect({ resource, status: answer.statusCode }).toEqual({ resource, status: 400 });
-      expect(answer.json().details).toEqual(expect.arrayContaining([expect.objectContaining({ path: expect.stringMatching(/^\$\.States\.Steal\./) })]));
+      expect(answer.json().details).toEqual(
+        expect.arrayContaining([expect.objectContaining({ path: expect.stringMatching(/^\$\.States\.Steal\./) })]),
+      );
     }
   });
 
@@ -154,7 +186,7 @@ describe('a hostile organiser, holding only the API token', () => {
     }
   });
 
-  it('5. reads no seed and no pair in the run\'s query answers (the Web UI\'s Queries tab)', async () => {
+  it("5. reads no seed and no pair in the run's query answers (the Web UI's Queries tab)", async () => {
     const handle = stack.temporal.client.workflow.getHandle(first);
     for (const query of ['status', 'progress']) {
       const answer = JSON.stringify(await handle.query(query));

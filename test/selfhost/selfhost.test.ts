@@ -12,10 +12,10 @@ import { Client as PgClient } from 'pg';
 import { allocationKey, loadAllocation } from '../../activities/store-allocations';
 import { freeTemporalPort } from '../../scripts/selfhost/ports';
 import { testConfig } from '../support/config';
-import { freePort } from '../support/net';
-import { type FakeProviders, startFakeProviders } from '../support/providers';
+import { freePort } from '../../testkit/net';
+import { type FakeProviders, startFakeProviders } from '../../testkit/providers';
 import { uniqueTaskQueue } from '../support/temporal';
-import { until } from '../support/until';
+import { until } from '../../testkit/until';
 
 const root = join(__dirname, '../..');
 const example = readFileSync(join(root, 'examples/participants.csv'), 'utf8');
@@ -35,7 +35,12 @@ const codecToken = randomBytes(24).toString('base64url');
 const serverPids = () => [...output.matchAll(/^temporal +\| started \(pid (\d+)\)$/gm)].map((m) => Number(m[1]));
 
 async function dropDatabases(): Promise<void> {
-  const pg = new PgClient({ host: process.env.POSTGRES_SEEDS ?? '127.0.0.1', port: Number(process.env.DB_PORT ?? 5432), user: process.env.POSTGRES_USER ?? 'postgres', database: 'postgres' });
+  const pg = new PgClient({
+    host: process.env.POSTGRES_SEEDS ?? '127.0.0.1',
+    port: Number(process.env.DB_PORT ?? 5432),
+    user: process.env.POSTGRES_USER ?? 'postgres',
+    database: 'postgres',
+  });
   await pg.connect();
   for (const db of databases) await pg.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`);
   await pg.end();
@@ -74,10 +79,14 @@ beforeAll(async () => {
   });
   selfhost.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   selfhost.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await until('selfhost to be ready', async () => {
-    if (selfhost.exitCode !== null) throw new Error(`selfhost exited with ${selfhost.exitCode}:\n${output}`);
-    return output.includes('selfhost: ready') ? true : undefined;
-  }, 180_000);
+  await until(
+    'selfhost to be ready',
+    async () => {
+      if (selfhost.exitCode !== null) throw new Error(`selfhost exited with ${selfhost.exitCode}:\n${output}`);
+      return output.includes('selfhost: ready') ? true : undefined;
+    },
+    180_000,
+  );
 }, 200_000);
 
 afterAll(async () => {
@@ -105,7 +114,11 @@ it('finishes a run although the Temporal server is killed mid-run and started ag
   // Slow providers and one message at a time: the run is still notifying when the server goes.
   providers.mailgun.delayMs = 700;
   providers.twilio.delayMs = 700;
-  const posted = await fetch(`${api}/allocations?maxConcurrency=1`, { method: 'POST', body: example, headers: { 'content-type': 'text/csv' } });
+  const posted = await fetch(`${api}/allocations?maxConcurrency=1`, {
+    method: 'POST',
+    body: example,
+    headers: { 'content-type': 'text/csv' },
+  });
   expect(posted.status).toBe(202);
   runId = ((await posted.json()) as { id: string }).id;
   await until('the run to be sending', async () => {
@@ -117,10 +130,14 @@ it('finishes a run although the Temporal server is killed mid-run and started ag
   process.kill(first, 'SIGKILL');
   await until('the supervisor to start the server again', async () => (serverPids().length >= 2 ? true : undefined));
 
-  const done = await until('the run to finish', async () => {
-    const current = await view(runId);
-    return current.status === 'RUNNING' ? undefined : current;
-  }, 180_000);
+  const done = await until(
+    'the run to finish',
+    async () => {
+      const current = await view(runId);
+      return current.status === 'RUNNING' ? undefined : current;
+    },
+    180_000,
+  );
   expect(done).toMatchObject({ status: 'COMPLETED', participants: 6, email: { sent: 6, failed: 0 }, sms: { sent: 6, failed: 0 } });
   // Everyone told on both channels (a message whose completion was lost with the server may go twice).
   expect(new Set(providers.mailgun.messages.map((m) => m.to)).size).toBe(6);

@@ -14,7 +14,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { failureConverterPath } from '../../lib/codec/data-converter';
 import { DEV_SERVER_ARGS } from '../../lib/dev-server';
 import { workflowsPath } from '../../worker/create-worker';
-import { freePort } from './net';
+import { freePort } from '../../testkit/net';
 
 declare global {
   var __santaTestServers: { temporal: TestWorkflowEnvironment; minio: ChildProcess } | undefined;
@@ -28,15 +28,22 @@ async function startMinio(workDir: string): Promise<{ process: ChildProcess; end
   const bin = process.env.MINIO_BIN;
   if (!bin) throw new Error('MINIO_BIN is not set: run the suite with `npm test`, which builds MinIO');
   const [port, consolePort] = [await freePort(), await freePort()];
-  const child = spawn(bin, ['server', join(workDir, 'minio'), '--quiet', '--address', `127.0.0.1:${port}`, '--console-address', `127.0.0.1:${consolePort}`], {
-    env: { ...process.env, MINIO_ROOT_USER: MINIO_USER, MINIO_ROOT_PASSWORD: MINIO_PASSWORD, MINIO_BROWSER: 'off' },
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    bin,
+    ['server', join(workDir, 'minio'), '--quiet', '--address', `127.0.0.1:${port}`, '--console-address', `127.0.0.1:${consolePort}`],
+    {
+      env: { ...process.env, MINIO_ROOT_USER: MINIO_USER, MINIO_ROOT_PASSWORD: MINIO_PASSWORD, MINIO_BROWSER: 'off' },
+      stdio: 'ignore',
+    },
+  );
   const endpoint = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`MinIO exited with code ${child.exitCode}`);
-    const ready = await fetch(`${endpoint}/minio/health/ready`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${endpoint}/minio/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) break;
     if (Date.now() > deadline) throw new Error('MinIO did not become ready within 30s');
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -76,7 +83,12 @@ export default async function globalSetup(): Promise<void> {
     AWS_ACCESS_KEY_ID: MINIO_USER,
     AWS_SECRET_ACCESS_KEY: MINIO_PASSWORD,
   });
-  const s3 = new S3Client({ endpoint: minio.endpoint, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: MINIO_USER, secretAccessKey: MINIO_PASSWORD } });
+  const s3 = new S3Client({
+    endpoint: minio.endpoint,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    credentials: { accessKeyId: MINIO_USER, secretAccessKey: MINIO_PASSWORD },
+  });
   await s3.send(new CreateBucketCommand({ Bucket: TEST_BUCKET }));
   s3.destroy();
 }

@@ -3,8 +3,8 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger, type LogEntry } from '@temporalio/worker';
 import { notifyActivity } from '../../activities/notify-retries';
 import type { Notify, NotifyInput, NotifyResult } from '../../activities/notify-types';
-import type { Failure, FakeHttpServer } from './fake-http-server';
-import { failureOf } from './provider-failure';
+import type { Failure, FakeHttpServer } from '../../testkit/fake-http-server';
+import { failureOf } from '../../testkit/provider-failure';
 
 /** When a retried activity was first scheduled: a little before now. */
 export const since = () => new Date(Date.now() - 60_000);
@@ -26,7 +26,12 @@ const ATTEMPT_MS = 30_000;
  * The notify activity on attempt `attempt`, `elapsedMs` after Temporal first scheduled it, with the default budget:
  * what the activity reads of its Info decides what a failed lookup does. `logs` collects what it logged.
  */
-function retried(notify: Notify, input: NotifyInput, { attempt = 2, elapsedMs = 1_000 } = {}, logs: LogEntry[] = []): Promise<NotifyResult> {
+function retried(
+  notify: Notify,
+  input: NotifyInput,
+  { attempt = 2, elapsedMs = 1_000 } = {},
+  logs: LogEntry[] = [],
+): Promise<NotifyResult> {
   const now = Date.now();
   const env = new MockActivityEnvironment(
     {
@@ -69,10 +74,16 @@ export function retryLookupCases(subject: () => RetryLookupSubject): void {
     expect(failure).toMatchObject({ nonRetryable: false, type: 'ProviderLookupFailed' });
     expect(failure.message).toContain('HTTP 503');
     fake.failNextLookups(1, 'reset');
-    expect(await failureOf(notify(input, { sentSince: since() }), secrets)).toMatchObject({ nonRetryable: false, type: 'ProviderLookupFailed' });
+    expect(await failureOf(notify(input, { sentSince: since() }), secrets)).toMatchObject({
+      nonRetryable: false,
+      type: 'ProviderLookupFailed',
+    });
     // Even a lookup refused for good is no reason to fail the message: thrown retryable, never dropping it.
     fake.failNextLookups(1, 403);
-    expect(await failureOf(notify(input, { sentSince: since() }), secrets)).toMatchObject({ nonRetryable: false, type: 'ProviderLookupRefused' });
+    expect(await failureOf(notify(input, { sentSince: since() }), secrets)).toMatchObject({
+      nonRetryable: false,
+      type: 'ProviderLookupRefused',
+    });
     expect(fake.lookups).toBe(3);
     expect(fake.messages).toEqual([]);
   });
@@ -90,14 +101,17 @@ export function retryLookupCases(subject: () => RetryLookupSubject): void {
       for (const secret of secrets) expect(warning).not.toContain(secret);
     });
 
-    it.each<Failure>([500, 503, 429, 408, 'reset'])('with budget left, %p is retried: a retryable failure, nothing sent', async (failure) => {
-      const { notify, fake, input, secrets } = subject();
-      fake.failNextLookups(1, failure);
-      // Two minutes left: more than a backoff and an attempt.
-      const thrown = await failureOf(retried(notify, input, { attempt: 5, elapsedMs: BUDGET_MS - 120_000 }), secrets);
-      expect(thrown).toMatchObject({ nonRetryable: false, type: 'ProviderLookupFailed' });
-      expect([fake.lookups, fake.messages.length]).toEqual([1, 0]);
-    });
+    it.each<Failure>([500, 503, 429, 408, 'reset'])(
+      'with budget left, %p is retried: a retryable failure, nothing sent',
+      async (failure) => {
+        const { notify, fake, input, secrets } = subject();
+        fake.failNextLookups(1, failure);
+        // Two minutes left: more than a backoff and an attempt.
+        const thrown = await failureOf(retried(notify, input, { attempt: 5, elapsedMs: BUDGET_MS - 120_000 }), secrets);
+        expect(thrown).toMatchObject({ nonRetryable: false, type: 'ProviderLookupFailed' });
+        expect([fake.lookups, fake.messages.length]).toEqual([1, 0]);
+      },
+    );
 
     it.each<Failure>([503, 429, 'reset'])('with the budget nearly spent, %p: sends without the lookup', async (failure) => {
       const { notify, fake, input } = subject();
@@ -114,7 +128,11 @@ export function retryLookupCases(subject: () => RetryLookupSubject): void {
       // Temporal's schedule: each retry a backoff after the last one (1 s doubling, at most a minute), while the budget lasts.
       let result: NotifyResult | undefined;
       let attempts = 1;
-      for (let elapsed = 0, backoff = 1_000; result === undefined && elapsed + backoff < BUDGET_MS; backoff = Math.min(2 * backoff, MAX_BACKOFF_MS)) {
+      for (
+        let elapsed = 0, backoff = 1_000;
+        result === undefined && elapsed + backoff < BUDGET_MS;
+        backoff = Math.min(2 * backoff, MAX_BACKOFF_MS)
+      ) {
         elapsed += backoff;
         attempts++;
         result = await retried(notify, input, { attempt: attempts, elapsedMs: elapsed }).catch(async (error: unknown) => {

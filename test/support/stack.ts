@@ -4,7 +4,7 @@ import type { Logger, Worker, WorkerOptions } from '@temporalio/worker';
 import { buildApp } from '../../api/app';
 import type { Config } from '../../lib/config';
 import { testConfig } from './config';
-import { type FakeProviders, startFakeProviders } from './providers';
+import { type FakeProviders, startFakeProviders } from '../../testkit/providers';
 import { createStateMachineWorker } from '../../worker/create-worker';
 import { connectTestTemporal, createTestWorker, type TestTemporal, uniqueTaskQueue, workflowBundle } from './temporal';
 
@@ -27,13 +27,24 @@ export interface TestStackOptions {
   sdkLogger?: Logger;
 }
 
-export async function startTestStack(name: string, { env = {}, workerOptions, apiLogger = false, sdkLogger }: TestStackOptions = {}): Promise<TestStack> {
+export async function startTestStack(
+  name: string,
+  { env = {}, workerOptions, apiLogger = false, sdkLogger }: TestStackOptions = {},
+): Promise<TestStack> {
   const temporal = await connectTestTemporal(sdkLogger);
   const providers = await startFakeProviders();
-  const config = testConfig({ ...providers.env, TEMPORAL_TASK_QUEUE: uniqueTaskQueue(name), TEMPORAL_ASL_TASK_QUEUE: uniqueTaskQueue(`${name}-asl`), ...env });
+  const config = testConfig({
+    ...providers.env,
+    TEMPORAL_TASK_QUEUE: uniqueTaskQueue(name),
+    TEMPORAL_ASL_TASK_QUEUE: uniqueTaskQueue(`${name}-asl`),
+    ...env,
+  });
   const worker = await createTestWorker(temporal, config, workerOptions);
   // The States Language worker, on its own queue with its own activities, as in production.
-  const stateMachines = await createStateMachineWorker(config, temporal.connection, { workflowBundle: workflowBundle(), workflowsPath: undefined });
+  const stateMachines = await createStateMachineWorker(config, temporal.connection, {
+    workflowBundle: workflowBundle(),
+    workflowsPath: undefined,
+  });
   const running = Promise.all([worker.run(), stateMachines.run()]);
   const app = await buildApp({ config, client: temporal.client, logger: apiLogger });
   return {

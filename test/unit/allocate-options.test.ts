@@ -86,7 +86,13 @@ describe('allocate with singleCycle', () => {
   });
 
   it('finds the one loop A→B→C→D→E→A', () => {
-    const csv = ['A,a@example.com,,C;D;E', 'B,b@example.com,,A;D;E', 'C,c@example.com,,A;B;E', 'D,d@example.com,,A;B;C', 'E,e@example.com,,B;C;D'];
+    const csv = [
+      'A,a@example.com,,C;D;E',
+      'B,b@example.com,,A;D;E',
+      'C,c@example.com,,A;B;E',
+      'D,d@example.com,,A;B;C',
+      'E,e@example.com,,B;C;D',
+    ];
     const { pairs } = allocate(readParticipants(csv.join('\n')), 9, oneLoop);
     expect(pairs.map((p) => `${p.giver}→${p.recipient}`)).toEqual(['A→B', 'B→C', 'C→D', 'D→E', 'E→A']);
   });
@@ -94,7 +100,14 @@ describe('allocate with singleCycle', () => {
   it('joins the loops of a large draw into one, quickly', () => {
     const n = 20_000;
     const names = Array.from({ length: n }, (_, i) => `Person ${i}`);
-    const ps = names.map((name, i): Participant => ({ line: i + 1, name, exclusions: i % 20 === 0 ? [names[(i + 1) % n], names[(i + 7) % n]] : [], ...(i % 3 === 0 ? { group: `family ${i % 500}` } : {}) }));
+    const ps = names.map(
+      (name, i): Participant => ({
+        line: i + 1,
+        name,
+        exclusions: i % 20 === 0 ? [names[(i + 1) % n], names[(i + 7) % n]] : [],
+        ...(i % 3 === 0 ? { group: `family ${i % 500}` } : {}),
+      }),
+    );
     const { pairs } = allocate(ps, 4, oneLoop);
     expect(checkAllocation(ps, pairs, oneLoop)).toEqual([]);
   });
@@ -112,7 +125,9 @@ describe('allocate with singleCycle', () => {
     const others = { excludes: ['Bob', 'Cy'] };
     const ps = people({ Ann: others, Bob: {}, Cy: {}, Di: others, Ed: others, Fay: others });
     const error = failureOf(() => allocate(ps, 1, oneLoop));
-    expect(error.message).toBe('No single loop through everyone exists: nobody else may give to Bob or Cy, so a loop through everyone cannot reach them');
+    expect(error.message).toBe(
+      'No single loop through everyone exists: nobody else may give to Bob or Cy, so a loop through everyone cannot reach them',
+    );
     expect(error.blockers).toEqual(['Bob', 'Cy']);
   });
 
@@ -125,7 +140,12 @@ describe('allocate with singleCycle', () => {
   });
 
   // Cy may only give to Di, who must then give to Ann, who must give to Bob: Bob may not give to Cy.
-  const noLoop = people({ Ann: {}, Bob: { excludes: ['Cy'], group: 'Lee' }, Cy: { excludes: ['Ann'], group: 'lee' }, Di: { excludes: ['Bob'] } });
+  const noLoop = people({
+    Ann: {},
+    Bob: { excludes: ['Cy'], group: 'Lee' },
+    Cy: { excludes: ['Ann'], group: 'lee' },
+    Di: { excludes: ['Bob'] },
+  });
 
   it('says when every loop was tried and none fits', () => {
     const error = failureOf(() => allocate(noLoop, 1, oneLoop));
@@ -140,7 +160,9 @@ describe('allocate with singleCycle', () => {
     const twoPairs = Int32Array.from([1, 0, 3, 2]);
     const error = failureOf(() => joinIntoOneLoop(graph, twoPairs, createRng(1), 0));
     expect(error.proved).toBe(false);
-    expect(error.message).toMatch(/^No single loop through everyone was found: the search stopped after \d+ steps without finding one, so one may still exist/);
+    expect(error.message).toMatch(
+      /^No single loop through everyone was found: the search stopped after \d+ steps without finding one, so one may still exist/,
+    );
     expect(searchLoop(graph, adjacency(graph, createRng(1)), createRng(1), 1_000).outcome).toBe('none');
   });
 });
@@ -237,7 +259,16 @@ describe('previousPairs', () => {
 describe('reproducible on any machine', () => {
   // Only 32-bit integer arithmetic decides a draw. These must never change, or old seeds stop
   // reproducing old draws.
-  const ps = people({ Ann: { excludes: ['Bob'] }, Bob: {}, Cy: { group: 'Lee' }, Di: { group: 'lee' }, Ed: {}, Fay: { excludes: ['Ann', 'Gus'] }, Gus: {}, Hal: {} });
+  const ps = people({
+    Ann: { excludes: ['Bob'] },
+    Bob: {},
+    Cy: { group: 'Lee' },
+    Di: { group: 'lee' },
+    Ed: {},
+    Fay: { excludes: ['Ann', 'Gus'] },
+    Gus: {},
+    Hal: {},
+  });
   const recipients = (options = {}) => allocate(ps, 2028, options).pairs.map((p) => p.recipient);
 
   it('is pinned', () => {

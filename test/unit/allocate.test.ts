@@ -58,7 +58,12 @@ describe('allocate', () => {
   it('varies with the seed, reaching every possible draw', () => {
     const ps = people({ Ann: {}, Bob: {}, Cy: {}, Di: {} });
     const draws = new Set<string>();
-    for (let seed = 0; seed < 500; seed++) draws.add(allocate(ps, seed).pairs.map((p) => p.recipient).join());
+    for (let seed = 0; seed < 500; seed++)
+      draws.add(
+        allocate(ps, seed)
+          .pairs.map((p) => p.recipient)
+          .join(),
+      );
     expect(draws.size).toBe(9); // the 9 derangements of 4
   });
 

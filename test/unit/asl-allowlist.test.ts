@@ -7,9 +7,11 @@ import type { ObjectStore } from '../../activities/object-store';
 import { checkDefinition } from '../../lib/asl/checker';
 
 const activities = STATE_MACHINE_ACTIVITIES;
-const refused = (name: string) => expect.stringContaining(`'${name}' is not an activity registered for state machines (allowed: ${activities.join(', ')})`);
+const refused = (name: string) =>
+  expect.stringContaining(`'${name}' is not an activity registered for state machines (allowed: ${activities.join(', ')})`);
 const task = (fields: Record<string, unknown>) => ({ StartAt: 'T', States: { T: { Type: 'Task', End: true, ...fields } } });
-const invoke = (functionName: unknown) => task({ Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: functionName, Payload: {} } });
+const invoke = (functionName: unknown) =>
+  task({ Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: functionName, Payload: {} } });
 const example = (name: string) => JSON.parse(readFileSync(join(__dirname, '../../examples/state-machines', `${name}.asl.json`), 'utf8'));
 
 it('is exactly the activities createExampleActivities registers', () => {
@@ -24,16 +26,47 @@ it('without the option, the checker binds Tasks to any name (conformance cases, 
 
 it.each([
   ['a plain name', task({ Resource: 'loadBatch' }), '$.States.T.Resource', 'loadBatch'],
-  ['a Lambda function ARN', task({ Resource: 'arn:aws:lambda:us-east-1:123456789012:function:loadBatch' }), '$.States.T.Resource', 'loadBatch'],
-  ['a Lambda function ARN with an alias', task({ Resource: 'arn:aws:lambda:us-east-1:123456789012:function:allocate:prod' }), '$.States.T.Resource', 'allocate'],
-  ['a Lambda function ARN with a version', task({ Resource: 'arn:aws:lambda:us-east-1:123456789012:function:notifyEmail:7' }), '$.States.T.Resource', 'notifyEmail'],
-  ['an activity ARN', task({ Resource: 'arn:aws:states:us-east-1:123456789012:activity:storeAllocations' }), '$.States.T.Resource', 'storeAllocations'],
+  [
+    'a Lambda function ARN',
+    task({ Resource: 'arn:aws:lambda:us-east-1:123456789012:function:loadBatch' }),
+    '$.States.T.Resource',
+    'loadBatch',
+  ],
+  [
+    'a Lambda function ARN with an alias',
+    task({ Resource: 'arn:aws:lambda:us-east-1:123456789012:function:allocate:prod' }),
+    '$.States.T.Resource',
+    'allocate',
+  ],
+  [
+    'a Lambda function ARN with a version',
+    task({ Resource: 'arn:aws:lambda:us-east-1:123456789012:function:notifyEmail:7' }),
+    '$.States.T.Resource',
+    'notifyEmail',
+  ],
+  [
+    'an activity ARN',
+    task({ Resource: 'arn:aws:states:us-east-1:123456789012:activity:storeAllocations' }),
+    '$.States.T.Resource',
+    'storeAllocations',
+  ],
   ['lambda:invoke FunctionName', invoke('loadBatch'), '$.States.T.Parameters.FunctionName', 'loadBatch'],
-  ['lambda:invoke FunctionName as an ARN', invoke('arn:aws:lambda:us-east-1:123456789012:function:revealDraw:$LATEST'), '$.States.T.Parameters.FunctionName', 'revealDraw'],
+  [
+    'lambda:invoke FunctionName as an ARN',
+    invoke('arn:aws:lambda:us-east-1:123456789012:function:revealDraw:$LATEST'),
+    '$.States.T.Parameters.FunctionName',
+    'revealDraw',
+  ],
   ['lambda:invoke FunctionName as name:alias', invoke('loadStateMachine:live'), '$.States.T.Parameters.FunctionName', 'loadStateMachine'],
   [
     'JSONata lambda:invoke Arguments.FunctionName',
-    { QueryLanguage: 'JSONata', ...task({ Resource: 'arn:aws:states:::lambda:invoke', Arguments: { FunctionName: 'findNotification', Payload: '{% $states.input %}' } }) },
+    {
+      QueryLanguage: 'JSONata',
+      ...task({
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Arguments: { FunctionName: 'findNotification', Payload: '{% $states.input %}' },
+      }),
+    },
     '$.States.T.Arguments.FunctionName',
     'findNotification',
   ],
@@ -60,8 +93,14 @@ it('checks the Tasks of Parallel branches and Map processors (ItemProcessor and 
 
 it('leaves a dynamic FunctionName to run time, and takes the allowed names in every form', () => {
   const dynamic = task({ Resource: 'arn:aws:states:::lambda:invoke', Parameters: { 'FunctionName.$': '$.fn', Payload: {} } });
-  const jsonataDynamic = { QueryLanguage: 'JSONata', ...task({ Resource: 'arn:aws:states:::lambda:invoke', Arguments: { FunctionName: '{% $states.input.fn %}' } }) };
-  const jsonataArguments = { QueryLanguage: 'JSONata', ...task({ Resource: 'arn:aws:states:::lambda:invoke', Arguments: '{% $states.input %}' }) };
+  const jsonataDynamic = {
+    QueryLanguage: 'JSONata',
+    ...task({ Resource: 'arn:aws:states:::lambda:invoke', Arguments: { FunctionName: '{% $states.input.fn %}' } }),
+  };
+  const jsonataArguments = {
+    QueryLanguage: 'JSONata',
+    ...task({ Resource: 'arn:aws:states:::lambda:invoke', Arguments: '{% $states.input %}' }),
+  };
   for (const definition of [
     dynamic,
     jsonataDynamic,
@@ -77,8 +116,11 @@ it('leaves a dynamic FunctionName to run time, and takes the allowed names in ev
 });
 
 it("passes the examples' own definitions and refuses secret-santa.asl.json, which binds to the pipeline's activities", () => {
-  for (const name of ['dice', 'records', 'onboarding', 'onboard-member']) expect(checkDefinition(example(name), { activities })).toEqual([]);
+  for (const name of ['dice', 'records', 'onboarding', 'onboard-member'])
+    expect(checkDefinition(example(name), { activities })).toEqual([]);
   const problems = checkDefinition(example('secret-santa'), { activities });
   expect(problems.length).toBeGreaterThan(0);
-  expect(problems.every((p) => p.path.endsWith('.Resource') && p.message.includes('is not an activity registered for state machines'))).toBe(true);
+  expect(
+    problems.every((p) => p.path.endsWith('.Resource') && p.message.includes('is not an activity registered for state machines')),
+  ).toBe(true);
 });

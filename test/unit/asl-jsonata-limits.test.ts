@@ -7,10 +7,20 @@ import fc from 'fast-check';
 import jsonata from 'jsonata';
 import { StatesErrors } from '../../lib/asl/errors';
 import { compileExpression, evaluateExpression, evaluateTemplate, expressionProblem } from '../../lib/asl/jsonata';
-import { BUDGET_BINDING, boundedJsonata, MAX_QUERY_DEPTH, MAX_QUERY_ITEMS, MAX_QUERY_STEPS, MAX_QUERY_STRING, prettyBytes, QueryBudget } from '../../lib/asl/jsonata-limits';
+import {
+  BUDGET_BINDING,
+  boundedJsonata,
+  MAX_QUERY_DEPTH,
+  MAX_QUERY_ITEMS,
+  MAX_QUERY_STEPS,
+  MAX_QUERY_STRING,
+  prettyBytes,
+  QueryBudget,
+} from '../../lib/asl/jsonata-limits';
 
 const host = { now: () => Date.parse('2024-01-01T00:00:00Z'), random: () => 0.5, uuid: () => '00000000-0000-4000-8000-000000000001' };
-const evaluate = (expression: string, input: unknown = {}) => evaluateExpression(`{% ${expression} %}`, { input, context: {} }, {}, host, 'Output');
+const evaluate = (expression: string, input: unknown = {}) =>
+  evaluateExpression(`{% ${expression} %}`, { input, context: {} }, {}, host, 'Output');
 
 describe('the checked built-ins answer as JSONata does', () => {
   it.each([
@@ -53,13 +63,18 @@ describe('the checked built-ins answer as JSONata does', () => {
 
 describe('every bound fails as States.QueryEvaluationError, saying which', () => {
   const fails = (expression: string, message: string | RegExp, input?: unknown) =>
-    expect(evaluate(expression, input)).rejects.toMatchObject({ error: StatesErrors.QueryEvaluationError, cause: expect.stringMatching(message) });
+    expect(evaluate(expression, input)).rejects.toMatchObject({
+      error: StatesErrors.QueryEvaluationError,
+      cause: expect.stringMatching(message),
+    });
 
   it('steps', () => fails('($f := function($n) { $f($n + 1) }; $f(0))', `more than ${MAX_QUERY_STEPS} steps`));
   it('depth', () => fails('($f := function($n) { 1 + $f($n + 1) }; $f(0))', `deeper than ${MAX_QUERY_DEPTH} levels`));
-  it('a string built too long', () => fails('$reduce([1..30], function($a, $i) { $a & $a }, "x")', `longer than ${MAX_QUERY_STRING} characters`));
+  it('a string built too long', () =>
+    fails('$reduce([1..30], function($a, $i) { $a & $a }, "x")', `longer than ${MAX_QUERY_STRING} characters`));
   it('$pad, before it allocates', () => fails('$pad("x", 1e9)', `\\$pad to 1000000000 characters`));
-  it('$join, before it allocates', () => fails('$join($states.input.halves)', '\\$join of 400000 characters', { halves: ['x'.repeat(200_000), 'y'.repeat(200_000)] }));
+  it('$join, before it allocates', () =>
+    fails('$join($states.input.halves)', '\\$join of 400000 characters', { halves: ['x'.repeat(200_000), 'y'.repeat(200_000)] }));
   it('a sequence too long', () => fails('[1..1000000]', `sequence of more than ${MAX_QUERY_ITEMS} items`));
   it('an array built too long', () => fails('$split($pad("", 200000, "a"), "")', `array of more than ${MAX_QUERY_ITEMS} items`));
   it('a value built too large', () => fails('$reduce([1..30], function($a, $i) { {"l": $a, "r": $a} }, "x")', 'larger than 262144 bytes'));
@@ -70,7 +85,8 @@ describe('every bound fails as States.QueryEvaluationError, saying which', () =>
     return fails('$states.input.**', 'returned a value larger than 262144 bytes', deep);
   });
   it('all that is built, together', () => fails('$count([1..100].$pad("", 200000))', 'more than 16777216 characters'));
-  it('$toMillis pictures that would backtrack', () => fails('$toMillis("1234567890", "[Y][M][D][H][m][s][f]")', 'at most 6 markers in a row'));
+  it('$toMillis pictures that would backtrack', () =>
+    fails('$toMillis("1234567890", "[Y][M][D][H][m][s][f]")', 'at most 6 markers in a row'));
 
   it('runs regular expressions in linear time', async () => {
     const started = performance.now();

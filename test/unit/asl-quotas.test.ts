@@ -37,7 +37,10 @@ const anyJson = fc.letrec((tie) => ({
 
 describe('jsonBytes', () => {
   it('is the UTF-8 length of JSON.stringify, for any JSON (2,000 values)', () => {
-    fc.assert(fc.property(anyJson, (v) => expect(jsonBytes(v, Infinity)).toBe(utf8Json(v))), { numRuns: 2000 });
+    fc.assert(
+      fc.property(anyJson, (v) => expect(jsonBytes(v, Infinity)).toBe(utf8Json(v))),
+      { numRuns: 2000 },
+    );
   });
 
   it('skips undefined members and functions as JSON.stringify does', () => {
@@ -81,7 +84,10 @@ describe('jsonBytes', () => {
   it('checkPayload throws States.DataLimitExceeded, which no States.ALL catches', () => {
     expect(checkPayload('x'.repeat(MAX_PAYLOAD_BYTES - 2), 'it')).toBe(MAX_PAYLOAD_BYTES);
     expect(() => checkPayload('x'.repeat(MAX_PAYLOAD_BYTES - 1), 'The output')).toThrow(
-      new StatesError(StatesErrors.DataLimitExceeded, 'The output has a size exceeding the maximum number of bytes service limit (262144 bytes as UTF-8 JSON)'),
+      new StatesError(
+        StatesErrors.DataLimitExceeded,
+        'The output has a size exceeding the maximum number of bytes service limit (262144 bytes as UTF-8 JSON)',
+      ),
     );
     expect(errorMatches('States.ALL', StatesErrors.DataLimitExceeded)).toBe(false);
     expect(errorMatches(StatesErrors.DataLimitExceeded, StatesErrors.DataLimitExceeded)).toBe(false);
@@ -130,7 +136,10 @@ describe('StringMatches', () => {
 
   it('answers as the regular expression did (5,000 cases)', () => {
     const text = fc.string({ unit: fc.constantFrom('a', 'b', '*', '\\'), maxLength: 8 });
-    fc.assert(fc.property(text, text, (value, pattern) => expect(stringMatches(value, pattern)).toBe(regexMatches(value, pattern))), { numRuns: 5000 });
+    fc.assert(
+      fc.property(text, text, (value, pattern) => expect(stringMatches(value, pattern)).toBe(regexMatches(value, pattern))),
+      { numRuns: 5000 },
+    );
   });
 
   it('is linear where the regular expression was exponential', () => {
@@ -145,7 +154,10 @@ describe('StringMatches', () => {
 describe('distinct by canonical JSON', () => {
   it('two values share a canonical text exactly when they are equal as JSON (3,000 pairs)', () => {
     const small = fc.jsonValue({ maxDepth: 2 });
-    fc.assert(fc.property(small, small, (a, b) => expect(canonicalJson(a) === canonicalJson(b)).toBe(jsonEquals(a, b))), { numRuns: 3000 });
+    fc.assert(
+      fc.property(small, small, (a, b) => expect(canonicalJson(a) === canonicalJson(b)).toBe(jsonEquals(a, b))),
+      { numRuns: 3000 },
+    );
     expect(canonicalJson({ b: 1, a: [1, { d: 2, c: 3 }] })).toBe(canonicalJson({ a: [1, { c: 3, d: 2 }], b: 1 }));
   });
 
@@ -171,12 +183,15 @@ describe('retry delays', () => {
 
 describe('every failure of an execution is a States error', () => {
   const pass: Definition = { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } };
-  const run = (definition: Definition, host: ExecutionHost) => runExecution(definition, {}, { host, context: executionContext('m', 'e', {}, 0) });
+  const run = (definition: Definition, host: ExecutionHost) =>
+    runExecution(definition, {}, { host, context: executionContext('m', 'e', {}, 0) });
 
   it("turns what the interpreter's own code throws into States.Runtime", async () => {
     // A clock answering NaN makes the interpreter's own `new Date(now).toISOString()` throw a RangeError.
     const host = Object.assign(new VirtualHost(), { now: () => NaN });
-    await expect(run(pass, host)).rejects.toEqual(new StatesError(StatesErrors.Runtime, 'The interpreter failed: RangeError: Invalid time value'));
+    await expect(run(pass, host)).rejects.toEqual(
+      new StatesError(StatesErrors.Runtime, 'The interpreter failed: RangeError: Invalid time value'),
+    );
   });
 
   it("passes the host's own failures through untouched (Temporal's cancellation, continue-as-new…)", async () => {
@@ -197,7 +212,9 @@ describe('every failure of an execution is a States error', () => {
   it('still cancels with ExecutionCancelled', async () => {
     const cancel = new Cancellation();
     cancel.cancel();
-    await expect(runExecution(pass, {}, { host: new VirtualHost(), context: executionContext('m', 'e', {}, 0), cancel })).rejects.toThrow('cancelled');
+    await expect(runExecution(pass, {}, { host: new VirtualHost(), context: executionContext('m', 'e', {}, 0), cancel })).rejects.toThrow(
+      'cancelled',
+    );
   });
 });
 
@@ -205,10 +222,17 @@ describe('example activities bounded in what they allocate', () => {
   const source = { name: 's', total: 1e9 };
 
   it(`fetchRecords answers at most ${MAX_PAGE_RECORDS} records a page, and refuses more as a non-retryable failure`, async () => {
-    await expect(fetchRecords({ source, cursor: 0, limit: MAX_PAGE_RECORDS })).resolves.toMatchObject({ nextCursor: MAX_PAGE_RECORDS, hasMore: true });
+    await expect(fetchRecords({ source, cursor: 0, limit: MAX_PAGE_RECORDS })).resolves.toMatchObject({
+      nextCursor: MAX_PAGE_RECORDS,
+      hasMore: true,
+    });
     const refused = fetchRecords({ source, cursor: 0, limit: 1e8 });
     await expect(refused).rejects.toBeInstanceOf(ApplicationFailure);
-    await expect(refused).rejects.toMatchObject({ type: 'InvalidSource', nonRetryable: true, message: `limit is at most ${MAX_PAGE_RECORDS} records a page, not 100000000` });
+    await expect(refused).rejects.toMatchObject({
+      type: 'InvalidSource',
+      nonRetryable: true,
+      message: `limit is at most ${MAX_PAGE_RECORDS} records a page, not 100000000`,
+    });
     await expect(fetchRecords({ source, cursor: -5, limit: 10 })).rejects.toMatchObject({ type: 'InvalidSource', nonRetryable: true });
   });
 });

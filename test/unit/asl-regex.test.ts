@@ -14,29 +14,44 @@ type Generated = { src: string; empty: boolean };
  * backtracking engine part (JavaScript rejects an empty iteration and backtracks; the VM keeps the first thread
  * to reach each instruction), as regex.ts says.
  */
-const QUANTIFIERS: [string, boolean][] = [['', false], ['', false], ['*', true], ['+', false], ['?', true], ['{2}', false], ['{0,2}', true], ['{1,}', false]];
-const pattern = fc.letrec((tie) => ({
-  atom: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    fc.constantFrom('a', 'b', 'A', '.', '\\d', '\\w', '\\s', '\\W', '[ab]', '[^a]', '[a-c]', '[^]', '\\.', ' ', '1').map((src) => ({ src, empty: false, repeatable: true })),
-    fc.constantFrom('^', '$', '\\b', '\\B').map((src) => ({ src, empty: true, repeatable: false })),
-    tie('group'),
-  ),
-  group: fc.tuple(fc.constantFrom('(', '(?:', '(?<n>'), tie('alternation')).map(([open, body]) => ({ src: `${open}${(body as Generated).src})`, empty: (body as Generated).empty, repeatable: true })),
-  quantified: fc.tuple(tie('atom'), fc.constantFrom(...QUANTIFIERS), fc.boolean()).map(([atom, [q, allowsNone], lazy]) => {
-    const a = atom as Generated & { repeatable: boolean };
-    if (q === '' || !a.repeatable || a.empty) return { src: a.src, empty: a.empty };
-    return { src: `${a.src}${q}${lazy ? '?' : ''}`, empty: allowsNone };
-  }),
-  sequence: fc.array(tie('quantified'), { minLength: 0, maxLength: 4 }).map((items) => ({
-    src: (items as Generated[]).map((i) => i.src).join(''),
-    empty: (items as Generated[]).every((i) => i.empty),
-  })),
-  alternation: fc.array(tie('sequence'), { minLength: 1, maxLength: 3 }).map((options) => ({
-    src: (options as Generated[]).map((o) => o.src).join('|'),
-    empty: (options as Generated[]).some((o) => o.empty),
-  })),
-})).alternation.map((g) => (g as Generated).src);
+const QUANTIFIERS: [string, boolean][] = [
+  ['', false],
+  ['', false],
+  ['*', true],
+  ['+', false],
+  ['?', true],
+  ['{2}', false],
+  ['{0,2}', true],
+  ['{1,}', false],
+];
+const pattern = fc
+  .letrec((tie) => ({
+    atom: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc
+        .constantFrom('a', 'b', 'A', '.', '\\d', '\\w', '\\s', '\\W', '[ab]', '[^a]', '[a-c]', '[^]', '\\.', ' ', '1')
+        .map((src) => ({ src, empty: false, repeatable: true })),
+      fc.constantFrom('^', '$', '\\b', '\\B').map((src) => ({ src, empty: true, repeatable: false })),
+      tie('group'),
+    ),
+    group: fc
+      .tuple(fc.constantFrom('(', '(?:', '(?<n>'), tie('alternation'))
+      .map(([open, body]) => ({ src: `${open}${(body as Generated).src})`, empty: (body as Generated).empty, repeatable: true })),
+    quantified: fc.tuple(tie('atom'), fc.constantFrom(...QUANTIFIERS), fc.boolean()).map(([atom, [q, allowsNone], lazy]) => {
+      const a = atom as Generated & { repeatable: boolean };
+      if (q === '' || !a.repeatable || a.empty) return { src: a.src, empty: a.empty };
+      return { src: `${a.src}${q}${lazy ? '?' : ''}`, empty: allowsNone };
+    }),
+    sequence: fc.array(tie('quantified'), { minLength: 0, maxLength: 4 }).map((items) => ({
+      src: (items as Generated[]).map((i) => i.src).join(''),
+      empty: (items as Generated[]).every((i) => i.empty),
+    })),
+    alternation: fc.array(tie('sequence'), { minLength: 1, maxLength: 3 }).map((options) => ({
+      src: (options as Generated[]).map((o) => o.src).join('|'),
+      empty: (options as Generated[]).some((o) => o.empty),
+    })),
+  }))
+  .alternation.map((g) => (g as Generated).src);
 
 const input = fc.string({ unit: fc.constantFrom('a', 'b', 'A', '1', ' ', '.', '\n'), maxLength: 12 });
 const flags = fc.constantFrom('', 'i', 'm', 'g', 'gi', 's', 'gm');

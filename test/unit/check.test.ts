@@ -94,7 +94,6 @@ describe('checkAllocation', () => {
   });
 });
 
-
 describe('checkAllocation, properties', () => {
   it('finds no violation exactly when every giver may give to their recipient', () => {
     const scenario = fc.integer({ min: 1, max: 6 }).chain((n) =>

@@ -91,8 +91,13 @@ describe('santa allocate', () => {
   it('avoids the pairs of an earlier --json draw with --avoid, and of a stored draw', () => {
     const first = santa('allocate', EXAMPLE, '--json', '--seed', '5');
     const previous = tempFile('previous.json', first.stdout);
-    const lastYear = new Set((JSON.parse(first.stdout) as { pairs: { giver: string; recipient: string }[] }).pairs.map((p) => `${p.giver}>${p.recipient}`));
-    const stored = tempFile('stored.json', JSON.stringify({ runId: 'r', ...JSON.parse(first.stdout), participants: 6, storedAt: '2025-12-24T00:00:00.000Z' }));
+    const lastYear = new Set(
+      (JSON.parse(first.stdout) as { pairs: { giver: string; recipient: string }[] }).pairs.map((p) => `${p.giver}>${p.recipient}`),
+    );
+    const stored = tempFile(
+      'stored.json',
+      JSON.stringify({ runId: 'r', ...JSON.parse(first.stdout), participants: 6, storedAt: '2025-12-24T00:00:00.000Z' }),
+    );
     for (const file of [previous, stored]) {
       // The same seed as last year's draw: without --avoid it would repeat every pair.
       const result = santa('allocate', EXAMPLE, '--json', '--seed', '5', '--avoid', file);
@@ -104,11 +109,30 @@ describe('santa allocate', () => {
 
   it("blames last year's pairs when avoiding them leaves no draw, exit 2", () => {
     const file = tempFile('three.csv', 'Ann,ann@example.com,,\nBob,bob@example.com,,\nCy,cy@example.com,,\n');
-    const previous = tempFile('previous.json', JSON.stringify({ seed: 1, pairs: [{ giver: 'Ann', recipient: 'Bob' }, { giver: 'Bob', recipient: 'Cy' }, { giver: 'Cy', recipient: 'Ann' }] }));
+    const previous = tempFile(
+      'previous.json',
+      JSON.stringify({
+        seed: 1,
+        pairs: [
+          { giver: 'Ann', recipient: 'Bob' },
+          { giver: 'Bob', recipient: 'Cy' },
+          { giver: 'Cy', recipient: 'Ann' },
+        ],
+      }),
+    );
     const result = santa('allocate', file, '--avoid', previous);
     // The other way round, Ann→Cy→Bob→Ann, repeats none of them.
     expect(result.status).toBe(0);
-    const both = tempFile('both.json', JSON.stringify({ seed: 2, pairs: [{ giver: 'Ann', recipient: 'Bob' }, { giver: 'Ann', recipient: 'Cy' }] }));
+    const both = tempFile(
+      'both.json',
+      JSON.stringify({
+        seed: 2,
+        pairs: [
+          { giver: 'Ann', recipient: 'Bob' },
+          { giver: 'Ann', recipient: 'Cy' },
+        ],
+      }),
+    );
     const blocked = santa('allocate', file, '--avoid', both);
     expect(blocked.status).toBe(2);
     expect(blocked.stderr).toContain("No valid draw exists without repeating last year's pairs: Ann cannot give to anyone");

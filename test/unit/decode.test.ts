@@ -5,7 +5,10 @@ const bytes = (...parts: (string | number[])[]) =>
 
 describe('decodeParticipantsFile', () => {
   it('decodes UTF-8, dropping a BOM, and reports nothing', () => {
-    expect(decodeParticipantsFile(bytes([0xef, 0xbb, 0xbf], 'Zoë,zoe@example.com\n'))).toEqual({ text: 'Zoë,zoe@example.com\n', problems: [] });
+    expect(decodeParticipantsFile(bytes([0xef, 0xbb, 0xbf], 'Zoë,zoe@example.com\n'))).toEqual({
+      text: 'Zoë,zoe@example.com\n',
+      problems: [],
+    });
     expect(decodeParticipantsFile(bytes(''))).toEqual({ text: '', problems: [] });
   });
 
@@ -33,7 +36,9 @@ describe('decodeParticipantsFile', () => {
     ['a byte that never occurs in UTF-8', [0xf8], 0xf8],
   ])('reports %s', (_, bad, first) => {
     const { problems } = decodeParticipantsFile(bytes('Alice,a@example.com\n', 'Bob', bad, ',b@example.com\n'));
-    expect(problems).toEqual([{ line: 2, field: 'file', message: expect.stringContaining(`byte 0x${first.toString(16).toUpperCase()} at column 4`) }]);
+    expect(problems).toEqual([
+      { line: 2, field: 'file', message: expect.stringContaining(`byte 0x${first.toString(16).toUpperCase()} at column 4`) },
+    ]);
   });
 
   it('recognises UTF-16 by its BOM: one problem, and the text read as UTF-16 so the rest can be checked', () => {

@@ -40,7 +40,9 @@ describe('parseParticipantsCsv, fuzzed', () => {
 });
 
 describe('validateParticipants, fuzzed', () => {
-  const rows = fc.array(personCells, { maxLength: 8 }).map((people) => people.map((cells, i): ParticipantRow => ({ line: i + 2, ...cells })));
+  const rows = fc
+    .array(personCells, { maxLength: 8 })
+    .map((people) => people.map((cells, i): ParticipantRow => ({ line: i + 2, ...cells })));
 
   it('never throws; a clean result is a drawable list of reachable people (3,000 cases)', () => {
     let clean = 0;

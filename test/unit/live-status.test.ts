@@ -1,6 +1,9 @@
 import { type BatchReport, initialStatus, LISTED_FAILURES, type RunProgress, withRunningBatches } from '../../workflows/status';
 
-const report = (sent: number, failed = 0, failures: BatchReport['failures'] = []): BatchReport => ({ counts: { sent, skipped: 1, failed }, failures });
+const report = (sent: number, failed = 0, failures: BatchReport['failures'] = []): BatchReport => ({
+  counts: { sent, skipped: 1, failed },
+  failures,
+});
 
 function progress(): RunProgress {
   const status = initialStatus(false);
@@ -31,7 +34,13 @@ describe('withRunningBatches', () => {
   });
 
   it('counts nothing for a batch it could not read, and ignores reports of batches no longer running', () => {
-    const live = withRunningBatches(progress(), new Map([['run-sms-2', report(4)], ['run-email-0', report(500)]]));
+    const live = withRunningBatches(
+      progress(),
+      new Map([
+        ['run-sms-2', report(4)],
+        ['run-email-0', report(500)],
+      ]),
+    );
     expect(live.email.sent).toBe(500);
     expect(live.sms.sent).toBe(504);
   });

@@ -155,7 +155,6 @@ describe('parseParticipantsCsv', () => {
   });
 });
 
-
 describe('parseParticipantsCsv, properties', () => {
   const cell = fc.string({ unit: fc.constantFrom('a', 'Z', 'é', ' ', ',', '"', '\n', '\r\n', ';', '@', '+', '1'), maxLength: 8 });
   const quote = (value: string) => (/[",\r\n]/.test(value) || value !== value.trim() ? `"${value.replace(/"/g, '""')}"` : value);
@@ -186,7 +185,9 @@ describe('parseParticipantsCsv, properties', () => {
           fc.pre(records.every((cells) => cells.some((c) => c.trim() !== '')));
           const { rows, problems } = parseParticipantsCsv(text);
           expect(problems.filter((p) => p.field !== 'file')).toEqual([]);
-          expect(rows.filter((r) => r.name !== '').map((r) => ({ line: r.line, name: r.name, exclusions: r.exclusions }))).toEqual(expected);
+          expect(rows.filter((r) => r.name !== '').map((r) => ({ line: r.line, name: r.name, exclusions: r.exclusions }))).toEqual(
+            expected,
+          );
         },
       ),
       { numRuns: 300 },
@@ -223,7 +224,8 @@ describe('parseParticipantsCsv, hostile files', () => {
   });
 
   it(`accepts ${MAX_PARTICIPANTS.toLocaleString('en')} participants and reports one more, at the line where the excess starts`, () => {
-    const file = (count: number) => `name,phone\n${Array.from({ length: count }, (_, i) => `P${i},+4477009${String(i).padStart(5, '0')}`).join('\n')}`;
+    const file = (count: number) =>
+      `name,phone\n${Array.from({ length: count }, (_, i) => `P${i},+4477009${String(i).padStart(5, '0')}`).join('\n')}`;
     const atLimit = parseParticipantsCsv(file(MAX_PARTICIPANTS));
     expect(atLimit.problems).toEqual([]);
     expect(atLimit.rows).toHaveLength(MAX_PARTICIPANTS);

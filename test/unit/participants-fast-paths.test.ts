@@ -61,13 +61,30 @@ describe('validateParticipants, exclusions', () => {
   const NAMES = ['Alice', 'Bob Smith', 'Zoë', 'Łukasz Nowak'];
   /** Ways to write a name that mean the same person: case, spaces (ASCII or not) and composition. */
   const spelling = (name: string) =>
-    fc.tuple(fc.constantFrom('', ' ', '\t', '\u00A0', ' \u3000'), fc.constantFrom('as is', 'lower', 'upper', 'NFD', 'double spaces'), fc.constantFrom('', ' ', '\u00A0')).map(
-      ([before, how, after]) => {
-        const written = { 'as is': name, lower: name.toLowerCase(), upper: name.toUpperCase(), NFD: name.normalize('NFD'), 'double spaces': name.replace(/ /g, '  ') }[how];
+    fc
+      .tuple(
+        fc.constantFrom('', ' ', '\t', '\u00A0', ' \u3000'),
+        fc.constantFrom('as is', 'lower', 'upper', 'NFD', 'double spaces'),
+        fc.constantFrom('', ' ', '\u00A0'),
+      )
+      .map(([before, how, after]) => {
+        const written = {
+          'as is': name,
+          lower: name.toLowerCase(),
+          upper: name.toUpperCase(),
+          NFD: name.normalize('NFD'),
+          'double spaces': name.replace(/ /g, '  '),
+        }[how];
         return before + written + after;
-      },
-    );
-  const row = (line: number, name: string, exclusions: string): ParticipantRow => ({ line, name, email: `${line}@example.com`, phone: '', exclusions, group: '' });
+      });
+  const row = (line: number, name: string, exclusions: string): ParticipantRow => ({
+    line,
+    name,
+    email: `${line}@example.com`,
+    phone: '',
+    exclusions,
+    group: '',
+  });
 
   it('finds the same people however they are spelt, each once, in the order first named', () => {
     const pieces = fc.array(fc.constantFrom(...NAMES, 'Nobody', ''), { maxLength: 12 });
@@ -75,8 +92,14 @@ describe('validateParticipants, exclusions', () => {
       fc.property(
         pieces.chain((names) => fc.tuple(fc.constant(names), fc.tuple(...names.map((name) => spelling(name))))),
         ([names, spelt]) => {
-          const exact = validateParticipants([...NAMES.map((name, i) => row(i + 2, name, '')), row(NAMES.length + 2, 'Eve', names.join(';'))]);
-          const other = validateParticipants([...NAMES.map((name, i) => row(i + 2, name, '')), row(NAMES.length + 2, 'Eve', spelt.join(';'))]);
+          const exact = validateParticipants([
+            ...NAMES.map((name, i) => row(i + 2, name, '')),
+            row(NAMES.length + 2, 'Eve', names.join(';')),
+          ]);
+          const other = validateParticipants([
+            ...NAMES.map((name, i) => row(i + 2, name, '')),
+            row(NAMES.length + 2, 'Eve', spelt.join(';')),
+          ]);
           const named = [...new Set(names.filter((name) => NAMES.includes(name)))];
           expect(exact.participants.at(-1)!.exclusions).toEqual(named);
           expect(other.participants.at(-1)!.exclusions).toEqual(named);
@@ -88,7 +111,10 @@ describe('validateParticipants, exclusions', () => {
   });
 
   it('reports an exclusion of oneself however it is spelt, and every time', () => {
-    const { participants, problems } = validateParticipants([row(2, 'Bob Smith', 'bob  smith; Alice ;\u00A0Bob Smith;Bob Smith'), row(3, 'Alice', '')]);
+    const { participants, problems } = validateParticipants([
+      row(2, 'Bob Smith', 'bob  smith; Alice ;\u00A0Bob Smith;Bob Smith'),
+      row(3, 'Alice', ''),
+    ]);
     expect(participants[0].exclusions).toEqual(['Alice']);
     expect(problems).toEqual([
       { line: 2, field: 'exclusions', message: 'Bob Smith cannot exclude themselves' },

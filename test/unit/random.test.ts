@@ -54,7 +54,12 @@ describe('random', () => {
     const result = shuffle(a, createRng(3));
     expect(result).toBe(a);
     expect([...a].sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i));
-    expect(shuffle(Array.from({ length: 50 }, (_, i) => i), createRng(3))).toEqual(a);
+    expect(
+      shuffle(
+        Array.from({ length: 50 }, (_, i) => i),
+        createRng(3),
+      ),
+    ).toEqual(a);
   });
 });
 

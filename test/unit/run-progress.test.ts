@@ -11,7 +11,9 @@ const view = (stage: string, emailSent: number, smsSent: number, participants = 
 
 describe('santa run progress', () => {
   it('draws a bar over every message of both channels, with the stage and the counts per channel', () => {
-    expect(progressLine(view('notifying', 2, 1))).toBe('[############............] 4/8 · notifying · email 2 sent, 0 failed · sms 1 sent, 1 failed');
+    expect(progressLine(view('notifying', 2, 1))).toBe(
+      '[############............] 4/8 · notifying · email 2 sent, 0 failed · sms 1 sent, 1 failed',
+    );
     expect(progressLine({ ...view('parsing', 0, 0, 0), sms: { sent: 0, skipped: 0, failed: 0 } })).toBe(
       '[........................] 0/0 · parsing · email 0 sent, 0 failed · sms 0 sent, 0 failed',
     );

@@ -65,15 +65,21 @@ describe('validateParticipants', () => {
     expect(problems).toEqual([{ line: 1, field: 'email', message: 'an email or a phone is needed' }]);
   });
 
-  it.each(['alice', 'alice@', '@example.com', 'alice@example', 'al ice@example.com', 'alice@@example.com', 'alice@example..com', 'a,b@example.com'])(
-    'rejects the email %j',
-    (bad) => {
-      const { problems } = validateParticipants([row('Alice', { email: bad }), row('Bob', email('b'))]);
-      expect(problems).toEqual([{ line: 1, field: 'email', message: `"${bad}" is not a valid email address` }]);
-    },
-  );
+  it.each([
+    'alice',
+    'alice@',
+    '@example.com',
+    'alice@example',
+    'al ice@example.com',
+    'alice@@example.com',
+    'alice@example..com',
+    'a,b@example.com',
+  ])('rejects the email %j', (bad) => {
+    const { problems } = validateParticipants([row('Alice', { email: bad }), row('Bob', email('b'))]);
+    expect(problems).toEqual([{ line: 1, field: 'email', message: `"${bad}" is not a valid email address` }]);
+  });
 
-  it.each(['alice@example.com', 'alice.smith+santa@mail.example.co.uk', 'o\'brien@example.ie'])('accepts the email %j', (good) => {
+  it.each(['alice@example.com', 'alice.smith+santa@mail.example.co.uk', "o'brien@example.ie"])('accepts the email %j', (good) => {
     expect(validateParticipants([row('Alice', { email: good }), row('Bob', email('b'))]).problems).toEqual([]);
   });
 
@@ -102,10 +108,7 @@ describe('validateParticipants', () => {
   });
 
   it('reports unknown exclusions and self-exclusion', () => {
-    const { problems } = validateParticipants([
-      row('Alice', { ...email('a'), exclusions: 'Bobby;alice' }),
-      row('Bob', email('b')),
-    ]);
+    const { problems } = validateParticipants([row('Alice', { ...email('a'), exclusions: 'Bobby;alice' }), row('Bob', email('b'))]);
     expect(problems).toEqual([
       { line: 1, field: 'exclusions', message: '"Bobby" is not a participant' },
       { line: 1, field: 'exclusions', message: 'Alice cannot exclude themselves' },
@@ -177,10 +180,15 @@ describe('readParticipants', () => {
 });
 
 describe('validateParticipants, hostile cells', () => {
-  it.each(['=1+1', '+1+1', '-1+1', '@SUM(A1)', '=HYPERLINK("http://evil.example","x")'])('rejects the name %j, which a spreadsheet would run', (name) => {
-    const { problems } = validateParticipants([row(name, email('a')), row('Bob', email('b')), row('Cy', email('c'))]);
-    expect(problems).toEqual([{ line: 1, field: 'name', message: expect.stringContaining(`starts with "${name[0]}", which spreadsheets run as a formula`) }]);
-  });
+  it.each(['=1+1', '+1+1', '-1+1', '@SUM(A1)', '=HYPERLINK("http://evil.example","x")'])(
+    'rejects the name %j, which a spreadsheet would run',
+    (name) => {
+      const { problems } = validateParticipants([row(name, email('a')), row('Bob', email('b')), row('Cy', email('c'))]);
+      expect(problems).toEqual([
+        { line: 1, field: 'name', message: expect.stringContaining(`starts with "${name[0]}", which spreadsheets run as a formula`) },
+      ]);
+    },
+  );
 
   it('rejects a group a spreadsheet would run, and keeps hyphens and plus signs inside names', () => {
     const { problems } = validateParticipants([
@@ -231,21 +239,38 @@ describe('checkParticipants, limits and bytes', () => {
     const { problems } = checkParticipants(text);
     expect(problems).toHaveLength(MAX_PROBLEMS + 1);
     expect(problems[MAX_PROBLEMS - 1]).toMatchObject({ line: MAX_PROBLEMS, field: 'email' });
-    expect(problems[MAX_PROBLEMS]).toEqual({ line: MAX_PROBLEMS + 1, field: 'file', message: '500 more problems from this line on are not listed' });
+    expect(problems[MAX_PROBLEMS]).toEqual({
+      line: MAX_PROBLEMS + 1,
+      field: 'file',
+      message: '500 more problems from this line on are not listed',
+    });
   });
 
   it('reads bytes: bad encoding and CSV problems together, rows not validated', () => {
-    const file = Buffer.concat([Buffer.from('Alice,a@example.com,,Zed\nZo'), Buffer.from([0xeb]), Buffer.from(',z@example.com,,\n"Bob,b@example.com,,\n')]);
+    const file = Buffer.concat([
+      Buffer.from('Alice,a@example.com,,Zed\nZo'),
+      Buffer.from([0xeb]),
+      Buffer.from(',z@example.com,,\n"Bob,b@example.com,,\n'),
+    ]);
     expect(checkParticipants(file).problems.map((p) => [p.line, p.field])).toEqual([
       [2, 'file'],
       [3, 'file'],
     ]);
-    expect(checkParticipants(Buffer.from('Alice,a@example.com,,\nBob,b@example.com,,\n'))).toEqual(checkParticipants('Alice,a@example.com,,\nBob,b@example.com,,\n'));
+    expect(checkParticipants(Buffer.from('Alice,a@example.com,,\nBob,b@example.com,,\n'))).toEqual(
+      checkParticipants('Alice,a@example.com,,\nBob,b@example.com,,\n'),
+    );
   });
 
   // The API answers what checkParticipants finds; so does the CLI, which reads files as bytes.
-  it.each(hostileFixtures().filter((f) => f.expected.status === 400).map((f) => [f.file, f]))('finds every problem of %s without a server', (_, fixture) => {
+  it.each(
+    hostileFixtures()
+      .filter((f) => f.expected.status === 400)
+      .map((f) => [f.file, f]),
+  )('finds every problem of %s without a server', (_, fixture) => {
     if (fixture.expected.status !== 400) throw new Error('unreachable');
-    expect(unmatchedProblems(checkParticipants(fixture.bytes).problems, fixture.expected.problems)).toEqual({ missing: [], unexpected: [] });
+    expect(unmatchedProblems(checkParticipants(fixture.bytes).problems, fixture.expected.problems)).toEqual({
+      missing: [],
+      unexpected: [],
+    });
   });
 });

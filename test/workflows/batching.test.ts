@@ -6,8 +6,8 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { MAX_IN_FLIGHT_PER_BATCH } from '../../workflows/batches';
-import { payloadsIn } from '../support/history';
-import { startRun } from '../support/runs';
+import { payloadsIn } from '../../testkit/history';
+import { startRun } from '../../testkit/runs';
 import { startTestStack, type TestStack } from '../support/stack';
 
 const PEOPLE = 2000;

@@ -1,7 +1,7 @@
 /** Flaky providers, a cancel mid-run and a resend, each on the real server through the API. */
 import { allocationKey } from '../../activities/run-data';
 import { loadAllocation } from '../../activities/store-allocations';
-import { peopleCsv } from '../support/people';
+import { peopleCsv } from '../../testkit/people';
 import { startTestStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;
@@ -9,7 +9,12 @@ let stack: TestStack;
 const people = (n: number, prefix: string) => peopleCsv(n, { prefix });
 
 async function post(csv: string, query = '') {
-  const res = await stack.app.inject({ method: 'POST', url: `/allocations${query}`, payload: csv, headers: { 'content-type': 'text/csv' } });
+  const res = await stack.app.inject({
+    method: 'POST',
+    url: `/allocations${query}`,
+    payload: csv,
+    headers: { 'content-type': 'text/csv' },
+  });
   expect(res.statusCode).toBe(202);
   return res.json().id as string;
 }
@@ -40,7 +45,11 @@ it('flaky providers (30% 500/429/resets/lost answers, slow answers): everyone is
   twilio.beFlaky(0.3, [500, 429, 'accept-then-reset'], 8, 150);
   twilio.failAlwaysFor('+447000000003', 400);
   const requestsBefore = twilio.requests;
-  const [emailsBefore, textsBefore, lostBefore] = [mailgun.messages.length, twilio.messages.length, mailgun.lostAnswers + twilio.lostAnswers];
+  const [emailsBefore, textsBefore, lostBefore] = [
+    mailgun.messages.length,
+    twilio.messages.length,
+    mailgun.lostAnswers + twilio.lostAnswers,
+  ];
   try {
     const id = await post(people(30, 'Flaky'), '?maxConcurrency=10');
     const result = await stack.temporal.client.workflow.getHandle(id).result();
@@ -103,7 +112,11 @@ it('POST /allocations/:id/resend sends one message again from the stored draw, n
 
   const unknown = await stack.app.inject({ method: 'POST', url: `/allocations/${id}/resend`, payload: { name: 'Nobody', channel: 'sms' } });
   expect([unknown.statusCode, unknown.json().error]).toEqual([404, 'UnknownParticipant']);
-  const noRun = await stack.app.inject({ method: 'POST', url: '/allocations/santa-nope/resend', payload: { name: 'Resend2', channel: 'sms' } });
+  const noRun = await stack.app.inject({
+    method: 'POST',
+    url: '/allocations/santa-nope/resend',
+    payload: { name: 'Resend2', channel: 'sms' },
+  });
   expect(noRun.statusCode).toBe(404);
 });
 
@@ -127,13 +140,20 @@ describe('retries last a time budget, not a count (SANTA_NOTIFY_RETRY_BUDGET=20s
   async function smsOutcomes(id: string) {
     const events = (await budgeted.temporal.client.workflow.getHandle(id).fetchHistory()).events ?? [];
     const byId = new Map(events.map((e) => [String(e.eventId), e]));
-    const at = (e: (typeof events)[number] | undefined) => Number(e?.eventTime?.seconds ?? 0) * 1000 + Math.floor((e?.eventTime?.nanos ?? 0) / 1e6);
+    const at = (e: (typeof events)[number] | undefined) =>
+      Number(e?.eventTime?.seconds ?? 0) * 1000 + Math.floor((e?.eventTime?.nanos ?? 0) / 1e6);
     return events.flatMap((e) => {
       const ended = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes;
       const scheduled = ended && byId.get(String(ended.scheduledEventId));
       if (!ended || scheduled?.activityTaskScheduledEventAttributes?.activityType?.name !== 'notifySms') return [];
       const started = byId.get(String(ended.startedEventId));
-      return [{ completed: !!e.activityTaskCompletedEventAttributes, attempt: started?.activityTaskStartedEventAttributes?.attempt ?? 0, afterMs: at(e) - at(scheduled) }];
+      return [
+        {
+          completed: !!e.activityTaskCompletedEventAttributes,
+          attempt: started?.activityTaskStartedEventAttributes?.attempt ?? 0,
+          afterMs: at(e) - at(scheduled),
+        },
+      ];
     });
   }
 
@@ -146,7 +166,9 @@ describe('retries last a time budget, not a count (SANTA_NOTIFY_RETRY_BUDGET=20s
       const result = await budgeted.temporal.client.workflow.getHandle(id).result();
       expect(result.sms).toEqual({ sent: 1, skipped: 0, failed: 1 });
       // Why: the provider's last answer, or the budget's end when a retry was under way then.
-      expect(result.failures).toEqual([{ name: 'Budget1', channel: 'sms', error: expect.stringMatching(/HTTP 503|ScheduleToClose timeout/) }]);
+      expect(result.failures).toEqual([
+        { name: 'Budget1', channel: 'sms', error: expect.stringMatching(/HTTP 503|ScheduleToClose timeout/) },
+      ]);
       // One text went out at once; the other was tried again and again until its budget was spent.
       expect(twilio.requests - requestsBefore).toBeGreaterThan(1 + 10);
       const failed = (await smsOutcomes(id)).filter((o) => !o.completed);
@@ -170,7 +192,12 @@ describe('retries last a time budget, not a count (SANTA_NOTIFY_RETRY_BUDGET=20s
       twilio.succeedFor('+447000000001');
       const result = await budgeted.temporal.client.workflow.getHandle(id).result();
       expect(result.sms).toEqual({ sent: 2, skipped: 0, failed: 0 });
-      expect(twilio.messages.slice(textsBefore).map((m) => m.to).sort()).toEqual(['+447000000000', '+447000000001']);
+      expect(
+        twilio.messages
+          .slice(textsBefore)
+          .map((m) => m.to)
+          .sort(),
+      ).toEqual(['+447000000000', '+447000000001']);
       expect(Math.max(...(await smsOutcomes(id)).map((o) => o.attempt))).toBeGreaterThan(10);
     } finally {
       twilio.succeedFor('+447000000001');

@@ -8,9 +8,13 @@ import { workflowBundle } from '../support/temporal';
 const dir = join(__dirname, '../histories');
 const histories = readdirSync(dir)
   .filter((file) => file.endsWith('.json'))
-  .map((file) => ({ workflowId: file.replace(/\.json$/, ''), history: historyFromJSON(JSON.parse(readFileSync(join(dir, file), 'utf8'))) }));
+  .map((file) => ({
+    workflowId: file.replace(/\.json$/, ''),
+    history: historyFromJSON(JSON.parse(readFileSync(join(dir, file), 'utf8'))),
+  }));
 
-const workflowType = ({ history }: (typeof histories)[number]) => history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name;
+const workflowType = ({ history }: (typeof histories)[number]) =>
+  history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name;
 
 async function replay(options: Parameters<typeof Worker.runReplayHistories>[0], which = histories) {
   const results = [];
@@ -24,11 +28,16 @@ it('has at least 3 recorded executions of different outcomes', () => {
 
 it('replays every recorded history on the current workflow code', async () => {
   const results = await replay({ workflowBundle: workflowBundle() });
-  expect(results.map((r) => ({ id: r.workflowId, error: r.error?.message }))).toEqual(histories.map((h) => ({ id: h.workflowId, error: undefined })));
+  expect(results.map((r) => ({ id: r.workflowId, error: r.error?.message }))).toEqual(
+    histories.map((h) => ({ id: h.workflowId, error: undefined })),
+  );
 });
 
 it('fails on an incompatible change of the workflow', async () => {
-  const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./fixtures/incompatible-workflow'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('./fixtures/incompatible-workflow'),
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
+  });
   const runs = histories.filter((h) => workflowType(h) === 'secretSanta');
   expect(runs.length).toBeGreaterThanOrEqual(3);
   const results = await replay({ workflowBundle: bundle }, runs);

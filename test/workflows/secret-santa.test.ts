@@ -6,11 +6,11 @@ import { createObjectStore } from '../../activities/object-store';
 import { RunData } from '../../activities/run-data';
 import { DrawSeal } from '../../lib/codec/draw-seal';
 import { MAX_DRAWS } from '../../workflows/secret-santa';
-import { type RunRequest, startRun } from '../support/runs';
-import { selfDrawingAllocate } from '../support/self-drawing-allocate';
+import { type RunRequest, startRun } from '../../testkit/runs';
+import { selfDrawingAllocate } from '../../testkit/self-drawing-allocate';
 import { EncryptionCodec } from '../../lib/codec/encryption-codec';
 import { testConfig } from '../support/config';
-import { peopleCsv } from '../support/people';
+import { peopleCsv } from '../../testkit/people';
 import { startTestStack, type TestStack } from '../support/stack';
 import { createTestWorker, uniqueTaskQueue } from '../support/temporal';
 
@@ -127,7 +127,10 @@ it('Catch → Allocate: a draw failing its check is drawn again, at most 3 times
   const broken = await createTestWorker(stack.temporal, brokenConfig, {
     activities: {
       ...real,
-      allocate: selfDrawingAllocate(new RunData(createObjectStore(stack.config.storage), new DrawSeal(stack.config.drawKeys!)), () => draws++),
+      allocate: selfDrawingAllocate(
+        new RunData(createObjectStore(stack.config.storage), new DrawSeal(stack.config.drawKeys!)),
+        () => draws++,
+      ),
     },
   });
   const failure = await broken

@@ -25,7 +25,14 @@ import type { Cancellation } from '../../lib/asl/cancellation';
 import { unregisteredActivity } from '../../lib/asl/checker';
 import { StatesError, StatesErrors, taskTimeout } from '../../lib/asl/errors';
 import { childFailed, childSucceeded } from '../../lib/asl/executions';
-import type { ChildExecutionRequest, ChildMachineRequest, Definition, ExecutionHost, ResumePoint, TaskOptions } from '../../lib/asl/interpreter';
+import type {
+  ChildExecutionRequest,
+  ChildMachineRequest,
+  Definition,
+  ExecutionHost,
+  ResumePoint,
+  TaskOptions,
+} from '../../lib/asl/interpreter';
 
 /** What a failed execution carries, so the client reads Error and Cause exactly (either may be absent). */
 export interface ExecutionFailureDetails {
@@ -134,9 +141,11 @@ export class WorkflowHost implements ExecutionHost {
     if (this.stored && !(STATE_MACHINE_ACTIVITIES as readonly string[]).includes(name)) {
       return Promise.reject(new StatesError(StatesErrors.TaskFailed, unregisteredActivity(name, STATE_MACHINE_ACTIVITIES)));
     }
-    return activitiesFor(options)[name](input).catch((error: unknown) => {
-      throw taskError(error, options);
-    });
+    return activitiesFor(options)
+      [name](input)
+      .catch((error: unknown) => {
+        throw taskError(error, options);
+      });
   }
 
   /** A DISTRIBUTED Map iteration: a child workflow of its own, failing with the iteration's Error and Cause. */

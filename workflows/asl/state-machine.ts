@@ -47,7 +47,10 @@ export async function stateMachine(args: StateMachineInput): Promise<unknown> {
   const { definition, input = {}, name = INLINE_MACHINE, stored = false, resume } = args;
   const problems = checkDefinition(definition, stored ? { activities: STATE_MACHINE_ACTIVITIES } : {});
   if (problems.length > 0) {
-    throw failure({ Error: StatesErrors.Runtime, Cause: `invalid definition: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}` });
+    throw failure({
+      Error: StatesErrors.Runtime,
+      Cause: `invalid definition: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+    });
   }
   const info = workflowInfo();
   // The execution keeps one id, input and start time across the runs it continues through.
@@ -58,7 +61,11 @@ export async function stateMachine(args: StateMachineInput): Promise<unknown> {
     at: (point) => continueAsNew<typeof stateMachine>({ ...args, resume: { ...point, executionInput, startTime } }),
   });
   try {
-    return await runExecution(definition, executionInput, { host, context: executionContext(name, info.workflowId, executionInput, startTime), resume });
+    return await runExecution(definition, executionInput, {
+      host,
+      context: executionContext(name, info.workflowId, executionInput, startTime),
+      resume,
+    });
   } catch (error) {
     if (error instanceof StatesError) throw failure(error.output);
     throw error;

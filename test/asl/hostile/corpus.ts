@@ -35,7 +35,11 @@ export interface HostileCase {
 }
 
 const KiB = 1024;
-const jsonata = (states: Definition['States'], startAt = Object.keys(states)[0]): Definition => ({ QueryLanguage: 'JSONata', StartAt: startAt, States: states });
+const jsonata = (states: Definition['States'], startAt = Object.keys(states)[0]): Definition => ({
+  QueryLanguage: 'JSONata',
+  StartAt: startAt,
+  States: states,
+});
 const jsonpath = (states: Definition['States'], startAt = Object.keys(states)[0]): Definition => ({ StartAt: startAt, States: states });
 /** One Pass state whose Output is `expression` (JSONata). */
 const output = (expression: string): Definition => jsonata({ Eval: { Type: 'Pass', Output: { value: `{% ${expression} %}` }, End: true } });
@@ -100,14 +104,28 @@ export const HOSTILE_CASES: HostileCase[] = [
   {
     name: 'Map over [1..1000000]',
     why: 'took 2.3 GB in the issue, and the whole of a 1 GB heap here; JSONata refuses to build a sequence longer than a 256 KiB payload can hold, before it allocates it',
-    definition: jsonata({ Loop: { Type: 'Map', Items: '{% [1..1000000] %}', ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, End: true } }),
+    definition: jsonata({
+      Loop: {
+        Type: 'Map',
+        Items: '{% [1..1000000] %}',
+        ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } },
+        End: true,
+      },
+    }),
     expect: { error: 'States.QueryEvaluationError', causeContains: '131072' },
     temporal: true,
   },
   {
     name: 'Map over [1..100000]: fewer items, still more than 256 KiB',
     why: 'ran 100,000 iterations (2.3 s, 230 MB) to a 590 KB output; within the sequence bound, but every value JSONata builds is measured: larger than a payload can be, refused',
-    definition: jsonata({ Loop: { Type: 'Map', Items: '{% [1..100000] %}', ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, End: true } }),
+    definition: jsonata({
+      Loop: {
+        Type: 'Map',
+        Items: '{% [1..100000] %}',
+        ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } },
+        End: true,
+      },
+    }),
     expect: { error: 'States.QueryEvaluationError', causeContains: '262144' },
   },
   {
@@ -220,7 +238,13 @@ export const HOSTILE_CASES: HostileCase[] = [
     name: 'Task result over 256 KiB, with a Catch of States.ALL',
     why: 'the result is refused; DataLimitExceeded is terminal: States.ALL does not catch it',
     definition: jsonpath({
-      Grow: { Type: 'Task', Resource: 'grow', Parameters: { chars: 300 * KiB }, Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }], End: true },
+      Grow: {
+        Type: 'Task',
+        Resource: 'grow',
+        Parameters: { chars: 300 * KiB },
+        Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }],
+        End: true,
+      },
       Caught: { Type: 'Pass', Result: 'caught', End: true },
     }),
     expect: { error: 'States.DataLimitExceeded', causeContains: 'Grow' },
@@ -271,7 +295,9 @@ export const HOSTILE_CASES: HostileCase[] = [
   {
     name: `Parameters nested ${DEEP_TEMPLATE_LEVELS.toLocaleString('en')} levels deep`,
     why: 'the checker recursed until the stack overflowed (an exception out of checkDefinition); definitions are refused past 256 levels',
-    definition: jsonpath({ Deep: { Type: 'Pass', Parameters: nested(DEEP_TEMPLATE_LEVELS, { 'x.$': '$' }) as Record<string, unknown>, End: true } }),
+    definition: jsonpath({
+      Deep: { Type: 'Pass', Parameters: nested(DEEP_TEMPLATE_LEVELS, { 'x.$': '$' }) as Record<string, unknown>, End: true },
+    }),
     // The first object past the bound: $ is depth 0, States 1, Deep 2, Parameters 3, then one per `a`.
     expect: { problems: [`$.States.Deep.Parameters${'.a'.repeat(MAX_DEFINITION_DEPTH - 2)}`] },
   },
@@ -279,7 +305,7 @@ export const HOSTILE_CASES: HostileCase[] = [
   // --- Time values a Temporal timer cannot take ---------------------------------------------------------
   {
     name: 'Wait SecondsPath of 1e300',
-    why: 'past Step Functions\' 99,999,999 seconds: States.Runtime rather than a timer Temporal cannot schedule',
+    why: "past Step Functions' 99,999,999 seconds: States.Runtime rather than a timer Temporal cannot schedule",
     definition: jsonpath({ Wait: { Type: 'Wait', SecondsPath: '$.s', End: true } }),
     input: { s: 1e300 },
     expect: { error: 'States.Runtime', causeContains: '99999999' },
@@ -293,9 +319,15 @@ export const HOSTILE_CASES: HostileCase[] = [
   },
   {
     name: 'Retry with a BackoffRate of 1e300',
-    why: 'the backoff grew to 1e300 s; retry delays are capped at MaxDelaySeconds\' own maximum (31,622,400 s)',
+    why: "the backoff grew to 1e300 s; retry delays are capped at MaxDelaySeconds' own maximum (31,622,400 s)",
     definition: jsonpath({
-      Flaky: { Type: 'Task', Resource: 'fail', Parameters: { error: 'Boom' }, Retry: [{ ErrorEquals: ['Boom'], MaxAttempts: 2, BackoffRate: 1e300 }], End: true },
+      Flaky: {
+        Type: 'Task',
+        Resource: 'fail',
+        Parameters: { error: 'Boom' },
+        Retry: [{ ErrorEquals: ['Boom'], MaxAttempts: 2, BackoffRate: 1e300 }],
+        End: true,
+      },
     }),
     expect: { error: 'Boom' },
     maxVirtualSeconds: 2 * 31_622_400,
@@ -305,7 +337,14 @@ export const HOSTILE_CASES: HostileCase[] = [
   {
     name: 'fetchRecords with a limit of a hundred million',
     why: 'the example activity allocated every record of the page and killed the worker with out-of-memory; pages are at most 1000 records',
-    definition: jsonpath({ Fetch: { Type: 'Task', Resource: 'fetchRecords', Parameters: { source: { name: 'huge', total: 1e9 }, cursor: 0, limit: 1e8 }, End: true } }),
+    definition: jsonpath({
+      Fetch: {
+        Type: 'Task',
+        Resource: 'fetchRecords',
+        Parameters: { source: { name: 'huge', total: 1e9 }, cursor: 0, limit: 1e8 },
+        End: true,
+      },
+    }),
     examples: true,
     expect: { error: 'InvalidSource', causeContains: '1000' },
     temporal: true,

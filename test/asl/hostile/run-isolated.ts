@@ -45,7 +45,12 @@ if (process.env.HOSTILE_CASE !== undefined) {
       ? `TIMED OUT after ${timeout} s`
       : run.status === 0
         ? run.stdout.trim()
-        : `CRASHED (status ${run.status}, signal ${run.signal}) after ${Date.now() - started} ms: ${run.stderr.split('\n').filter((l) => /Error|heap|memory/i.test(l)).slice(0, 2).join(' | ').slice(0, 300)}`;
+        : `CRASHED (status ${run.status}, signal ${run.signal}) after ${Date.now() - started} ms: ${run.stderr
+            .split('\n')
+            .filter((l) => /Error|heap|memory/i.test(l))
+            .slice(0, 2)
+            .join(' | ')
+            .slice(0, 300)}`;
     console.log(`${c.name}\n  expected ${JSON.stringify(c.expect).slice(0, 120)}\n  got      ${what}`);
   });
 }

@@ -20,9 +20,7 @@ export interface ConformanceCase {
   file: string;
 }
 
-export type Outcome =
-  | { status: 'SUCCEEDED'; output: unknown }
-  | { status: 'FAILED'; error?: string; cause?: string };
+export type Outcome = { status: 'SUCCEEDED'; output: unknown } | { status: 'FAILED'; error?: string; cause?: string };
 
 const dir = join(__dirname, '../conformance');
 

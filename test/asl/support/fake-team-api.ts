@@ -1,5 +1,5 @@
 /** A team API for the onboarding example: POST /teams/:team/members {email} → {membershipId}; POST /notifications records a report. */
-import { FakeHttpServer, type FakeRequest, type Reply, type SendRequest } from '../../support/fake-http-server';
+import { FakeHttpServer, type FakeRequest, type Reply, type SendRequest } from '../../../testkit/fake-http-server';
 
 export class FakeTeamApi extends FakeHttpServer {
   readonly members: { team: string; email: string }[] = [];

@@ -6,7 +6,11 @@ import type { Outcome } from './conformance';
 import { resetTestActivities } from './test-activities';
 import { VirtualHost, type VirtualHostOptions } from './virtual-host';
 
-export async function runPure(definition: Definition, input: unknown, options: VirtualHostOptions = {}): Promise<Outcome & { elapsedMs: number; host: VirtualHost }> {
+export async function runPure(
+  definition: Definition,
+  input: unknown,
+  options: VirtualHostOptions = {},
+): Promise<Outcome & { elapsedMs: number; host: VirtualHost }> {
   resetTestActivities();
   const host = new VirtualHost(options);
   const started = host.now();

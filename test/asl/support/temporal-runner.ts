@@ -23,7 +23,10 @@ export class TemporalRunner {
   ) {}
 
   /** `activities` are added to the project's own and the conformance ones. */
-  static async start(activities: Record<string, (input: never) => Promise<unknown>> = {}, env: Record<string, string> = {}): Promise<TemporalRunner> {
+  static async start(
+    activities: Record<string, (input: never) => Promise<unknown>> = {},
+    env: Record<string, string> = {},
+  ): Promise<TemporalRunner> {
     const temporal = await connectTestTemporal();
     // One worker with every activity, on both queues' name: a trusted harness (the API's executions come here too).
     const queue = uniqueTaskQueue('asl');

@@ -6,7 +6,14 @@
 import { Cancellation, ExecutionCancelled } from '../../../lib/asl/cancellation';
 import { StatesError, taskTimeout } from '../../../lib/asl/errors';
 import { childFailed, childSucceeded, executionContext } from '../../../lib/asl/executions';
-import { type ChildExecutionRequest, type ChildMachineRequest, type Definition, type ExecutionHost, runExecution, type TaskOptions } from '../../../lib/asl/interpreter';
+import {
+  type ChildExecutionRequest,
+  type ChildMachineRequest,
+  type Definition,
+  type ExecutionHost,
+  runExecution,
+  type TaskOptions,
+} from '../../../lib/asl/interpreter';
 import { type ActivityTools, type TestActivity, testActivities } from './test-activities';
 
 interface Timer {
@@ -148,12 +155,17 @@ export class VirtualHost implements ExecutionHost {
   runChildMachine(request: ChildMachineRequest, cancel: Cancellation): Promise<unknown> {
     const name = `${request.name}-${this.uuid()}`;
     this.childMachines.push(name);
-    return runExecution(request.definition, request.input, { host: this, context: executionContext(request.name, name, request.input, this.now()), cancel });
+    return runExecution(request.definition, request.input, {
+      host: this,
+      context: executionContext(request.name, name, request.input, this.now()),
+      cancel,
+    });
   }
 
   async startExecution(request: ChildExecutionRequest, cancel: Cancellation): Promise<unknown> {
     const definition = this.machines[request.stateMachine];
-    if (!definition) throw new StatesError('StepFunctions.StateMachineDoesNotExistException', `State Machine Does Not Exist: '${request.stateMachine}'`);
+    if (!definition)
+      throw new StatesError('StepFunctions.StateMachineDoesNotExistException', `State Machine Does Not Exist: '${request.stateMachine}'`);
     const run = { machine: request.stateMachine, name: request.name ?? this.uuid(), input: request.input, startDate: this.now() };
     const child = runExecution(definition, request.input, {
       host: this,
@@ -173,4 +185,3 @@ export class VirtualHost implements ExecutionHost {
     }
   }
 }
-

@@ -1,7 +1,7 @@
 /** What the provider fakes share: a node:http server on 127.0.0.1 with request counting and scripted failures. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRng } from '../../lib/random';
+import { createRng } from '../lib/random';
 
 export interface Reply {
   status: number;

@@ -1,6 +1,6 @@
-import type { AllocateInput } from '../../activities/allocate';
-import { RunData, runKeys } from '../../activities/run-data';
-import type { Participant } from '../../lib/types';
+import type { AllocateInput } from '../activities/allocate';
+import { RunData, runKeys } from '../activities/run-data';
+import type { Participant } from '../lib/types';
 
 /** A broken allocate activity: everyone draws themselves, so every draw fails the independent check. */
 export function selfDrawingAllocate(data: RunData, onDraw: () => void = () => undefined) {

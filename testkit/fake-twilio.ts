@@ -60,7 +60,9 @@ export class FakeTwilio extends FakeHttpServer {
     return {
       to: to ?? '',
       answer: () => {
-        const matching = this.messages.filter((m) => m.accountSid === accountSid && (to === null || m.to === to) && (from === null || m.from === from));
+        const matching = this.messages.filter(
+          (m) => m.accountSid === accountSid && (to === null || m.to === to) && (from === null || m.from === from),
+        );
         const page = `${url.pathname}?${new URLSearchParams({ ...(to === null ? {} : { To: to }), ...(from === null ? {} : { From: from }), PageSize: String(pageSize), Page: '0' })}`;
         return {
           status: 200,

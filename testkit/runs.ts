@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { createObjectStore } from '../../activities/object-store';
-import { keepSeed, uploadParticipants } from '../../activities/run-data';
-import type { Config } from '../../lib/config';
-import { secretSanta } from '../../workflows';
-import type { SecretSantaInput } from '../../workflows/secret-santa';
+import { createObjectStore } from '../activities/object-store';
+import { keepSeed, uploadParticipants } from '../activities/run-data';
+import type { Config } from '../lib/config';
+import { secretSanta } from '../workflows';
+import type { SecretSantaInput } from '../workflows/secret-santa';
 
 export type RunRequest = Omit<SecretSantaInput, 'csvKey' | 'seedKey'> & { csv: string; seed?: number };
 
@@ -14,7 +14,11 @@ export async function startRun(client: Client, config: Config, { csv, seed, ...o
   try {
     const csvKey = await uploadParticipants(store, workflowId, csv);
     const seedKey = seed === undefined ? undefined : await keepSeed(store, workflowId, seed);
-    return await client.workflow.start(secretSanta, { workflowId, taskQueue: config.temporal.taskQueue, args: [{ ...options, csvKey, seedKey }] });
+    return await client.workflow.start(secretSanta, {
+      workflowId,
+      taskQueue: config.temporal.taskQueue,
+      args: [{ ...options, csvKey, seedKey }],
+    });
   } finally {
     store.close();
   }

@@ -35,7 +35,24 @@ export function parseMultipart(body: Buffer, contentType: string): Map<string, s
 }
 
 /** The Logs API's events (Mailgun's documented list); this fake only ever logs `accepted`. */
-const LOG_EVENTS = new Set(['accepted', 'delivered', 'failed', 'opened', 'unique_opened', 'clicked', 'unique_clicked', 'unsubscribed', 'complained', 'rejected', 'stored', 'email_validation', 'list_uploaded', 'list_member_uploaded', 'list_member_upload_error', 'trapped']);
+const LOG_EVENTS = new Set([
+  'accepted',
+  'delivered',
+  'failed',
+  'opened',
+  'unique_opened',
+  'clicked',
+  'unique_clicked',
+  'unsubscribed',
+  'complained',
+  'rejected',
+  'stored',
+  'email_validation',
+  'list_uploaded',
+  'list_member_uploaded',
+  'list_member_upload_error',
+  'trapped',
+]);
 /** Filter attributes the fake understands, each read from an accepted message; Mailgun knows more. */
 const LOG_ATTRIBUTES: Record<string, (m: MailgunMessage) => string> = { domain: (m) => m.domain, recipient: (m) => m.to };
 
@@ -76,7 +93,8 @@ function parseLogsQuery(body: Buffer): LogsQuery | string {
   const events = json.events ?? [];
   if (!Array.isArray(events) || events.some((e) => !LOG_EVENTS.has(e))) return `'events' must be a list of: ${[...LOG_EVENTS].join(', ')}`;
   const { sort = 'timestamp:desc', limit = 10 } = Object(json.pagination) as { sort?: unknown; limit?: unknown };
-  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 100) return "'pagination.limit' must be between 1 and 100";
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 100)
+    return "'pagination.limit' must be between 1 and 100";
   if (sort !== 'timestamp:asc' && sort !== 'timestamp:desc') return "'pagination.sort' must be 'timestamp:asc' or 'timestamp:desc'";
   const and = json.filter === undefined ? [] : (Object(json.filter) as { AND?: unknown }).AND;
   if (!Array.isArray(and)) return "'filter' must have an AND list";
@@ -116,7 +134,9 @@ export class FakeMailgun extends FakeHttpServer {
   private send(domain: string, req: FakeRequest): SendRequest | Reply {
     const fields = parseMultipart(req.body, req.headers['content-type'] ?? '');
     const field = (name: string) => fields.get(name)?.join(', ') ?? '';
-    const variables = Object.fromEntries([...fields].filter(([name]) => name.startsWith('v:')).map(([name, values]) => [name.slice(2), values.join(', ')]));
+    const variables = Object.fromEntries(
+      [...fields].filter(([name]) => name.startsWith('v:')).map(([name, values]) => [name.slice(2), values.join(', ')]),
+    );
     const message = { domain, from: field('from'), to: field('to'), subject: field('subject'), text: field('text'), variables };
     for (const required of ['from', 'to', 'text'] as const) {
       if (!message[required]) return { status: 400, body: { message: `'${required}' parameter is missing` } };
@@ -182,7 +202,15 @@ export class FakeMailgun extends FakeHttpServer {
       method: 'HTTP',
       'log-level': 'info',
       tags: [],
-      flags: { 'is-authenticated': true, 'is-system-test': false, 'is-routed': false, 'is-test-mode': false, 'is-delayed-bounce': false, 'is-callback': false, 'is-encrypted': false },
+      flags: {
+        'is-authenticated': true,
+        'is-system-test': false,
+        'is-routed': false,
+        'is-test-mode': false,
+        'is-delayed-bounce': false,
+        'is-callback': false,
+        'is-encrypted': false,
+      },
       envelope: { sender: m.from, targets: m.to, transport: 'smtp' },
       'user-variables': JSON.stringify(m.variables),
       message: { headers: { to: m.to, 'message-id': id, from: m.from, subject: m.subject }, attachments: [], size: m.text.length },
