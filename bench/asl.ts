@@ -12,7 +12,7 @@ import { createObjectStore } from '../activities/object-store';
 import { uploadParticipants } from '../activities/run-data';
 import { executionOutcome } from '../api/state-machine-runs';
 import type { Definition } from '../lib/asl/interpreter';
-import { startRun } from '../test/support/runs';
+import { startRun } from '../testkit/runs';
 import { stateMachine } from '../workflows';
 import { formatMs, formatRatio, markdownTable, median, type Suite } from './report';
 import { startBenchStack } from './stack';
