@@ -38,23 +38,38 @@ export const suite: Suite = {
         const handWritten = async () => {
           const started = performance.now();
           const status = await (await startRun(env.client, config, { csv, seed: 1 })).result();
-          if (status.email.sent !== PEOPLE || status.sms.sent !== PEOPLE) throw new Error(`hand-written run sent ${status.email.sent} emails, ${status.sms.sent} SMS`);
+          if (status.email.sent !== PEOPLE || status.sms.sent !== PEOPLE)
+            throw new Error(`hand-written run sent ${status.email.sent} emails, ${status.sms.sent} SMS`);
           return performance.now() - started;
         };
         const interpreted = async () => {
           const started = performance.now();
           const id = `secret-santa-${randomUUID()}`;
           const csvKey = await uploadParticipants(store, id, csv);
-          const handle = await env.client.workflow.start(stateMachine, { workflowId: id, taskQueue: config.temporal.taskQueue, args: [{ definition, input: { csvKey }, name: 'secret-santa' }] });
+          const handle = await env.client.workflow.start(stateMachine, {
+            workflowId: id,
+            taskQueue: config.temporal.taskQueue,
+            args: [{ definition, input: { csvKey }, name: 'secret-santa' }],
+          });
           const outcome = await executionOutcome(handle.result());
-          const output = outcome.status === 'SUCCEEDED' ? (outcome.output as { email: { sent: number }; sms: { sent: number } }) : undefined;
-          if (!output || output.email.sent !== PEOPLE || output.sms.sent !== PEOPLE) throw new Error(`interpreted run: ${JSON.stringify(outcome).slice(0, 300)}`);
+          const output =
+            outcome.status === 'SUCCEEDED' ? (outcome.output as { email: { sent: number }; sms: { sent: number } }) : undefined;
+          if (!output || output.email.sent !== PEOPLE || output.sms.sent !== PEOPLE)
+            throw new Error(`interpreted run: ${JSON.stringify(outcome).slice(0, 300)}`);
           return performance.now() - started;
         };
         progress('warming up (one small run of each)');
         // Warm-up: bundles are loaded and caches filled before anything is timed.
         await (await startRun(env.client, config, { csv: participantsCsv(10), seed: 1 })).result();
-        await executionOutcome((await env.client.workflow.start(stateMachine, { workflowId: `warm-${randomUUID()}`, taskQueue: config.temporal.taskQueue, args: [{ definition, input: { csvKey: await uploadParticipants(store, 'warm', participantsCsv(10)) }, name: 'secret-santa' }] })).result());
+        await executionOutcome(
+          (
+            await env.client.workflow.start(stateMachine, {
+              workflowId: `warm-${randomUUID()}`,
+              taskQueue: config.temporal.taskQueue,
+              args: [{ definition, input: { csvKey: await uploadParticipants(store, 'warm', participantsCsv(10)) }, name: 'secret-santa' }],
+            })
+          ).result(),
+        );
         for (let round = 1; round <= ROUNDS; round++) {
           // Alternating, so both see the same machine state.
           times.handWritten.push(await handWritten());
@@ -79,12 +94,20 @@ export const suite: Suite = {
         ['workflow', 'median', 'runs', 'ratio'],
         [
           ['hand-written `secretSanta` (floor)', formatMs(hand), times.handWritten.map(formatMs).join(', '), '1.0×'],
-          ['`stateMachine` running secret-santa.asl.json', formatMs(interp), times.interpreter.map(formatMs).join(', '), formatRatio(ratio)],
+          [
+            '`stateMachine` running secret-santa.asl.json',
+            formatMs(interp),
+            times.interpreter.map(formatMs).join(', '),
+            formatRatio(ratio),
+          ],
         ],
       ),
       '',
       ratio <= TARGET ? `Within the target (${formatRatio(ratio)} ≤ ${TARGET}×).` : `Over the target: ${formatRatio(ratio)} > ${TARGET}×.`,
     ].join('\n');
-    return { markdown, data: { people: PEOPLE, rounds: ROUNDS, target: TARGET, times, medians: { handWritten: hand, interpreter: interp }, ratio } };
+    return {
+      markdown,
+      data: { people: PEOPLE, rounds: ROUNDS, target: TARGET, times, medians: { handWritten: hand, interpreter: interp }, ratio },
+    };
   },
 };
