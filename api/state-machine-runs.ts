@@ -90,31 +90,30 @@ export class StateMachineRuns {
    * it), and it reads as ABORTED. Undefined for an unknown id; false when it had already ended.
    */
   async stop(id: string): Promise<boolean | undefined> {
+    const found = await this.execution(id);
+    if (!found) return undefined;
+    if (found.description.status.name !== 'RUNNING') return false;
+    await found.handle.terminate('stopped through DELETE /executions/:id');
+    return true;
+  }
+
+  /** The execution's handle and description; undefined for an unknown id or a workflow that is not a state machine. */
+  private async execution(id: string) {
     const handle = this.client.workflow.getHandle(id);
-    let description;
     try {
-      description = await handle.describe();
+      const description = await handle.describe();
+      return description.type === 'stateMachine' ? { handle, description } : undefined;
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return undefined;
       throw error;
     }
-    if (description.type !== 'stateMachine') return undefined;
-    if (description.status.name !== 'RUNNING') return false;
-    await handle.terminate('stopped through DELETE /executions/:id');
-    return true;
   }
 
   /** Undefined for an unknown id or a workflow that is not a state machine execution. */
   async get(id: string): Promise<({ id: string; status: ExecutionStatus } & Partial<Omit<ExecutionOutcome, 'status'>>) | undefined> {
-    const handle = this.client.workflow.getHandle(id);
-    let description;
-    try {
-      description = await handle.describe();
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return undefined;
-      throw error;
-    }
-    if (description.type !== 'stateMachine') return undefined;
+    const found = await this.execution(id);
+    if (!found) return undefined;
+    const { handle, description } = found;
     switch (description.status.name) {
       case 'RUNNING':
       case 'CONTINUED_AS_NEW':
