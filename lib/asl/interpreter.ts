@@ -77,6 +77,9 @@ export interface ResumePoint {
   variables: Record<string, unknown>;
 }
 
+/** JSONata steps (in all branches) between two breaths: about half a second of a workflow's thread. */
+export const QUERY_STEPS_BEFORE_BREATHING = 2_500;
+
 /** States run (in all branches) between two breaths of the host, whatever they waited on. */
 export const STATES_BEFORE_BREATHING = 500;
 
@@ -125,7 +128,7 @@ async function runUnguarded(definition: Definition, input: unknown, options: Run
     cancel,
     variables,
     queryLanguage: definition.QueryLanguage ?? 'JSONPath',
-    steps: { sinceBreath: 0 },
+    steps: { sinceBreath: 0, querySteps: 0 },
   };
   const top: TopLevel = { resume: options.resume };
   if (definition.TimeoutSeconds === undefined) return runBranch(definition, input, env, top);
@@ -223,7 +226,7 @@ interface Env {
   queryLanguage: QueryLanguage;
   mapItem?: { Index: number; Value: unknown };
   /** States run since the host last let other work run, across all the execution's branches. */
-  steps: { sinceBreath: number };
+  steps: { sinceBreath: number; querySteps: number };
 }
 
 interface Outcome {
@@ -279,6 +282,11 @@ class Visit {
   }
 
   private queryBudget?: QueryBudget;
+
+  /** JSONata steps this visit spent (0 without JSONata): time, inside a workflow, that the host's breaths account for. */
+  get querySteps(): number {
+    return this.queryBudget?.steps ?? 0;
+  }
 
   /** What all the JSONata evaluations of this visit may spend together (jsonata-limits.ts). */
   get budget(): QueryBudget {
@@ -419,12 +427,16 @@ async function runBranch(branch: Branch, input: unknown, env: Env, top?: TopLeve
     if (top && !first && env.host.between) await env.host.between({ state: name, input: raw, variables: env.variables.own_() });
     const state = Object.prototype.hasOwnProperty.call(branch.States, name) ? branch.States[name] : undefined;
     if (!state) throw runtimeError(`There is no state named '${name}'`);
-    const outcome = runState(new Visit(name, state, raw, scoped));
+    const visit = new Visit(name, state, raw, scoped);
+    const outcome = runState(visit);
     const { output, next } = isPromise(outcome) ? await outcome : outcome;
     checkPayload(output, `The output of state '${name}'`);
-    // Counted over every branch: states that wait only on expressions (a Pass loop) would otherwise hold the thread.
-    if (++env.steps.sinceBreath >= STATES_BEFORE_BREATHING && env.host.breathe) {
+    // Counted over every branch, in states and in JSONata steps (about 0.2 ms each in a workflow): a Pass loop, or a
+    // JSONata-heavy one, would otherwise hold the thread.
+    env.steps.querySteps += visit.querySteps;
+    if ((++env.steps.sinceBreath >= STATES_BEFORE_BREATHING || env.steps.querySteps >= QUERY_STEPS_BEFORE_BREATHING) && env.host.breathe) {
       env.steps.sinceBreath = 0;
+      env.steps.querySteps = 0;
       await env.host.breathe();
     }
     if (next === undefined) return output;

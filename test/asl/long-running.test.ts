@@ -85,3 +85,24 @@ it('lets other work run while a Pass-to-Pass loop spins, and the loop can be sto
   expect(await (await start(quick, {})).result()).toBe('done');
   await spinning.terminate('test over');
 }, 90_000);
+
+it('lets other work run while a JSONata-heavy loop spins (breaths counted in JSONata steps too)', async () => {
+  const heavy: Definition = {
+    QueryLanguage: 'JSONata',
+    StartAt: 'Sum',
+    States: { Sum: { Type: 'Pass', Output: { total: '{% $sum($map([1..150], function($x) { $x * 2 })) %}' }, Next: 'Sum' } },
+  };
+  const spinning = await start(heavy, {});
+  await until(
+    'the JSONata loop to breathe',
+    async () => {
+      const { events } = await spinning.fetchHistory();
+      return (events ?? []).filter((e) => e.timerStartedEventAttributes).length >= 3 ? true : undefined;
+    },
+    60_000,
+  );
+  expect((await spinning.describe()).status.name).toBe('RUNNING');
+  const quick: Definition = { StartAt: 'P', States: { P: { Type: 'Pass', Result: 'done', End: true } } };
+  expect(await (await start(quick, {})).result()).toBe('done');
+  await spinning.terminate('test over');
+}, 90_000);
