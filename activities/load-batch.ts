@@ -1,9 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { linkId } from '../lib/codec/draw-seal';
 import { ErrorType } from '../lib/errors';
 import type { Participant } from '../lib/types';
-import { allocationKey, type RunData } from './run-data';
-import type { StoredAllocation } from './store-allocations';
+import { giverByLink } from './messages';
+import type { RunData } from './run-data';
 
 /**
  * One message to decide on: a giver and their contacts. Never whom they give to: the notify activity finds that
@@ -60,10 +59,4 @@ export function createFindNotification(data: RunData) {
     }
     return contactsOf(found);
   };
-}
-
-/** The giver whose personal link has this id, or undefined. */
-export async function giverByLink(data: RunData, runId: string, wanted: string): Promise<string | undefined> {
-  const { links } = await data.readSealed<StoredAllocation>(allocationKey(runId));
-  return Object.entries(links).find(([, token]) => linkId(token) === wanted)?.[0];
 }

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { linkId } from '../lib/codec/draw-seal';
 import { ErrorType } from '../lib/errors';
 import { personalLink } from '../lib/message';
 import type { Channel, Participant } from '../lib/types';
@@ -8,12 +9,26 @@ import type { StoredAllocation } from './store-allocations';
 
 /** Indexed once per stored object (RunData caches the objects themselves), so a run of 100,000 looks each up in O(1). */
 const recipients = new WeakMap<StoredAllocation, Map<string, string>>();
+const giversByLink = new WeakMap<StoredAllocation, Map<string, string>>();
 const contacts = new WeakMap<Participant[], Map<string, Participant>>();
 
 function indexed<K extends object, V>(cache: WeakMap<K, V>, of: K, build: () => V): V {
   let index = cache.get(of);
   if (!index) cache.set(of, (index = build()));
   return index;
+}
+
+/** Whom `giver` gives to in a stored draw. */
+export function recipientOf(stored: StoredAllocation, giver: string): string | undefined {
+  return indexed(recipients, stored, () => new Map(stored.pairs.map((p) => [p.giver, p.recipient]))).get(giver);
+}
+
+/** The giver whose personal link has this id (a hash of the link: the link itself never travels), or undefined. */
+export async function giverByLink(data: RunData, runId: string, wanted: string): Promise<string | undefined> {
+  const stored = await data.readSealed<StoredAllocation>(allocationKey(runId));
+  return indexed(giversByLink, stored, () => new Map(Object.entries(stored.links).map(([giver, token]) => [linkId(token), giver]))).get(
+    wanted,
+  );
 }
 
 /**
@@ -29,7 +44,7 @@ export function createResolveMessage(data: RunData, publicUrl: string, channel: 
       data.read<Participant[]>(runKeys.participants(runId)),
     ]);
     const giver = indexed(contacts, participants, () => new Map(participants.map((p) => [p.name, p]))).get(name);
-    const recipient = indexed(recipients, stored, () => new Map(stored.pairs.map((p) => [p.giver, p.recipient]))).get(name);
+    const recipient = recipientOf(stored, name);
     const own = channel === 'email' ? giver?.email : giver?.phone;
     if (!giver || recipient === undefined || own !== to) {
       throw ApplicationFailure.nonRetryable(

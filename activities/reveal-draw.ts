@@ -1,5 +1,5 @@
 import { sealForLink } from '../lib/codec/draw-seal';
-import { giverByLink } from './load-batch';
+import { giverByLink, recipientOf } from './messages';
 import { allocationKey, type RunData } from './run-data';
 import type { StoredAllocation } from './store-allocations';
 
@@ -24,7 +24,7 @@ export function createRevealDraw(data: RunData) {
     const stored = await data.readSealed<StoredAllocation>(allocationKey(runId)).catch(() => undefined);
     if (!stored) return { found: false };
     const name = await giverByLink(data, runId, linkId);
-    const recipient = name === undefined ? undefined : stored.pairs.find((pair) => pair.giver === name)?.recipient;
+    const recipient = name === undefined ? undefined : recipientOf(stored, name);
     if (name === undefined || recipient === undefined) return { found: false };
     return { found: true, sealed: sealForLink(stored.links[name], { name, recipient } satisfies RevealedDraw) };
   };

@@ -5,11 +5,11 @@
 import { Writable } from 'node:stream';
 import type { Payload } from '@temporalio/common';
 import { allocationKey } from '../../activities/run-data';
+import { loadAllocation } from '../../activities/store-allocations';
 import { EncryptionCodec } from '../../lib/codec/encryption-codec';
 import { payloadsIn } from '../../testkit/history';
-import { startTestStack, type TestStack } from '../support/stack';
-import { openStoredDraw } from '../support/stored-draw';
 import { until } from '../../testkit/until';
+import { startTestStack, type TestStack } from '../support/stack';
 
 const ORGANISER = { authorization: 'Bearer organiser-only-token-42' };
 const names = ['Wombat', 'Narwhal', 'Okapi', 'Tapir', 'Quoll'];
@@ -55,7 +55,7 @@ it('gives every participant their own link, in the email and the text alike', as
 });
 
 it("shows each participant whom they give to, and no one else's draw, without the organiser's token", async () => {
-  const { pairs } = await openStoredDraw(stack.config, allocationKey(runId));
+  const { pairs } = await loadAllocation(stack.config, allocationKey(runId));
   for (const { giver, recipient } of pairs) {
     const page = await open(links.get(giver)!.pathname);
     expect(page.statusCode).toBe(200);

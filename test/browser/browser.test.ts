@@ -12,15 +12,15 @@ import { join } from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { buildApp } from '../../api/app';
 import { allocationKey } from '../../activities/run-data';
+import { loadAllocation } from '../../activities/store-allocations';
+import { buildApp } from '../../api/app';
 import type { Config } from '../../lib/config';
-import { testConfig } from '../support/config';
 import { freePort } from '../../testkit/net';
-import { openStoredDraw } from '../support/stored-draw';
 import { type FakeProviders, startFakeProviders } from '../../testkit/providers';
-import { connectTestTemporal, createTestWorker, type TestTemporal, uniqueTaskQueue } from '../support/temporal';
 import { until } from '../../testkit/until';
+import { testConfig } from '../support/config';
+import { connectTestTemporal, createTestWorker, type TestTemporal, uniqueTaskQueue } from '../support/temporal';
 
 const root = join(__dirname, '../..');
 const artifacts = join(root, 'test-results/browser');
@@ -248,7 +248,7 @@ describe('the Temporal Web UI', () => {
 describe('a hostile organiser in the Web UI', () => {
   it('opens every event of the finished run, decoded through the codec, and finds no pair', async () => {
     expect(runId).toBeDefined();
-    const { pairs } = await openStoredDraw(config, allocationKey(runId));
+    const { pairs } = await loadAllocation(config, allocationKey(runId));
     const { runId: executionId } = await temporal.client.workflow.getHandle(runId).describe();
     const page = await browser.newPage();
     const decoded: string[] = [];
@@ -286,7 +286,7 @@ describe('a hostile organiser in the Web UI', () => {
 describe("a participant's page", () => {
   it('shows the participant whom they give to, and a tampered link nothing', async () => {
     expect(runId).toBeDefined();
-    const { pairs } = await openStoredDraw(config, allocationKey(runId));
+    const { pairs } = await loadAllocation(config, allocationKey(runId));
     const { giver, recipient } = pairs[0];
     const message = providers.mailgun.messages.find((m) => m.text.startsWith(`Hey ${giver},`))!;
     const link = new URL(/http:\/\/\S+\/p\/\S+/.exec(message.text)![0]);

@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import type { Payload } from '@temporalio/common';
 import { createObjectStore } from '../../activities/object-store';
 import { allocationKey, runKeys } from '../../activities/run-data';
+import { loadAllocation } from '../../activities/store-allocations';
 import { EncryptionCodec } from '../../lib/codec/encryption-codec';
 import type { Pair } from '../../lib/types';
 import { payloadsIn } from '../../testkit/history';
-import { startTestStack, type TestStack } from '../support/stack';
-import { openStoredDraw } from '../support/stored-draw';
 import { until } from '../../testkit/until';
+import { startTestStack, type TestStack } from '../support/stack';
 
 const ORGANISER_TOKEN = 'organiser-token-0123456789';
 const OPERATOR_TOKEN = 'operator-token-9876543210abcdef';
@@ -53,7 +53,7 @@ async function completedRun(query: string): Promise<string> {
   return id;
 }
 /** Who gives to whom, as only the worker's key opens it: the truth the organiser must not reach. */
-const drawOf = async (id: string): Promise<Pair[]> => (await openStoredDraw(stack.config, allocationKey(id))).pairs;
+const drawOf = async (id: string): Promise<Pair[]> => (await loadAllocation(stack.config, allocationKey(id))).pairs;
 
 /** Every payload of a workflow's history, decoded with the payload key as the Web UI's codec would. */
 async function decodedHistory(workflowId: string): Promise<unknown[]> {
