@@ -21,6 +21,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY scripts/build.sh ./scripts/
 COPY lib ./lib
 COPY activities ./activities
+COPY storage ./storage
 COPY workflows ./workflows
 COPY worker ./worker
 COPY api ./api
@@ -35,6 +36,7 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist/package.json ./dist/
 COPY --from=build /app/dist/lib ./dist/lib
 COPY --from=build /app/dist/activities ./dist/activities
+COPY --from=build /app/dist/storage ./dist/storage
 COPY --from=build /app/dist/workflows ./dist/workflows
 # The only writable place: the outbox (and a local draw folder) when no provider or bucket is configured.
 RUN mkdir -p /data && chown node:node /data

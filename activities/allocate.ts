@@ -4,7 +4,7 @@ import { randomSeedWords } from '../lib/codec/draw-seal';
 import { ErrorType, NoValidAllocationError } from '../lib/errors';
 import type { AllocationOptions, Pair, Participant } from '../lib/types';
 import { allocationOptions, type DrawOptions } from './draw-options';
-import { type RunData, runKeys } from './run-data';
+import { type RunData, runKeys } from '../storage/run-data';
 
 export interface AllocateInput {
   runId: string;

@@ -3,8 +3,8 @@ import { checkDefinition } from '../lib/asl/checker';
 import { StatesErrors } from '../lib/asl/errors';
 import type { Definition } from '../lib/asl/interpreter';
 import { STATE_MACHINE_ACTIVITIES } from './examples/names';
-import type { ObjectStore } from './object-store';
-import { pathSegment } from './outbox';
+import type { ObjectStore } from '../storage/object-store';
+import { pathSegment } from '../storage/keys';
 
 /** State machine names as Step Functions takes them: 1 to 80 letters, digits, '-' and '_'. */
 export const STATE_MACHINE_NAME = /^[A-Za-z0-9_-]{1,80}$/;

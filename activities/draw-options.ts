@@ -1,6 +1,6 @@
 import { previousPairs } from '../lib/allocation/previous';
 import type { AllocationOptions } from '../lib/types';
-import type { RunData } from './run-data';
+import type { RunData } from '../storage/run-data';
 
 /** How a run wants its draw, as the workflow passes it: last year's draw by key, so it never travels as a payload. */
 export interface DrawOptions {

@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { ErrorType } from '../lib/errors';
 import type { Participant } from '../lib/types';
 import { giverByLink } from './messages';
-import type { RunData } from './run-data';
+import type { RunData } from '../storage/run-data';
 
 /**
  * One message to decide on: a giver and their contacts. Never whom they give to: the notify activity finds that

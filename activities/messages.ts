@@ -4,7 +4,7 @@ import { ErrorType } from '../lib/errors';
 import { personalLink } from '../lib/message';
 import type { Channel, Participant } from '../lib/types';
 import type { NotifyInput, NotifyRequest, NotifyResult } from './notify-types';
-import { allocationKey, type RunData, runKeys } from './run-data';
+import { allocationKey, type RunData, runKeys } from '../storage/run-data';
 import type { StoredAllocation } from './store-allocations';
 
 /** Indexed once per stored object (RunData caches the objects themselves), so a run of 100,000 looks each up in O(1). */

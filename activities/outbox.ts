@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Channel } from '../lib/types';
+import { pathSegment } from '../storage/keys';
 
 export interface OutboxMessage {
   channel: Channel;
@@ -16,11 +17,6 @@ export interface WarnLogger {
 
 /** Warnings already logged in this process, so a big run does not repeat them per message. */
 const warned = new Set<string>();
-
-/** A path segment that cannot escape its parent ('/' and a leading '.' are encoded). */
-export function pathSegment(value: string): string {
-  return encodeURIComponent(value).replace(/^\./, '%2E');
-}
 
 /** Readable file name for a participant; a hash is added when the slug loses characters, so names never collide. */
 export function nameSlug(name: string): string {

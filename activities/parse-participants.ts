@@ -1,6 +1,6 @@
 import { parseParticipantsCsv } from '../lib/participants/parse';
 import type { ParticipantRow, Problem } from '../lib/types';
-import { type RunData, runKeys } from './run-data';
+import { type RunData, runKeys } from '../storage/run-data';
 
 export interface ParsedParticipants {
   rows: ParticipantRow[];

@@ -1,6 +1,6 @@
 import { sealForLink } from '../lib/codec/draw-seal';
 import { giverByLink, recipientOf } from './messages';
-import { allocationKey, type RunData } from './run-data';
+import { allocationKey, type RunData } from '../storage/run-data';
 import type { StoredAllocation } from './store-allocations';
 
 export interface RevealDrawInput {

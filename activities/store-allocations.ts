@@ -2,10 +2,10 @@ import { DrawSeal, newLinkToken } from '../lib/codec/draw-seal';
 import type { Config } from '../lib/config';
 import type { Pair } from '../lib/types';
 import type { SealedDraw } from './allocate';
-import { createObjectStore } from './object-store';
-import { allocationKey, type RunData } from './run-data';
+import { createObjectStore } from '../storage/object-store';
+import { allocationKey, type RunData } from '../storage/run-data';
 
-export { allocationKey } from './run-data';
+export { allocationKey } from '../storage/run-data';
 
 /**
  * What is stored for one run, sealed under the draw key: the draw, kept so a run's messages can be resent, and each

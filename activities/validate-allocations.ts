@@ -4,7 +4,7 @@ import { ErrorType } from '../lib/errors';
 import type { Participant } from '../lib/types';
 import type { SealedDraw } from './allocate';
 import { allocationOptions, type DrawOptions } from './draw-options';
-import type { RunData } from './run-data';
+import type { RunData } from '../storage/run-data';
 
 export interface ValidateAllocationsInput {
   participantsKey: string;

@@ -3,7 +3,7 @@ import { ErrorType, InvalidParticipantsError } from '../lib/errors';
 import { validateParticipants as validateRows } from '../lib/participants/validate';
 import type { Participant } from '../lib/types';
 import type { ParsedParticipants } from './parse-participants';
-import { type RunData, runKeys } from './run-data';
+import { type RunData, runKeys } from '../storage/run-data';
 
 /** Failure details are a payload: past this many problems, the message gives the count and the first ones. */
 const PROBLEMS_IN_DETAILS = 200;

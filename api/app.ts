@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyServerOptions } from 'fastify';
-import { createObjectStore } from '../activities/object-store';
+import { createObjectStore } from '../storage/object-store';
 import type { Config } from '../lib/config';
 import { StateMachineStore } from '../activities/asl-state-machines';
 import { AllocationRuns } from './allocation-runs';

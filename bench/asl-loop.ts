@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
 import { recordValue } from '../activities/examples/records';
-import type { ObjectStore } from '../activities/object-store';
+import type { ObjectStore } from '../storage/object-store';
 import type { Definition } from '../lib/asl/interpreter';
 import { until } from '../testkit/until';
 import { CONTINUE_AFTER_EVENTS } from '../workflows/asl/state-machine';

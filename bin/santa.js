@@ -8,7 +8,7 @@ const { join } = require('node:path');
 
 const root = join(__dirname, '..');
 // The folders tsconfig.build.json compiles.
-const SOURCES = ['activities', 'api', 'cli', 'lib', 'worker', 'workflows'];
+const SOURCES = ['activities', 'api', 'cli', 'lib', 'storage', 'worker', 'workflows'];
 
 /** True when dist/ holds a complete build newer than every source file it is compiled from. */
 function compiledIsCurrent() {

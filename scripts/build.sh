@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm run build`: the production code compiled to plain CommonJS JavaScript in dist/ (tsconfig.build.json:
-# activities, api, cli, lib, worker, workflows; with source maps), the files they read at run time beside it
+# activities, api, cli, lib, storage, worker, workflows; with source maps), the files they read at run time beside it
 # (api/public/), then dist/.build-stamp, which bin/santa.js compares with the sources' times.
 # The production images and the `santa` command run dist/ with node; `npm start` and the tests run the sources.
 # `npm install` runs it too (`prepare`); there a failed build only warns, as `santa` then runs the sources.

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { createObjectStore } from '../activities/object-store';
-import { keepSeed, uploadParticipants } from '../activities/run-data';
+import { createObjectStore } from '../storage/object-store';
+import { keepSeed, uploadParticipants } from '../storage/run-data';
 import type { Config } from '../lib/config';
 import { secretSanta } from '../workflows';
 import type { SecretSantaInput } from '../workflows/secret-santa';

@@ -1,5 +1,5 @@
 import type { AllocateInput } from '../activities/allocate';
-import { RunData, runKeys } from '../activities/run-data';
+import { RunData, runKeys } from '../storage/run-data';
 import type { Participant } from '../lib/types';
 
 /** A broken allocate activity: everyone draws themselves, so every draw fails the independent check. */

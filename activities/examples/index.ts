@@ -1,4 +1,4 @@
-import type { ObjectStore } from '../object-store';
+import type { ObjectStore } from '../../storage/object-store';
 import { rollDie } from './dice';
 import { createOnboardingActivities } from './onboarding';
 import type { StateMachineActivity } from './names';

@@ -1,7 +1,7 @@
 /** Example "records": fetch a page of records, process a batch, save the totals. The source is synthetic and deterministic. */
 import { ApplicationFailure } from '@temporalio/common';
-import type { ObjectStore } from '../object-store';
-import { pathSegment } from '../outbox';
+import type { ObjectStore } from '../../storage/object-store';
+import { pathSegment } from '../../storage/keys';
 
 export interface RecordSource {
   /** A name, for where the totals are saved. */

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { allocationKey, runKeys } from '../../activities/run-data';
+import { allocationKey, runKeys } from '../../storage/run-data';
 import { loadAllocation, type StoredAllocation } from '../../activities/store-allocations';
 import { type Config, loadConfig } from '../../lib/config';
 import { personalLink, secretSantaMessage } from '../../lib/message';

@@ -4,7 +4,7 @@
  */
 import { Writable } from 'node:stream';
 import type { Payload } from '@temporalio/common';
-import { allocationKey } from '../../activities/run-data';
+import { allocationKey } from '../../storage/run-data';
 import { loadAllocation } from '../../activities/store-allocations';
 import { EncryptionCodec } from '../../lib/codec/encryption-codec';
 import { payloadsIn } from '../../testkit/history';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { allocationKey } from '../../activities/run-data';
+import { allocationKey } from '../../storage/run-data';
 import { loadAllocation } from '../../activities/store-allocations';
 import { buildApp } from '../../api/app';
 import type { Config } from '../../lib/config';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createExampleActivities } from '../../activities/examples';
 import { STATE_MACHINE_ACTIVITIES } from '../../activities/examples/names';
-import type { ObjectStore } from '../../activities/object-store';
+import type { ObjectStore } from '../../storage/object-store';
 import { checkDefinition } from '../../lib/asl/checker';
 
 const activities = STATE_MACHINE_ACTIVITIES;

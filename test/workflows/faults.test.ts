@@ -1,5 +1,5 @@
 /** Flaky providers, a cancel mid-run and a resend, each on the real server through the API. */
-import { allocationKey } from '../../activities/run-data';
+import { allocationKey } from '../../storage/run-data';
 import { loadAllocation } from '../../activities/store-allocations';
 import { peopleCsv } from '../../testkit/people';
 import { startTestStack, type TestStack } from '../support/stack';

@@ -2,8 +2,8 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { createActivities } from '../../activities';
 import { loadAllocation } from '../../activities/store-allocations';
-import { createObjectStore } from '../../activities/object-store';
-import { RunData } from '../../activities/run-data';
+import { createObjectStore } from '../../storage/object-store';
+import { RunData } from '../../storage/run-data';
 import { DrawSeal } from '../../lib/codec/draw-seal';
 import { MAX_DRAWS } from '../../workflows/secret-santa';
 import { type RunRequest, startRun } from '../../testkit/runs';

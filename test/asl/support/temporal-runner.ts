@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Worker } from '@temporalio/worker';
 import { createActivities, createStateMachineActivities } from '../../../activities';
 import { StateMachineStore } from '../../../activities/asl-state-machines';
-import { createObjectStore } from '../../../activities/object-store';
+import { createObjectStore } from '../../../storage/object-store';
 import { executionOutcome, type ExecutionOutcome } from '../../../api/state-machine-runs';
 import type { Definition } from '../../../lib/asl/interpreter';
 import type { Config } from '../../../lib/config';

@@ -1,6 +1,6 @@
 import type { DrawSeal } from '../lib/codec/draw-seal';
 import type { ObjectStore } from './object-store';
-import { pathSegment } from './outbox';
+import { pathSegment } from './keys';
 
 /** Keys of the objects a run keeps while it goes: each step reads its input and writes its output by key. */
 export const runKeys = {
