@@ -27,6 +27,10 @@ export interface StartOptions {
   dryRun?: boolean;
   maxConcurrency?: number;
   idempotencyKey?: string;
+  /** Pairs per notifying child workflow: the tests' and the bench's tuning (a request never sets it). */
+  batchSize?: number;
+  /** false runs the short steps as ordinary activities: the bench's comparison (a request never sets it). */
+  localSteps?: boolean;
 }
 
 export interface AllocationView extends RunStatus {
@@ -49,29 +53,46 @@ export class AllocationRuns {
 
   /**
    * Checks the file and that a draw exists before anything starts, so a bad file never becomes a run.
-   * The same idempotency key always names the same run. Last year's draw is sealed and this process cannot open it:
-   * whether its pairs can all be avoided is the worker's business, and nobody is told (a yes or no per try would
-   * tell, pair by pair, who drew whom last year).
+   * The same idempotency key always names the same run.
    */
   async start(csv: string, options: StartOptions): Promise<{ id: string; status: RunState }> {
-    const id = options.idempotencyKey ? idFromKey(options.idempotencyKey) : `santa-${randomUUID()}`;
+    const id = options.idempotencyKey ? idFromKey(options.idempotencyKey) : newRunId();
     if (options.idempotencyKey) {
       const existing = await this.state(id);
       if (existing) return { id, status: existing };
     }
+    await this.check(csv, options);
+    return this.launch(id, csv, options);
+  }
+
+  /**
+   * What start() refuses a run for: an invalid file (400), an unknown previous run (400), no possible draw (422).
+   * Last year's draw is sealed and this process cannot open it: whether its pairs can all be avoided is the worker's
+   * business, and nobody is told (a yes or no per try would tell, pair by pair, who drew whom last year).
+   */
+  async check(csv: string, options: StartOptions): Promise<void> {
     const participants = readParticipants(csv);
-    const avoidKey = options.avoidPrevious ? allocationKey(options.avoidPrevious) : undefined;
-    if (avoidKey && (await this.store.get(avoidKey)) === undefined) {
+    if (options.avoidPrevious && (await this.store.get(allocationKey(options.avoidPrevious))) === undefined) {
       throw new ApiError(400, 'InvalidPreviousDraw', 'avoidPrevious names no run with a stored draw');
     }
     allocate(participants, 0, { singleCycle: options.singleCycle });
+  }
+
+  /**
+   * The one way a run begins, after start()'s checks: the file and the seed into the run's storage (claim checks),
+   * then the workflow with their keys. Called on its own by the tests, the bench and the recorders for a run id of
+   * their own or a file start() would refuse (so that the workflow's own checks meet it).
+   */
+  async launch(id: string, csv: string, options: StartOptions): Promise<{ id: string; status: RunState }> {
     const csvKey = await uploadParticipants(this.store, id, csv);
     const input: SecretSantaInput = {
       csvKey,
       seedKey: options.seed === undefined ? undefined : await keepSeed(this.store, id, options.seed),
       dryRun: options.dryRun,
       maxConcurrency: options.maxConcurrency,
-      draw: { singleCycle: options.singleCycle, avoidKey },
+      batchSize: options.batchSize,
+      localSteps: options.localSteps,
+      draw: { singleCycle: options.singleCycle, avoidKey: options.avoidPrevious ? allocationKey(options.avoidPrevious) : undefined },
       notifyRetryBudgetMs: this.temporal.notifyRetryBudgetMs,
     };
     try {
@@ -174,6 +195,9 @@ export class AllocationRuns {
     }
   }
 }
+
+/** A new run's id, when no idempotency key names it. */
+export const newRunId = (): string => `santa-${randomUUID()}`;
 
 function idFromKey(key: string): string {
   return `santa-${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
