@@ -6,16 +6,24 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, type Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, createStateMachineActivities } from '../activities';
 import { type Config, loadConfig } from '../lib/config';
-import { DEV_SERVER_ARGS } from '../lib/dev-server';
+import { connectClient } from '../lib/temporal-client';
+import { DevServer } from '../scripts/dev-server';
 import { createWorker } from '../worker/create-worker';
 import type { Progress } from './report';
 
+/** The Temporal side of a bench stack: its dev server's address, a client and the worker's connection. */
+export interface BenchTemporal {
+  address: string;
+  client: Client;
+  nativeConnection: NativeConnection;
+}
+
 export interface BenchStack {
-  env: TestWorkflowEnvironment;
+  env: BenchTemporal;
   config: Config;
   worker: Worker;
   close(): Promise<void>;
@@ -34,18 +42,22 @@ export async function startBenchStack(
   if (!executable) throw new Error('TEMPORAL_CLI is not set: run through `npm run bench`');
   Runtime.install({ logger: new DefaultLogger('WARN') });
   progress('starting a Temporal dev server and the fake providers');
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: executable }, ui: false, extraArgs: DEV_SERVER_ARGS },
-  });
+  const server = await DevServer.start({ cli: executable });
   const providers = await startProvidersProcess();
   const dir = mkdtempSync(join(tmpdir(), `bench-${name}-`));
   const config = loadConfig({
     ...providers.env,
+    TEMPORAL_ADDRESS: server.address,
     TEMPORAL_TASK_QUEUE: `bench-${name}`,
     SANTA_DATA_DIR: dir,
     SANTA_OUTBOX_DIR: dir,
     SANTA_DRAW_KEY: randomBytes(32).toString('base64'),
   });
+  const env: BenchTemporal = {
+    address: server.address,
+    client: await connectClient(config),
+    nativeConnection: await NativeConnection.connect({ address: server.address }),
+  };
   const worker = await createWorker(config, env.nativeConnection, {
     activities: { ...createActivities(config), ...createStateMachineActivities(config), ...extraActivities },
     ...workerOptions,
@@ -56,7 +68,10 @@ export async function startBenchStack(
     worker,
     async close() {
       await providers.close();
-      await env.teardown();
+      // A worker that never ran still holds the connection: the server goes regardless.
+      await env.client.connection.close().catch(console.error);
+      await env.nativeConnection.close().catch(console.error);
+      await server.stop();
     },
   };
 }

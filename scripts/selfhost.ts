@@ -7,12 +7,15 @@
  * PostgreSQL: POSTGRES_SEEDS, DB_PORT, POSTGRES_USER, SQL_PASSWORD (defaults 127.0.0.1, 5432, postgres, none),
  * databases TEMPORAL_DB and TEMPORAL_VISIBILITY_DB (temporal, temporal_visibility). Everything else is the
  * contract's configuration; with no S3_BUCKET, the draws go to the bucket `secret-santa` on the MinIO started here.
+ * Local state (MinIO's files, the keys made here, the outbox) is under SANTA_DATA_DIR (default `.data`).
  */
 import { join, resolve } from 'node:path';
 import { CreateBucketCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { loadConfig } from '../lib/config';
+import { until } from '../testkit/until';
+import { codecToken, dataDirEnv, dataDirOf, drawKey, encryptionKey } from './data-dir';
 import { freeTemporalPort } from './selfhost/ports';
-import { codecToken, drawKey, encryptionKey, Supervisor, waitUntil } from './supervisor';
+import { Supervisor } from './supervisor';
 
 const root = resolve(__dirname, '..');
 const DEFAULT_BUCKET = 'secret-santa';
@@ -36,9 +39,13 @@ async function createBucket(endpoint: string, bucket: string, accessKeyId: strin
 }
 
 async function main(): Promise<void> {
-  const dataDir = resolve(root, process.env.SANTA_DATA_DIR ?? '.data');
+  const dataDir = dataDirOf();
   // The operator's CODEC_TOKEN opens the API's /codec for the Web UI (the organiser's API_TOKEN does not).
-  const env: NodeJS.ProcessEnv = { SANTA_ENCRYPTION_KEY: encryptionKey(dataDir), CODEC_TOKEN: codecToken(dataDir) };
+  const env: NodeJS.ProcessEnv = {
+    ...dataDirEnv(dataDir),
+    SANTA_ENCRYPTION_KEY: encryptionKey(dataDir),
+    CODEC_TOKEN: codecToken(dataDir),
+  };
   const config = loadConfig({ ...process.env, ...env });
   supervisor.exitOnSignals();
 
@@ -61,7 +68,7 @@ async function main(): Promise<void> {
       ],
       env: { MINIO_ROOT_USER: accessKeyId, MINIO_ROOT_PASSWORD: secretAccessKey, MINIO_BROWSER: 'off' },
     });
-    await waitUntil('MinIO to be ready', async () => (await fetch(`${endpoint}/minio/health/ready`)).ok);
+    await until('MinIO to be ready', async () => ((await fetch(`${endpoint}/minio/health/ready`)).ok ? true : undefined), 90_000, 250);
     await createBucket(endpoint, DEFAULT_BUCKET, accessKeyId, secretAccessKey, config.storage.region);
     Object.assign(env, {
       S3_BUCKET: DEFAULT_BUCKET,
@@ -136,8 +143,9 @@ async function main(): Promise<void> {
     env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN', ...env, SANTA_DRAW_KEY: '' },
   });
   supervisor.start('api', { command: tsx, args: ['api/main.ts'], env });
-  await waitUntil('the API to be healthy', async () => (await fetch(`${api}/health`)).ok);
-  await waitUntil('the Temporal UI to answer', async () => (await fetch(`${config.temporal.uiUrl}/api/v1/settings`)).ok);
+  await until('the API to be healthy', async () => ((await fetch(`${api}/health`)).ok ? true : undefined), 90_000, 250);
+  const uiSettings = `${config.temporal.uiUrl}/api/v1/settings`;
+  await until('the Temporal UI to answer', async () => ((await fetch(uiSettings)).ok ? true : undefined), 90_000, 250);
   console.log(
     [
       '',
@@ -145,6 +153,7 @@ async function main(): Promise<void> {
       `  Temporal UI:  ${config.temporal.uiUrl}`,
       `  Temporal:     ${config.temporal.address} (PostgreSQL ${process.env.POSTGRES_SEEDS ?? '127.0.0.1'}:${process.env.DB_PORT ?? 5432})`,
       `  Draws:        ${env.S3_BUCKET ? `bucket ${env.S3_BUCKET} on MinIO at ${env.S3_ENDPOINT}` : `bucket ${config.storage.bucket}`}`,
+      `  Local state:  ${dataDir}`,
       '  Ctrl-C stops everything.',
       '',
       'selfhost: ready',

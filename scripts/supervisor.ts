@@ -1,66 +1,183 @@
 /**
- * Runs a set of long-lived processes in the foreground, as an orchestrator would: output prefixed by name,
- * a process that dies is started again (like compose's `restart: unless-stopped`), and stop() ends them
- * in the reverse order of their start.
+ * The one process supervisor of the project (npm start, selfhost, chaos, the dev server of the tests and the bench):
+ * long-lived processes run as an orchestrator would run them. Each is started again after it dies (like compose's
+ * `restart: unless-stopped`) unless told otherwise, its output goes line by line to whoever listens, and stop()
+ * ends them in the reverse order of their start.
+ *
+ * Each process runs in a process group of its own: `tsx` starts node as a child, so a signal must reach the whole
+ * group to really stop (or SIGKILL) a worker; a killed `tsx` alone would leave its node running, still polling.
+ * Groups do not get the terminal's Ctrl-C either, so they stop in order, the API and workers before the server.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 
 export interface ProcessSpec {
   command: string;
   args: string[];
+  /** On top of this process's environment. */
   env?: NodeJS.ProcessEnv;
 }
 
+export interface KeepOptions {
+  /** A line of its output that says it is ready (e.g. the worker's "polling task queue"). */
+  readyWhen?: RegExp;
+  /** How long after it dies it is started again; null: it stays down. */
+  restartDelayMs?: number | null;
+}
+
+/** Where output goes: each line with the name of the process that printed it (`stderr` for its error stream). */
+export type LineSink = (name: string, line: string, stream: 'stdout' | 'stderr') => void;
+
 const RESTART_DELAY_MS = 1000;
 const STOP_GRACE_MS = 10_000;
+/** Lines of output each process keeps, to show when it fails. */
+const TAIL_LINES = 20;
 
-function prefixed(name: string, write: (text: string) => void) {
-  return (chunk: Buffer) =>
-    write(
-      chunk
-        .toString()
-        .split('\n')
-        .map((line) => (line ? `${name.padEnd(9)}| ${line}\n` : ''))
-        .join(''),
-    );
+/** Output as `npm start` shows it: prefixed by name, on this process's stdout and stderr. */
+export const printPrefixed: LineSink = (name, line, stream) =>
+  (stream === 'stdout' ? process.stdout : process.stderr).write(`${name.padEnd(9)}| ${line}\n`);
+
+/** Output kept only in each process's tail (shown when something fails): for the tests, the bench and chaos. */
+export const quiet: LineSink = () => undefined;
+
+/** Every group started here and not stopped yet, so an interrupted program can still end them all. */
+const live = new Set<KeptProcess>();
+
+/** One long-lived process, kept running by its supervisor. */
+export class KeptProcess {
+  /** How many times it was started. */
+  starts = 0;
+  /** Whether the current process printed its `readyWhen` line. */
+  ready = false;
+  /** Its last lines, to show when it fails. */
+  readonly tail: string[] = [];
+  private child?: ChildProcess;
+  private stopped = false;
+  private restartTimer?: NodeJS.Timeout;
+
+  constructor(
+    readonly name: string,
+    private readonly spec: ProcessSpec,
+    private readonly cwd: string,
+    private readonly sink: LineSink,
+    private readonly options: KeepOptions = {},
+  ) {}
+
+  get running(): boolean {
+    return this.child !== undefined;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Starts it, unless it runs already or was stopped for good. */
+  start(): void {
+    clearTimeout(this.restartTimer);
+    if (this.stopped || this.child) return;
+    const child = spawn(this.spec.command, this.spec.args, {
+      cwd: this.cwd,
+      env: { ...process.env, ...this.spec.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    this.child = child;
+    this.starts++;
+    this.ready = false;
+    live.add(this);
+    const reader = (stream: 'stdout' | 'stderr') => {
+      let partial = '';
+      return (chunk: Buffer) => {
+        const lines = (partial + chunk.toString()).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) this.line(child, line, stream);
+      };
+    };
+    child.stdout?.on('data', reader('stdout'));
+    child.stderr?.on('data', reader('stderr'));
+    child.on('error', (error) => this.line(child, `cannot start ${this.spec.command}: ${error.message}`, 'stderr'));
+    this.sink(this.name, `started (pid ${child.pid})`, 'stdout');
+    child.on('exit', (code, signal) => {
+      if (this.child !== child) return;
+      this.child = undefined;
+      this.ready = false;
+      const delay = this.options.restartDelayMs === undefined ? RESTART_DELAY_MS : this.options.restartDelayMs;
+      if (this.stopped || delay === null) return;
+      this.sink(this.name, `exited (${signal ?? `code ${code}`}); starting it again in ${delay / 1000}s`, 'stderr');
+      this.restartTimer = setTimeout(() => this.start(), delay);
+    });
+  }
+
+  private line(child: ChildProcess, line: string, stream: 'stdout' | 'stderr'): void {
+    if (!line) return;
+    this.tail.push(line);
+    if (this.tail.length > TAIL_LINES) this.tail.shift();
+    if (this.child === child && this.options.readyWhen?.test(line)) this.ready = true;
+    this.sink(this.name, line, stream);
+  }
+
+  /** Sends `signal` to its whole group and waits until it has exited (a restart, if any, follows on its own). */
+  async kill(signal: NodeJS.Signals): Promise<void> {
+    const child = this.child;
+    if (!child?.pid) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    signalGroup(child, signal);
+    await exited;
+  }
+
+  /** Stops it with `signal`, waits until it has exited, then starts it at once (not after the restart delay). */
+  async restart(signal: NodeJS.Signals = 'SIGTERM', onStopped?: () => void): Promise<void> {
+    await this.kill(signal);
+    onStopped?.();
+    this.start();
+  }
+
+  /** Ends it for good: SIGTERM, then SIGKILL after `graceMs`; anything left of its group (a grandchild) goes too. */
+  async stop(graceMs = STOP_GRACE_MS): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.restartTimer);
+    live.delete(this);
+    const child = this.child;
+    if (!child?.pid) return;
+    const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs);
+    await this.kill('SIGTERM');
+    clearTimeout(timer);
+    signalGroup(child, 'SIGKILL');
+  }
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid) process.kill(-child.pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+/** SIGKILLs every group started here at once, without waiting: for a program interrupted before it could stop(). */
+export function killAllNow(): void {
+  for (const kept of live) {
+    kept.ready = false;
+    void kept.stop(0);
+  }
 }
 
 export class Supervisor {
-  private readonly running = new Map<string, ChildProcess>();
-  private readonly order: string[] = [];
+  private readonly processes: KeptProcess[] = [];
   private stopping = false;
+  private exiting = false;
 
-  constructor(private readonly cwd: string) {}
+  /** `cwd`: where the processes run; `sink`: where their output goes (prefixed on stdout and stderr unless told). */
+  constructor(
+    private readonly cwd: string,
+    private readonly sink: LineSink = printPrefixed,
+  ) {}
 
   /** Starts `name` and keeps it running until stop(). */
-  start(name: string, spec: ProcessSpec): void {
-    if (this.stopping) return;
-    const child = spawn(spec.command, spec.args, {
-      cwd: this.cwd,
-      env: { ...process.env, ...spec.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout?.on(
-      'data',
-      prefixed(name, (text) => process.stdout.write(text)),
-    );
-    child.stderr?.on(
-      'data',
-      prefixed(name, (text) => process.stderr.write(text)),
-    );
-    child.on('error', (error) => console.error(`${name.padEnd(9)}| cannot start ${spec.command}: ${error.message}`));
-    this.running.set(name, child);
-    if (!this.order.includes(name)) this.order.push(name);
-    console.log(`${name.padEnd(9)}| started (pid ${child.pid})`);
-    child.on('exit', (code, signal) => {
-      if (this.running.get(name) === child) this.running.delete(name);
-      if (this.stopping) return;
-      console.error(`${name.padEnd(9)}| exited (${signal ?? `code ${code}`}); starting it again in ${RESTART_DELAY_MS / 1000}s`);
-      setTimeout(() => this.start(name, spec), RESTART_DELAY_MS);
-    });
+  start(name: string, spec: ProcessSpec, options: KeepOptions = {}): KeptProcess {
+    const kept = new KeptProcess(name, spec, this.cwd, this.sink, options);
+    this.processes.push(kept);
+    if (!this.stopping) kept.start();
+    return kept;
   }
 
   /** A one-off step (a schema migration): its output is shown only if it fails. */
@@ -78,9 +195,15 @@ export class Supervisor {
       child.on('exit', (exitCode) => resolve(exitCode));
     });
     if (code !== 0) {
-      prefixed(name, (text) => process.stderr.write(text))(Buffer.from(output));
+      for (const line of output.split('\n')) if (line) this.sink(name, line, 'stderr');
       throw new Error(`${name} failed (exit code ${code})`);
     }
+  }
+
+  /** Stops everything, newest first, each given STOP_GRACE_MS to finish before it is killed. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const kept of [...this.processes].reverse()) await kept.stop();
   }
 
   /** Stops everything, then exits with `code`; once only, however often it is asked. */
@@ -95,72 +218,4 @@ export class Supervisor {
     process.on('SIGINT', () => this.exit(0));
     process.on('SIGTERM', () => this.exit(0));
   }
-
-  private exiting = false;
-
-  /** Stops everything, newest first, each given STOP_GRACE_MS to finish before it is killed. */
-  async stop(): Promise<void> {
-    this.stopping = true;
-    for (const name of [...this.order].reverse()) {
-      const child = this.running.get(name);
-      if (!child || child.exitCode !== null || child.signalCode !== null) continue;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-      await exited;
-      clearTimeout(timer);
-    }
-  }
-}
-
-/** Polls until `check` holds (errors count as not yet), or fails after `timeoutMs`. */
-export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs / 1000}s`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-/** `process.env[name]`, or else a secret made once by `make` and kept in `dataDir/file`, readable by its owner only. */
-function keptSecret(name: string, dataDir: string, file: string, make: () => string, what: string): string {
-  const given = process.env[name];
-  if (given) return given;
-  const path = join(dataDir, file);
-  if (!existsSync(path)) {
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(path, make(), { mode: 0o600 });
-    console.log(`made ${what}: ${path} (set ${name} to use your own)`);
-  }
-  return readFileSync(path, 'utf8').trim();
-}
-
-/**
- * SANTA_ENCRYPTION_KEY, or else a key made once and kept in `dataDir`: payloads are sealed from the first run,
- * and `npm start` and `npm run selfhost` share the file, so either can read the other's runs.
- */
-export function encryptionKey(dataDir: string): string {
-  return keptSecret(
-    'SANTA_ENCRYPTION_KEY',
-    dataDir,
-    'encryption-key',
-    () => randomBytes(32).toString('base64'),
-    'an encryption key for payloads',
-  );
-}
-
-/**
- * CODEC_TOKEN, or else one made once and kept in `dataDir`: the operator's token for the API's /codec, which the
- * Web UI is given in its codec endpoint (`…/codec/t/<token>`). URL-safe, as it goes in that path.
- */
-export function codecToken(dataDir: string): string {
-  return keptSecret('CODEC_TOKEN', dataDir, 'codec-token', () => randomBytes(32).toString('base64url'), "the operator's token for /codec");
-}
-
-/**
- * SANTA_DRAW_KEY, or else a key made once and kept in `dataDir`: the worker seals draws under it. Only the worker's
- * environment gets it; the API never holds it.
- */
-export function drawKey(dataDir: string): string {
-  return keptSecret('SANTA_DRAW_KEY', dataDir, 'draw-key', () => randomBytes(32).toString('base64'), 'a draw key for the worker');
 }

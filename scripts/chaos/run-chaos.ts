@@ -19,11 +19,12 @@ import { connectClient } from '../../lib/temporal-client';
 import { peopleCsv } from '../../testkit/people';
 import { type FakeProviders, startFakeProviders } from '../../testkit/providers';
 import { startRun } from '../../testkit/runs';
+import { until } from '../../testkit/until';
 import { statusQuery } from '../../workflows';
 import type { secretSanta } from '../../workflows/secret-santa';
 import type { RunStatus } from '../../workflows/status';
-import { DevServer } from './dev-server';
-import { KeptProcess, killAllNow } from './processes';
+import { DevServer } from '../dev-server';
+import { type KeptProcess, killAllNow, quiet, Supervisor } from '../supervisor';
 import { type ChannelTally, type Check, check, type CrashMark, type Delivered, duplicatesByCrash, table, tallyChannel } from './report';
 import { storedNames } from './stored-keys';
 
@@ -112,8 +113,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   try {
     const providers = await startFakeProviders();
     cleanup.push(() => providers.close());
-    const server = await DevServer.start(process.env.TEMPORAL_CLI ?? 'temporal', dir, root);
-    cleanup.push(() => server.stop());
+    // Every line the workers and the server print goes to the log when verbose, prefixed by who printed it.
+    const supervisor = new Supervisor(root, options.verbose ? (name, line) => log(`${name} | ${line}`) : quiet);
+    cleanup.push(() => supervisor.stop());
+    const server = await DevServer.start({ supervisor, dbFile: join(dir, 'temporal.db') });
     log(`Temporal dev server at ${server.address} (state in ${join(dir, 'temporal.db')})`);
 
     const env: Record<string, string> = {
@@ -134,9 +137,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       `draws stored in ${config.storage.bucket ? `bucket ${config.storage.bucket} at ${config.storage.endpoint}` : config.storage.localDir}`,
     );
 
-    const workers = startWorkers(options.workers ?? 2, { ...process.env, ...env }, options.verbose ? log : undefined);
-    cleanup.push(() => Promise.all(workers.map((worker) => worker.stop())));
-    await waitFor('the workers to poll', deadline, () => workers.every((worker) => worker.ready));
+    const workers = startWorkers(supervisor, options.workers ?? 2, env);
+    await until('the workers to poll', async () => (workers.every((worker) => worker.ready) ? true : undefined), deadline - Date.now(), 50);
     log(`${workers.length} workers polling; starting a run of ${people} people`);
 
     const client = await connectClient(config);
@@ -157,28 +159,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   }
 }
 
-function startWorkers(count: number, env: NodeJS.ProcessEnv, log?: (line: string) => void): KeptProcess[] {
-  return Array.from({ length: count }, (_, i) => {
-    const name = `worker-${i + 1}`;
-    const worker = new KeptProcess(
-      name,
-      { command: join(root, 'node_modules/.bin/tsx'), args: ['worker/main.ts'], env, cwd: root },
-      {
-        readyWhen: /polling task queue/,
-        restartDelayMs: WORKER_RESTART_DELAY_MS,
-        onLine: log && ((line) => log(`${name} | ${line}`)),
-      },
-    );
-    worker.start();
-    return worker;
-  });
-}
-
-async function waitFor(what: string, deadline: number, condition: () => boolean): Promise<void> {
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await sleep(50);
-  }
+/** Worker processes, each started again WORKER_RESTART_DELAY_MS after it dies, as `npm start` and an orchestrator do. */
+function startWorkers(supervisor: Supervisor, count: number, env: NodeJS.ProcessEnv): KeptProcess[] {
+  return Array.from({ length: count }, (_, i) =>
+    supervisor.start(
+      `worker-${i + 1}`,
+      { command: join(root, 'node_modules/.bin/tsx'), args: ['worker/main.ts'], env },
+      { readyWhen: /polling task queue/, restartDelayMs: WORKER_RESTART_DELAY_MS },
+    ),
+  );
 }
 
 interface Outcome {

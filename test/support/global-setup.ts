@@ -1,54 +1,48 @@
 /**
- * Starts, once for the whole suite: the Temporal dev server (through @temporalio/testing's createLocal,
- * pointed at our own CLI build), MinIO with a bucket, and one bundle of the workflows.
+ * Starts, once for the whole suite: the Temporal dev server (the project's one starter, scripts/dev-server.ts,
+ * with our own CLI build), MinIO with a bucket, and one bundle of the workflows.
  * Test files reach them through the environment variables set here.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { failureConverterPath } from '../../lib/codec/data-converter';
-import { DEV_SERVER_ARGS } from '../../lib/dev-server';
+import { DevServer } from '../../scripts/dev-server';
+import { quiet, Supervisor } from '../../scripts/supervisor';
 import { workflowsPath } from '../../worker/create-worker';
+import { bundlerOptions } from '../../worker/workflow-bundle';
 import { freePort } from '../../testkit/net';
+import { until } from '../../testkit/until';
 
 declare global {
-  var __santaTestServers: { temporal: TestWorkflowEnvironment; minio: ChildProcess } | undefined;
+  /** What globalTeardown stops: the Temporal dev server and MinIO. */
+  var __santaTestServers: Supervisor | undefined;
 }
 
 const MINIO_USER = 'santa-test';
 const MINIO_PASSWORD = 'santa-test-secret';
 export const TEST_BUCKET = 'santa-test';
 
-async function startMinio(workDir: string): Promise<{ process: ChildProcess; endpoint: string }> {
+/** MinIO on free ports, kept by the suite's supervisor; answers once it is ready. */
+async function startMinio(supervisor: Supervisor, workDir: string): Promise<{ endpoint: string }> {
   const bin = process.env.MINIO_BIN;
   if (!bin) throw new Error('MINIO_BIN is not set: run the suite with `npm test`, which builds MinIO');
   const [port, consolePort] = [await freePort(), await freePort()];
-  const child = spawn(
-    bin,
-    ['server', join(workDir, 'minio'), '--quiet', '--address', `127.0.0.1:${port}`, '--console-address', `127.0.0.1:${consolePort}`],
-    {
-      env: { ...process.env, MINIO_ROOT_USER: MINIO_USER, MINIO_ROOT_PASSWORD: MINIO_PASSWORD, MINIO_BROWSER: 'off' },
-      stdio: 'ignore',
-    },
-  );
+  const minio = supervisor.start('minio', {
+    command: bin,
+    args: ['server', join(workDir, 'minio'), '--quiet', '--address', `127.0.0.1:${port}`, '--console-address', `127.0.0.1:${consolePort}`],
+    env: { MINIO_ROOT_USER: MINIO_USER, MINIO_ROOT_PASSWORD: MINIO_PASSWORD, MINIO_BROWSER: 'off' },
+  });
   const endpoint = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`MinIO exited with code ${child.exitCode}`);
-    const ready = await fetch(`${endpoint}/minio/health/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) break;
-    if (Date.now() > deadline) throw new Error('MinIO did not become ready within 30s');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  try {
+    await until('MinIO to be ready', async () => ((await fetch(`${endpoint}/minio/health/ready`)).ok ? true : undefined), 30_000);
+  } catch (error) {
+    throw new Error(`${error instanceof Error ? error.message : error}; its last lines:\n${minio.tail.join('\n')}`);
   }
-  return { process: child, endpoint };
+  return { endpoint };
 }
 
 export default async function globalSetup(): Promise<void> {
@@ -56,14 +50,13 @@ export default async function globalSetup(): Promise<void> {
   const executable = process.env.TEMPORAL_CLI;
   if (!executable) throw new Error('TEMPORAL_CLI is not set: run the suite with `npm test`, which builds the Temporal CLI');
 
+  const supervisor = new Supervisor(workDir, quiet);
+  globalThis.__santaTestServers = supervisor;
   const [temporal, minio, bundle] = await Promise.all([
-    TestWorkflowEnvironment.createLocal({
-      server: { executable: { type: 'existing-path', path: executable }, ip: '127.0.0.1', ui: false, extraArgs: DEV_SERVER_ARGS },
-    }),
-    startMinio(workDir),
-    bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: quietLogger }),
+    DevServer.start({ cli: executable, supervisor }),
+    startMinio(supervisor, workDir),
+    bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: quietLogger, ...bundlerOptions }),
   ]);
-  globalThis.__santaTestServers = { temporal, minio: minio.process };
 
   const bundlePath = join(workDir, 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);

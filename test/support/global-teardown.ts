@@ -1,6 +1,3 @@
 export default async function globalTeardown(): Promise<void> {
-  const servers = globalThis.__santaTestServers;
-  if (!servers) return;
-  servers.minio.kill('SIGTERM');
-  await servers.temporal.teardown();
+  await globalThis.__santaTestServers?.stop();
 }
