@@ -8,7 +8,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
 import { createActivities, createStateMachineActivities } from '../activities';
 import { StateMachineStore } from '../activities/asl-state-machines';
 import { createExampleActivities } from '../activities/examples';
@@ -21,6 +22,7 @@ import { temporalTestActivities } from '../test/asl/support/temporal-activities'
 import { startFakeProviders } from '../testkit/providers';
 import { createWorker } from '../worker/create-worker';
 import { stateMachine } from '../workflows';
+import { DevServer } from './dev-server';
 
 const historiesDir = join(__dirname, '../test/histories/asl');
 const example = (name: string) =>
@@ -84,7 +86,11 @@ const mixed: Definition = {
 async function main(): Promise<void> {
   const executable = process.env.TEMPORAL_CLI;
   if (!executable) throw new Error('TEMPORAL_CLI is not set: run through scripts/with-tools.sh');
-  const env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: executable }, ui: false } });
+  const server = await DevServer.start({ cli: executable });
+  const env = {
+    client: new Client({ connection: await Connection.connect({ address: server.address }) }),
+    nativeConnection: await NativeConnection.connect({ address: server.address }),
+  };
   const providers = await startFakeProviders();
   const teamApi = await new FakeTeamApi().listen();
   const dir = mkdtempSync(join(tmpdir(), 'asl-record-'));
@@ -184,7 +190,9 @@ async function main(): Promise<void> {
     store.close();
     await teamApi.close();
     await providers.close();
-    await env.teardown();
+    await env.client.connection.close();
+    await env.nativeConnection.close();
+    await server.stop();
   }
 }
 
