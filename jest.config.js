@@ -26,6 +26,8 @@ const UNIT = [
   'test/compose/dockerfile.test.ts',
   'test/faults/chaos-report.test.ts',
   'test/workflows/map-with-concurrency.test.ts',
+  'test/unit/exchange-schedule.test.ts',
+  'test/unit/exchange-limits.test.ts',
 ];
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const unitPatterns = UNIT.map((path) => `<rootDir>/${escape(path)}${path.endsWith('/') ? '' : '$'}`);

@@ -16,6 +16,8 @@ import { RunData } from '../storage/run-data';
 import { createStoreAllocations } from './store-allocations';
 import { createValidateAllocations } from './validate-allocations';
 import { createValidateParticipants } from './validate-participants';
+import { createExchangeActivities } from './exchange';
+import { ExchangeData } from '../storage/exchange-data';
 
 /** Every activity the worker registers, bound to its configuration. The draw key is the worker's alone. */
 export function createActivities(config: Config) {
@@ -37,6 +39,11 @@ export function createActivities(config: Config) {
       notifyActivity(createNotifyEmail(config.mailgun, outbox)),
     ),
     notifySms: fromRequest(createResolveMessage(data, config.publicUrl, 'sms'), notifyActivity(createNotifySms(config.twilio, outbox))),
+    // Exchanges: the same sealed store and the same notify functions, their messages composed in the worker.
+    ...createExchangeActivities(data, new ExchangeData(data.store, data.drawSeal), config.publicUrl, {
+      email: notifyActivity(createNotifyEmail(config.mailgun, outbox)),
+      sms: notifyActivity(createNotifySms(config.twilio, outbox)),
+    }),
   };
 }
 

@@ -24,8 +24,13 @@ export function createNotifyEmail(config: Config['mailgun'] | undefined, outbox:
   if (!config) {
     return async function notifyEmail(input: NotifyInput): Promise<NotifyResult> {
       outbox.warnOnce(`MAILGUN_API_KEY/MAILGUN_DOMAIN not set: emails are written to ${outbox.dir}, nothing is sent`);
-      const text = secretSantaMessage(input.name, input.recipient, input.link);
-      const id = await outbox.write(input.runId, input.name, { channel: 'email', to: input.to, subject: EMAIL_SUBJECT, text });
+      const text = input.text ?? secretSantaMessage(input.name, input.recipient, input.link);
+      const id = await outbox.write(input.runId, input.name, {
+        channel: 'email',
+        to: input.to,
+        subject: input.subject ?? EMAIL_SUBJECT,
+        text,
+      });
       return { channel: 'email', via: 'outbox', id };
     };
   }
@@ -55,7 +60,7 @@ export function createNotifyEmail(config: Config['mailgun'] | undefined, outbox:
   }
 
   return async function notifyEmail(input: NotifyInput, send: SendOptions = {}): Promise<NotifyResult> {
-    const text = secretSantaMessage(input.name, input.recipient, input.link);
+    const text = input.text ?? secretSantaMessage(input.name, input.recipient, input.link);
     const token = messageToken(input.runId, 'email', input.name);
     try {
       if (send.sentSince && !input.again) {
@@ -67,7 +72,7 @@ export function createNotifyEmail(config: Config['mailgun'] | undefined, outbox:
       const sent = await client.messages.create(domain, {
         from,
         to: input.to,
-        subject: EMAIL_SUBJECT,
+        subject: input.subject ?? EMAIL_SUBJECT,
         text,
         [`v:${MESSAGE_VARIABLE}`]: token,
       });

@@ -21,7 +21,7 @@ export function createNotifySms(config: Config['twilio'] | undefined, outbox: Ou
   if (!config) {
     return async function notifySms(input: NotifyInput): Promise<NotifyResult> {
       outbox.warnOnce(`TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN not set: text messages are written to ${outbox.dir}, nothing is sent`);
-      const text = secretSantaMessage(input.name, input.recipient, input.link);
+      const text = input.text ?? secretSantaMessage(input.name, input.recipient, input.link);
       const id = await outbox.write(input.runId, input.name, { channel: 'sms', to: input.to, text });
       return { channel: 'sms', via: 'outbox', id };
     };
@@ -42,7 +42,7 @@ export function createNotifySms(config: Config['twilio'] | undefined, outbox: Ou
   }
 
   return async function notifySms(input: NotifyInput, send: SendOptions = {}): Promise<NotifyResult> {
-    const body = secretSantaMessage(input.name, input.recipient, input.link);
+    const body = input.text ?? secretSantaMessage(input.name, input.recipient, input.link);
     try {
       if (send.sentSince && !input.again) {
         const sid = await acceptedSince(input.to, body, send.sentSince).catch((err: unknown) => {

@@ -21,6 +21,10 @@ export interface NotifyInput extends NotifyRequest {
   recipient: string;
   /** The giver's personal link (a secret too). */
   link?: string;
+  /** Another message than the draw's (an exchange's invitation, question, reminder...), composed in the worker. */
+  text?: string;
+  /** Its email subject. */
+  subject?: string;
 }
 
 /** How one message is sent, beside its input. */

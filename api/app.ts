@@ -15,6 +15,9 @@ import codecRoutes, { CODEC_PATHS } from './routes/codec';
 import executionRoutes from './routes/executions';
 import healthRoutes, { HEALTH_PATH } from './routes/health';
 import participantRoutes, { PARTICIPANT_PATHS } from './routes/participant';
+import exchangePageRoutes, { EXCHANGE_PAGE_PATHS } from './routes/exchange-page';
+import exchangeRoutes from './routes/exchanges';
+import { ExchangeRuns } from './exchanges';
 import rootRoutes, { PAGE_PATHS } from './routes/root';
 import stateMachineRoutes from './routes/state-machines';
 import { StateMachineRuns } from './state-machine-runs';
@@ -34,7 +37,15 @@ export async function buildApp({ config, client, logger = true }: AppDeps) {
   // The page and the docs hold no data; the page asks for the token itself. A participant's page: their link is their key.
   await app.register(bearerAuth, {
     token: config.api.token,
-    publicPaths: [HEALTH_PATH, ...PAGE_PATHS, ...PARTICIPANT_PATHS, DOCS_PREFIX, `${DOCS_PREFIX}/*`, ...CODEC_PATHS],
+    publicPaths: [
+      HEALTH_PATH,
+      ...PAGE_PATHS,
+      ...PARTICIPANT_PATHS,
+      ...EXCHANGE_PAGE_PATHS,
+      DOCS_PREFIX,
+      `${DOCS_PREFIX}/*`,
+      ...CODEC_PATHS,
+    ],
   });
   await app.register(csvBody);
   await app.register(swagger);
@@ -45,6 +56,9 @@ export async function buildApp({ config, client, logger = true }: AppDeps) {
   const allocations = new AllocationRuns(client, config.temporal, store);
   await app.register(allocationRoutes, { runs: allocations });
   await app.register(participantRoutes, { runs: allocations });
+  const exchanges = new ExchangeRuns(client, config.temporal, store, config.exchangeRetentionMs);
+  await app.register(exchangeRoutes, { exchanges });
+  await app.register(exchangePageRoutes, { exchanges });
   const machines = new StateMachineRuns(client, config.temporal, new StateMachineStore(store));
   await app.register(stateMachineRoutes, { runs: machines });
   await app.register(executionRoutes, { runs: machines });

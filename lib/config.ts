@@ -51,6 +51,8 @@ export interface Config {
   drawKeys?: EncryptionKeys;
   /** Base of the participants' personal links (SANTA_PUBLIC_URL, default the API's own URL). */
   publicUrl: string;
+  /** Exchanges: how long their sealed content is kept after gift day (SANTA_RETENTION_DAYS, default 30), in ms. */
+  exchangeRetentionMs: number;
 }
 
 /** At most `max` requests per client address in any `windowMs`. */
@@ -125,7 +127,16 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: (
       nonEmpty(env.SANTA_PUBLIC_URL) ?? `http://${nonEmpty(env.HOST) ?? '127.0.0.1'}:${Number(nonEmpty(env.PORT) ?? 3000)}`
     ).replace(/\/+$/, ''),
+    exchangeRetentionMs: retentionDays(nonEmpty(env.SANTA_RETENTION_DAYS) ?? '30'),
   };
+}
+
+/** Whole or decimal days, 0 or more (0 deletes at gift day; a fraction of a day lets tests see the deletion). */
+function retentionDays(value: string): number {
+  if (!/^\d+(\.\d+)?$/.test(value) || Number(value) > 3650) {
+    throw new Error(`SANTA_RETENTION_DAYS must be a number of days from 0 to 3650, such as 30 or 0.5, not "${value}"`);
+  }
+  return Math.round(Number(value) * 86_400_000);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import type { StorageConfig } from '../lib/config';
 
 /**
@@ -15,6 +15,8 @@ export interface ObjectStore {
   put(key: string, body: string): Promise<void>;
   /** Undefined when there is no such object. */
   get(key: string): Promise<string | undefined>;
+  /** Removes the object; nothing happens when there is none (an exchange's retention ends by deleting what it kept). */
+  delete(key: string): Promise<void>;
   /** `s3://bucket/key` or the absolute file path, for people. */
   locate(key: string): string;
   close(): void;
@@ -59,6 +61,10 @@ class BucketStore implements ObjectStore {
       if (err instanceof NoSuchKey) return undefined;
       throw err;
     }
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
 
   locate(key: string): string {
@@ -107,6 +113,12 @@ class FolderStore implements ObjectStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;
     }
+  }
+
+  async delete(key: string): Promise<void> {
+    await unlink(this.locate(key)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
   }
 
   close(): void {}

@@ -1,4 +1,4 @@
-import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { type ActivityOptions, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { ErrorType } from '../lib/errors';
 
@@ -32,12 +32,17 @@ export const DEFAULT_NOTIFY_RETRY_BUDGET_MS = 60 * 60_000;
  * messages already on their way, so none is sent after it reports cancelled.
  */
 export function notifyBy(budgetMs = DEFAULT_NOTIFY_RETRY_BUDGET_MS) {
+  const { notifyEmail, notifySms } = proxyActivities<Activities>(notifyOptions(budgetMs));
+  return { email: notifyEmail, sms: notifySms } as const;
+}
+
+/** The options of every message's activity (a run's, an exchange's): retried for the time budget, as above. */
+export function notifyOptions(budgetMs = DEFAULT_NOTIFY_RETRY_BUDGET_MS): ActivityOptions {
   const maximumInterval = Math.min(60_000, Math.max(1_000, Math.floor(budgetMs / 60)));
-  const { notifyEmail, notifySms } = proxyActivities<Activities>({
+  return {
     startToCloseTimeout: '30 seconds',
     scheduleToCloseTimeout: budgetMs,
     cancellationType: 'WAIT_CANCELLATION_COMPLETED',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval, nonRetryableErrorTypes: Object.values(ErrorType) },
-  });
-  return { email: notifyEmail, sms: notifySms } as const;
+  };
 }

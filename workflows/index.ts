@@ -1,3 +1,5 @@
+export { actUpdate, drawNowUpdate, exchange, exchangeStatusQuery } from './exchange';
+export { exchangePage } from './exchange-page';
 export { batchStatusQuery, notifyBatch } from './notify-batch';
 export { resendMessage } from './resend-message';
 export { revealDraw } from './reveal-draw';

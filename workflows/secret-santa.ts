@@ -113,7 +113,7 @@ export async function secretSanta(input: SecretSantaInput): Promise<RunStatus> {
 }
 
 /** Draws, in the worker and sealed, until one passes the check: the workflow only ever holds the draw's key. */
-async function drawValidAllocation(
+export async function drawValidAllocation(
   run: typeof steps,
   { runId, participantsKey, seedKey, options }: { runId: string; participantsKey: string; seedKey?: string; options?: DrawOptions },
   status: RunStatus,

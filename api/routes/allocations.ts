@@ -14,7 +14,7 @@ interface StartQuery {
 const MAX_CSV_BYTES = 16 * 1024 * 1024;
 
 /** Any other body type would reach the body schema parsed as something else; say what is wanted instead. */
-async function requireCsvBody(request: FastifyRequest, reply: FastifyReply) {
+export async function requireCsvBody(request: FastifyRequest, reply: FastifyReply) {
   const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (type !== 'text/csv' && type !== 'text/plain') {
     return reply.code(415).send({ error: 'UnsupportedMediaType', message: 'send the participants file as text/csv' });
