@@ -84,16 +84,19 @@ export class KeptProcess {
     this.starts++;
     this.ready = false;
     live.add(this);
-    const reader = (stream: 'stdout' | 'stderr') => {
+    // Whole lines only: a chunk may end in the middle of one, which the next chunk (or the end) completes.
+    const read = (stream: 'stdout' | 'stderr') => {
       let partial = '';
-      return (chunk: Buffer) => {
+      const source = stream === 'stdout' ? child.stdout : child.stderr;
+      source?.on('data', (chunk: Buffer) => {
         const lines = (partial + chunk.toString()).split('\n');
         partial = lines.pop() ?? '';
         for (const line of lines) this.line(child, line, stream);
-      };
+      });
+      source?.on('end', () => this.line(child, partial, stream));
     };
-    child.stdout?.on('data', reader('stdout'));
-    child.stderr?.on('data', reader('stderr'));
+    read('stdout');
+    read('stderr');
     child.on('error', (error) => this.line(child, `cannot start ${this.spec.command}: ${error.message}`, 'stderr'));
     this.sink(this.name, `started (pid ${child.pid})`, 'stdout');
     child.on('exit', (code, signal) => {
