@@ -8,6 +8,8 @@ ARG NODE_IMAGE=node:20-bookworm-slim
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The workspace package's manifest: npm links it into node_modules and installs its dependencies.
+COPY packages/states-language/package.json ./packages/states-language/
 # Production dependencies only, as the lock file has them. `npm install`, not `npm ci`: this npm's lock files
 # lack some platform packages, which ci refuses. No install scripts: every package works without them.
 RUN npm install --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
@@ -15,10 +17,13 @@ RUN npm install --omit=dev --ignore-scripts --no-audit --no-fund && npm cache cl
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY packages/states-language/package.json ./packages/states-language/
 # Every dependency, the compiler with them; no install scripts (`prepare` would build before the sources are here).
 RUN npm install --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts/build.sh ./scripts/
+COPY packages/states-language/tsconfig.json ./packages/states-language/
+COPY packages/states-language/src ./packages/states-language/src
 COPY lib ./lib
 COPY activities ./activities
 COPY storage ./storage
@@ -32,6 +37,9 @@ FROM ${NODE_IMAGE} AS base
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
+# The States Language runtime, compiled: node_modules/states-language-temporal links here.
+COPY --from=build /app/packages/states-language/package.json ./packages/states-language/
+COPY --from=build /app/packages/states-language/dist ./packages/states-language/dist
 # The compiled package.json beside dist/api/ (the API's OpenAPI document reads its version).
 COPY --from=build /app/dist/package.json ./dist/
 COPY --from=build /app/dist/lib ./dist/lib

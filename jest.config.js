@@ -15,10 +15,9 @@ const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es
 const esmOnly = ['cookie', 'content-disposition'];
 
 const UNIT = [
+  'packages/states-language/test/',
   'test/unit/',
   'test/codec/',
-  'test/asl/conformance.test.ts',
-  'test/asl/encoding.test.ts',
   'test/activities/notify-email.test.ts',
   'test/activities/notify-sms.test.ts',
   'test/activities/notify-retries.test.ts',
@@ -35,7 +34,12 @@ const unitPatterns = UNIT.map((path) => `<rootDir>/${escape(path)}${path.endsWit
 const common = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
+  roots: ['<rootDir>/test', '<rootDir>/packages'],
+  // Workspace packages from their sources, as tsconfig.json's `paths` map them for tsc and tsx.
+  moduleNameMapper: {
+    '^states-language-temporal$': '<rootDir>/packages/states-language/src/index.ts',
+    '^states-language-temporal/(.*)$': '<rootDir>/packages/states-language/src/$1.ts',
+  },
   transform: {
     '^.+\\.ts$': swc,
     [`/node_modules/(${esmOnly.join('|')})/.+\\.js$`]: swc,
@@ -54,7 +58,7 @@ module.exports = {
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/packages/*/test/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', ...unitPatterns],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',

@@ -1,7 +1,6 @@
 import { DrawSeal } from '../lib/codec/draw-seal';
 import type { Config } from '../lib/config';
 import { createAllocate } from './allocate';
-import { createLoadStateMachine, StateMachineStore } from './asl-state-machines';
 import { createExampleActivities } from './examples';
 import { createFindNotification, createLoadBatch } from './load-batch';
 import { createResolveMessage, fromRequest } from './messages';
@@ -18,6 +17,9 @@ import { createValidateAllocations } from './validate-allocations';
 import { createValidateParticipants } from './validate-participants';
 import { createExchangeActivities } from './exchange';
 import { ExchangeData } from '../storage/exchange-data';
+import { createLoadStateMachine } from 'states-language-temporal/activities';
+import { StateMachineStore } from '../storage/state-machines';
+import { STATE_MACHINE_ACTIVITIES } from './examples/names';
 
 /** Every activity the worker registers, bound to its configuration. The draw key is the worker's alone. */
 export function createActivities(config: Config) {
@@ -56,7 +58,7 @@ export type Activities = ReturnType<typeof createActivities>;
 export function createStateMachineActivities(config: Config) {
   const store = createObjectStore(config.storage);
   return {
-    loadStateMachine: createLoadStateMachine(new StateMachineStore(store)),
+    loadStateMachine: createLoadStateMachine(new StateMachineStore(store), { activities: STATE_MACHINE_ACTIVITIES }),
     ...createExampleActivities(store),
   };
 }

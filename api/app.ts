@@ -2,7 +2,6 @@ import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { createObjectStore } from '../storage/object-store';
 import type { Config } from '../lib/config';
-import { StateMachineStore } from '../activities/asl-state-machines';
 import { AllocationRuns } from './allocation-runs';
 import { registerErrorHandler } from './error-handler';
 import { redactingLogger } from './log-redaction';
@@ -21,6 +20,7 @@ import { ExchangeRuns } from './exchanges';
 import rootRoutes, { PAGE_PATHS } from './routes/root';
 import stateMachineRoutes from './routes/state-machines';
 import { StateMachineRuns } from './state-machine-runs';
+import { StateMachineStore } from '../storage/state-machines';
 import { EncryptionCodec } from '../lib/codec/encryption-codec';
 
 export interface AppDeps {

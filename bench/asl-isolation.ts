@@ -19,9 +19,9 @@ import type { AddressInfo } from 'node:net';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { STATE_MACHINE_ACTIVITIES } from '../activities/examples/names';
 import { buildApp } from '../api/app';
-import { type ExecutionOutcome, executionOutcome } from '../api/state-machine-runs';
-import { checkDefinition } from '../lib/asl/checker';
-import type { Definition } from '../lib/asl/interpreter';
+import { type ExecutionOutcome, executionOutcome } from 'states-language-temporal/client';
+import { checkDefinition } from 'states-language-temporal';
+import type { Definition } from 'states-language-temporal';
 import type { Config } from '../lib/config';
 import { until } from '../testkit/until';
 import { secretSanta, stateMachine } from '../workflows';
@@ -172,7 +172,7 @@ class HostileLoad {
         handle = await this.client.workflow.start(stateMachine, {
           workflowId: `hostile-${index}-${randomUUID()}`,
           taskQueue: this.queue,
-          args: [{ definition: c.definition, input: c.input ?? {}, name: 'hostile', stored: true }],
+          args: [{ definition: c.definition, input: c.input ?? {}, name: 'hostile', activities: [...STATE_MACHINE_ACTIVITIES] }],
         });
       } catch (error) {
         stats.startErrors++;

@@ -9,15 +9,16 @@
  * per Task is what the interpreter adds to the work of the activities themselves.
  */
 import { randomUUID } from 'node:crypto';
+import { STATE_MACHINE_ACTIVITIES } from '../activities/examples/names';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
 import { recordValue } from '../activities/examples/records';
 import type { ObjectStore } from '../storage/object-store';
-import type { Definition } from '../lib/asl/interpreter';
+import type { Definition } from 'states-language-temporal';
 import { until } from '../testkit/until';
-import { CONTINUE_AFTER_EVENTS } from '../workflows/asl/state-machine';
+import { CONTINUE_AFTER_EVENTS } from 'states-language-temporal/workflow';
 import { recordsLoop, stateMachine } from './asl-workflows';
 import { formatMs, type Progress } from './report';
 
@@ -122,7 +123,14 @@ export async function fiveThousandPages(client: Client, store: ObjectStore, queu
       workflowId,
       taskQueue: queue,
       // As the API starts a stored machine (api/state-machine-runs.ts): Tasks bound to the state machines' activities.
-      args: [{ definition, input: { source: { name: workflowId, total: records }, pageSize: PAGE_SIZE }, name: 'records', stored: true }],
+      args: [
+        {
+          definition,
+          input: { source: { name: workflowId, total: records }, pageSize: PAGE_SIZE },
+          name: 'records',
+          activities: [...STATE_MACHINE_ACTIVITIES],
+        },
+      ],
     });
   const floor = (records: number) => (workflowId: string) =>
     client.workflow.start(recordsLoop, {

@@ -7,7 +7,7 @@
  */
 import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { DataRecord, Page, RecordSource } from '../activities/examples/records';
-import { CONTINUE_AFTER_EVENTS } from '../workflows/asl/state-machine';
+import { CONTINUE_AFTER_EVENTS } from 'states-language-temporal/workflow';
 
 export * from '../workflows';
 

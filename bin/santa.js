@@ -7,8 +7,8 @@ const { readdirSync, statSync } = require('node:fs');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..');
-// The folders tsconfig.build.json compiles.
-const SOURCES = ['activities', 'api', 'cli', 'lib', 'storage', 'worker', 'workflows'];
+// The folders scripts/build.sh compiles (tsconfig.build.json's and the workspace packages' sources).
+const SOURCES = ['activities', 'api', 'cli', 'lib', 'storage', 'worker', 'workflows', join('packages', 'states-language', 'src')];
 
 /** True when dist/ holds a complete build newer than every source file it is compiled from. */
 function compiledIsCurrent() {
@@ -34,6 +34,8 @@ function compiledIsCurrent() {
 
 function load() {
   if (process.env.SANTA_FROM_SOURCE !== '1' && compiledIsCurrent()) return require('../dist/cli/main.js');
+  // The project's tsconfig.json wherever santa runs from: its `paths` map the workspace packages to their sources.
+  process.env.TSX_TSCONFIG_PATH ??= join(root, 'tsconfig.json');
   try {
     require('tsx/cjs/api').register();
   } catch {

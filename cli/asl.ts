@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { checkDefinition } from '../lib/asl/checker';
+import { checkDefinition } from 'states-language-temporal';
 import { type Answer, type ApiClient, apiFromEnv, unusable } from './api-client';
 import { type Command, parseCommandArgs, print, printError, UsageError } from './command';
 

@@ -2,6 +2,8 @@ import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/w
 import { createActivities, createStateMachineActivities } from '../activities';
 import { createDataConverter } from '../lib/codec/data-converter';
 import type { Config } from '../lib/config';
+import { workflowsPath as stateMachineWorkflowsPath } from 'states-language-temporal/worker';
+import { bundlerOptions } from './workflow-bundle';
 
 export const workflowsPath = require.resolve('../workflows');
 
@@ -12,6 +14,7 @@ export function createWorker(config: Config, connection: NativeConnection, overr
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     workflowsPath,
+    bundlerOptions,
     activities: createActivities(config),
     dataConverter: createDataConverter(config.encryption),
     // With eager execution on in the server, up to this many of a task's new activities start here at once.
@@ -34,7 +37,9 @@ export function createStateMachineWorker(
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.aslTaskQueue,
-    workflowsPath,
+    // The runtime's workflow alone: this worker runs no Secret Santa workflow.
+    workflowsPath: stateMachineWorkflowsPath,
+    bundlerOptions,
     activities: createStateMachineActivities(config),
     dataConverter: createDataConverter(config.encryption),
     ...overrides,

@@ -4,7 +4,7 @@
  * Santa pipeline's own (parseParticipants, allocate, loadBatch, notifyEmail, loadStateMachine, …).
  *
  * A constant with no imports on purpose: the API (PUT /state-machines/:name), the worker's activities and the
- * workflow code (workflows/asl/host.ts, which must stay deterministic) all import it.
+ * workflow's input (set by the API, see api/state-machine-runs.ts) all take it from here.
  */
 export const STATE_MACHINE_ACTIVITIES = [
   'rollDie',

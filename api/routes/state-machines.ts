@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { STATE_MACHINE_NAME } from '../../activities/asl-state-machines';
-import { InvalidDefinitionError, type StateMachineRuns, UnknownStateMachineError } from '../state-machine-runs';
+import { InvalidDefinitionError, STATE_MACHINE_NAME } from 'states-language-temporal/client';
+import { type StateMachineRuns, UnknownStateMachineError } from '../state-machine-runs';
 import { errorAnswer, startedAnswer } from './schemas';
 
 const nameParams = {

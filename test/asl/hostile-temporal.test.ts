@@ -1,12 +1,15 @@
 /**
- * A few of the hostile definitions (corpus.ts, those marked `temporal`) through the real `stateMachine`
+ * A few of the hostile definitions (the runtime's corpus and this app's example cases, those marked `temporal`) through the real `stateMachine`
  * workflow on the Temporal dev server: each execution ends (FAILED with the right error, or with its output)
  * instead of staying RUNNING on workflow tasks that fail again and again, and no workflow task of it failed
  * (a thrown RangeError, or the deadlock detector's 2 s, would show as one).
  */
 import { temporal } from '@temporalio/proto';
-import { executionOutcome } from '../../api/state-machine-runs';
-import { HOSTILE_CASES } from './hostile/corpus';
+import { executionOutcome } from 'states-language-temporal/client';
+import { HOSTILE_CASES as RUNTIME_CASES } from '../../packages/states-language/test/hostile/corpus';
+import { EXAMPLE_HOSTILE_CASES } from './example-hostile-cases';
+
+const HOSTILE_CASES = [...RUNTIME_CASES, ...EXAMPLE_HOSTILE_CASES];
 import { TemporalRunner } from './support/temporal-runner';
 
 /** Long enough for any of them on a loaded machine; one that fails its workflow tasks would retry past it. */

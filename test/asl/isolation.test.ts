@@ -6,7 +6,10 @@
 import { temporal } from '@temporalio/proto';
 import { startTestStack, type TestStack } from '../support/stack';
 import { until } from '../../testkit/until';
-import { HOSTILE_CASES } from './hostile/corpus';
+import { HOSTILE_CASES as RUNTIME_CASES } from '../../packages/states-language/test/hostile/corpus';
+import { EXAMPLE_HOSTILE_CASES } from './example-hostile-cases';
+
+const HOSTILE_CASES = [...RUNTIME_CASES, ...EXAMPLE_HOSTILE_CASES];
 
 const EventType = temporal.api.enums.v1.EventType;
 let stack: TestStack;

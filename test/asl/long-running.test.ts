@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { recordValue } from '../../activities/examples/records';
-import type { Definition } from '../../lib/asl/interpreter';
+import type { Definition } from 'states-language-temporal';
 import { stateMachine } from '../../workflows';
 import { until } from '../../testkit/until';
 import { TemporalRunner } from './support/temporal-runner';

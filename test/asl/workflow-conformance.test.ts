@@ -3,8 +3,8 @@
  * does not depend on the virtual clock, seeded randomness or the execution's name, and that takes at most
  * 3 s of (virtual) time, so that the suite stays quick.
  */
-import { comparable, expectedOutcome, loadCases } from './support/conformance';
-import { runPure } from './support/run-pure';
+import { comparable, expectedOutcome, loadCases } from '../../packages/states-language/test/support/conformance';
+import { runPure } from '../../packages/states-language/test/support/run-pure';
 import { TemporalRunner } from './support/temporal-runner';
 
 const MAX_VIRTUAL_MS = 3000;

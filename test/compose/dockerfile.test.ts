@@ -4,7 +4,7 @@
  * the compiled files (dist/) and the files they read at run time, with production dependencies only, and runs them
  * with node (no tsx, no TypeScript, no sources), as a non-root user, with a health check.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { basename, dirname, join, relative } from 'node:path';
 
@@ -15,6 +15,11 @@ const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
   scripts: Record<string, string>;
 };
 const dependencies = Object.keys(packageJson.dependencies);
+/** The npm workspace packages (packages/*): name and folder. */
+const workspacePackages = readdirSync(join(root, 'packages')).map((folder) => ({
+  dir: `packages/${folder}`,
+  name: (JSON.parse(readFileSync(join(root, 'packages', folder, 'package.json'), 'utf8')) as { name: string }).name,
+}));
 const buildScript = readFileSync(join(root, 'scripts/build.sh'), 'utf8');
 // tsconfig.build.json may hold comments (tsc reads JSONC); its `include` is a plain list of folders.
 const buildInclude = JSON.parse(
@@ -178,6 +183,25 @@ describe.each([
     // Nothing from the build context: only what the build and deps stages made.
     expect(copies(lines).filter((copy) => copy.from === undefined)).toEqual([]);
     expect(copies(lines).every((copy) => copy.from === 'build' || copy.from === 'deps')).toBe(true);
+  });
+
+  it('ships each workspace package it imports compiled: manifest in the deps stage, sources built, dist/ copied', () => {
+    const used = workspacePackages.filter(({ name }) => packagesOf(files).has(name));
+    expect(used.map(({ name }) => name)).toContain('states-language-temporal');
+    const fromContext = (stageName: string) =>
+      copies(stages.get(stageName)!.lines)
+        .filter((copy) => copy.from === undefined)
+        .map((copy) => copy.lands);
+    for (const { dir } of used) {
+      expect([dir, covers(fromContext('deps'), `${dir}/package.json`)]).toEqual([dir, true]);
+      for (const file of [`${dir}/package.json`, `${dir}/tsconfig.json`, `${dir}/src/index.ts`]) {
+        expect([file, covers(fromContext('build'), file), covers(dockerignore, file)]).toEqual([file, true, true]);
+      }
+      const fromBuild = landed(lines, 'build');
+      expect([dir, covers(fromBuild, `${dir}/dist`), covers(fromBuild, `${dir}/package.json`)]).toEqual([dir, true, true]);
+      expect(covers(fromBuild, `${dir}/src`)).toBe(false);
+    }
+    expect(buildScript).toMatch(/tsc -p "\$package\/tsconfig\.json"/);
   });
 
   it('needs only production dependencies, installed from the lock file without dev ones', () => {

@@ -13,6 +13,7 @@ import { failureConverterPath } from '../../lib/codec/data-converter';
 import { DevServer } from '../../scripts/dev-server';
 import { quiet, Supervisor } from '../../scripts/supervisor';
 import { workflowsPath } from '../../worker/create-worker';
+import { bundlerOptions } from '../../worker/workflow-bundle';
 import { freePort } from '../../testkit/net';
 import { until } from '../../testkit/until';
 
@@ -54,7 +55,7 @@ export default async function globalSetup(): Promise<void> {
   const [temporal, minio, bundle] = await Promise.all([
     DevServer.start({ cli: executable, supervisor }),
     startMinio(supervisor, workDir),
-    bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: quietLogger }),
+    bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: quietLogger, ...bundlerOptions }),
   ]).catch(async (error: unknown) => {
     // Jest runs no teardown after a failed setup, and the servers run in process groups of their own.
     await supervisor.stop();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createExampleActivities } from '../../activities/examples';
 import { STATE_MACHINE_ACTIVITIES } from '../../activities/examples/names';
 import type { ObjectStore } from '../../storage/object-store';
-import { checkDefinition } from '../../lib/asl/checker';
+import { checkDefinition } from 'states-language-temporal';
 
 const activities = STATE_MACHINE_ACTIVITIES;
 const refused = (name: string) =>

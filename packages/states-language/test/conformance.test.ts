@@ -1,5 +1,5 @@
 /** Every conformance case, run by the interpreter alone on a virtual clock (no Temporal): fast, and exact about time. */
-import { checkDefinition } from '../../lib/asl/checker';
+import { checkDefinition } from '../src/checker';
 import { comparable, expectedOutcome, loadCases } from './support/conformance';
 import { runPure } from './support/run-pure';
 

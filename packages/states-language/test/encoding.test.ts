@@ -1,7 +1,7 @@
 /** The sandbox-safe hashes and Base64 of States.Hash / States.Base64* agree with node:crypto and Buffer. */
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { base64Decode, base64Encode, HASH_ALGORITHMS, hashText, utf8Decode, utf8Encode } from '../../lib/asl/encoding';
+import { base64Decode, base64Encode, HASH_ALGORITHMS, hashText, utf8Decode, utf8Encode } from '../src/encoding';
 
 const nodeName = { MD5: 'md5', 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' } as const;
 

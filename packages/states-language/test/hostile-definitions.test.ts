@@ -7,8 +7,8 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { checkDefinition } from '../../lib/asl/checker';
-import { compileExpression } from '../../lib/asl/jsonata';
+import { checkDefinition } from '../src/checker';
+import { compileExpression } from '../src/jsonata';
 import { HOSTILE_CASES, type HostileCase } from './hostile/corpus';
 import { runCase } from './hostile/run-case';
 

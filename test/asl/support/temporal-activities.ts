@@ -1,7 +1,7 @@
 /** The conformance cases' task resources as real activities: failures are ApplicationFailures, sleeps are cancellable. */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { type ActivityTools, testActivities } from './test-activities';
+import { type ActivityTools, testActivities } from '../../../packages/states-language/test/support/test-activities';
 
 const tools: ActivityTools = {
   fail(error, cause) {

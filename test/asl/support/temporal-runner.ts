@@ -2,10 +2,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Worker } from '@temporalio/worker';
 import { createActivities, createStateMachineActivities } from '../../../activities';
-import { StateMachineStore } from '../../../activities/asl-state-machines';
+import { StateMachineStore } from '../../../storage/state-machines';
 import { createObjectStore } from '../../../storage/object-store';
-import { executionOutcome, type ExecutionOutcome } from '../../../api/state-machine-runs';
-import type { Definition } from '../../../lib/asl/interpreter';
+import { executionOutcome, type ExecutionOutcome } from 'states-language-temporal/client';
+import type { Definition } from 'states-language-temporal';
 import type { Config } from '../../../lib/config';
 import { stateMachine } from '../../../workflows';
 import { testConfig } from '../../support/config';

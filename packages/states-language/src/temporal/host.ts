@@ -19,20 +19,12 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-// A constant list with no imports: deterministic, safe in workflow code.
-import { STATE_MACHINE_ACTIVITIES } from '../../activities/examples/names';
-import type { Cancellation } from '../../lib/asl/cancellation';
-import { unregisteredActivity } from '../../lib/asl/checker';
-import { StatesError, StatesErrors, taskTimeout } from '../../lib/asl/errors';
-import { childFailed, childSucceeded } from '../../lib/asl/executions';
-import type {
-  ChildExecutionRequest,
-  ChildMachineRequest,
-  Definition,
-  ExecutionHost,
-  ResumePoint,
-  TaskOptions,
-} from '../../lib/asl/interpreter';
+import type { Cancellation } from '../cancellation';
+import { unregisteredActivity } from '../checker';
+import { StatesError, StatesErrors, taskTimeout } from '../errors';
+import { childFailed, childSucceeded } from '../executions';
+import type { LoadedStateMachine } from './state-machine';
+import type { ChildExecutionRequest, ChildMachineRequest, Definition, ExecutionHost, ResumePoint, TaskOptions } from '../interpreter';
 
 /** What a failed execution carries, so the client reads Error and Cause exactly (either may be absent). */
 export interface ExecutionFailureDetails {
@@ -60,7 +52,13 @@ function activitiesFor(options: TaskOptions): Record<string, AnyActivity> {
   return proxy;
 }
 
-const loader = proxyActivities<{ loadStateMachine(name: string): Promise<Definition> }>({
+/**
+ * What the worker's loadStateMachine activity answers: the stored definition and the activities its Tasks may bind to
+ * (activities.ts), or, from activities of earlier versions, the definition alone.
+ */
+type Loaded = LoadedStateMachine | Definition;
+
+const loader = proxyActivities<{ loadStateMachine(name: string): Promise<Loaded> }>({
   startToCloseTimeout: '1 minute',
   retry: { maximumAttempts: 5, nonRetryableErrorTypes: ['StepFunctions.StateMachineDoesNotExistException'] },
 });
@@ -93,12 +91,12 @@ export function failureDetails(failure: unknown): ExecutionFailureDetails | unde
 
 export class WorkflowHost implements ExecutionHost {
   /**
-   * `stored`: the definition was read from storage (see StateMachineInput.stored): its Tasks bind only to
-   * STATE_MACHINE_ACTIVITIES, which a lambda:invoke FunctionName chosen at run time cannot get around.
+   * `activities`: the only activities Tasks may bind to (StateMachineInput.activities), which a lambda:invoke
+   * FunctionName chosen at run time cannot get around; undefined for any the worker has.
    */
   constructor(
     private readonly workflowType: string,
-    private readonly stored: boolean,
+    private readonly activities: string[] | undefined,
     /** Goes on in a new run from this point (continue-as-new), before the history reaches `historyLimit` events. */
     private readonly continueFrom?: { historyLimit: number; at(point: ResumePoint): Promise<never> },
   ) {}
@@ -138,8 +136,8 @@ export class WorkflowHost implements ExecutionHost {
   }
 
   runActivity(name: string, input: unknown, options: TaskOptions): Promise<unknown> {
-    if (this.stored && !(STATE_MACHINE_ACTIVITIES as readonly string[]).includes(name)) {
-      return Promise.reject(new StatesError(StatesErrors.TaskFailed, unregisteredActivity(name, STATE_MACHINE_ACTIVITIES)));
+    if (this.activities && !this.activities.includes(name)) {
+      return Promise.reject(new StatesError(StatesErrors.TaskFailed, unregisteredActivity(name, this.activities)));
     }
     return activitiesFor(options)
       [name](input)
@@ -153,7 +151,7 @@ export class WorkflowHost implements ExecutionHost {
     try {
       return await executeChild(this.workflowType, {
         workflowId: `${workflowInfo().workflowId}-${uuid4()}`,
-        args: [{ definition: request.definition, input: request.input, name: request.name, stored: this.stored }],
+        args: [{ definition: request.definition, input: request.input, name: request.name, activities: this.activities }],
       });
     } catch (error) {
       if (isCancellation(error) || !(error instanceof ChildWorkflowFailure)) throw error;
@@ -163,16 +161,18 @@ export class WorkflowHost implements ExecutionHost {
   }
 
   async startExecution(request: ChildExecutionRequest): Promise<unknown> {
-    let definition: Definition;
+    let loaded: LoadedStateMachine;
     try {
-      // Checked there against STATE_MACHINE_ACTIVITIES (a States.Runtime failure naming the path), and by the child.
-      definition = await loader.loadStateMachine(request.stateMachine);
+      // Checked there against the worker's list (a States.Runtime failure naming the path), and by the child.
+      const answer = await loader.loadStateMachine(request.stateMachine);
+      loaded = 'States' in answer ? { definition: answer, activities: this.activities } : answer;
     } catch (error) {
       throw taskError(error, {});
     }
+    const { definition, activities } = loaded;
     const name = request.name ?? `${workflowInfo().workflowId}-${uuid4()}`;
     const run = { machine: request.stateMachine, name, input: request.input, startDate: Date.now() };
-    const options = { workflowId: name, args: [{ definition, input: request.input, name: request.stateMachine, stored: true }] };
+    const options = { workflowId: name, args: [{ definition, input: request.input, name: request.stateMachine, activities }] };
     if (request.mode === 'async') {
       await startChild(this.workflowType, { ...options, parentClosePolicy: ParentClosePolicy.ABANDON });
       return childSucceeded('async', run, undefined);

@@ -1,9 +1,8 @@
 import { ApplicationFailure, continueAsNew, workflowInfo } from '@temporalio/workflow';
-import { STATE_MACHINE_ACTIVITIES } from '../../activities/examples/names';
-import { checkDefinition } from '../../lib/asl/checker';
-import { StatesError, StatesErrors } from '../../lib/asl/errors';
-import { executionContext } from '../../lib/asl/executions';
-import { type Definition, type ResumePoint, runExecution } from '../../lib/asl/interpreter';
+import { checkDefinition } from '../checker';
+import { StatesError, StatesErrors } from '../errors';
+import { executionContext } from '../executions';
+import { type Definition, type ResumePoint, runExecution } from '../interpreter';
 import { type ExecutionFailureDetails, WorkflowHost } from './host';
 
 export interface StateMachineInput {
@@ -12,20 +11,24 @@ export interface StateMachineInput {
   /** The stored machine's name, for `$$.StateMachine` and child executions' ARNs. */
   name?: string;
   /**
-   * The definition was read from storage, where anyone holding the API token can PUT one: set by the API's
-   * executions (api/state-machine-runs.ts), startExecution children (loaded by loadStateMachine) and passed on to
-   * DISTRIBUTED Map iterations. Its Tasks then bind only to STATE_MACHINE_ACTIVITIES, never the Secret Santa
-   * pipeline's own: checked before the run (a definition stored before that wall fails with States.Runtime naming
-   * the path) and for each lambda:invoke FunctionName chosen at run time (States.TaskFailed).
-   * Left out, the definition was given inline by a Temporal client, which is trusted (it already holds Temporal
-   * access): its Tasks bind to any activity of the worker, as examples/state-machines/secret-santa.asl.json does.
-   * No input widens the list: it is a constant of the code.
+   * The only activities its Tasks may bind to: set by whoever starts a definition that someone less trusted wrote
+   * (startStateMachine in client.ts, from the worker's list; startExecution children, with the list
+   * loadStateMachine answers; DISTRIBUTED Map iterations, with their parent's). Checked before the run (a
+   * States.Runtime failure naming the path) and for each lambda:invoke FunctionName chosen at run time
+   * (States.TaskFailed). Left out, Tasks bind to any activity of the worker: for definitions a trusted Temporal
+   * client gives inline.
    */
-  stored?: boolean;
+  activities?: string[];
   /** Set by the run this one continues: where it stood, and the execution's own start and input. */
   resume?: Resume;
   /** A new run (continue-as-new) once the history has this many events: the default, or fewer to test it. */
   continueAfterEvents?: number;
+}
+
+/** What loadStateMachine answers (../activities.ts): a stored definition, and the only activities its Tasks may bind to. */
+export interface LoadedStateMachine {
+  definition: Definition;
+  activities?: string[];
 }
 
 export interface Resume extends ResumePoint {
@@ -44,8 +47,8 @@ export const INLINE_MACHINE = 'inline';
  * the workflow with an ApplicationFailure whose type is the Error, message the Cause, and details [{Error, Cause}].
  */
 export async function stateMachine(args: StateMachineInput): Promise<unknown> {
-  const { definition, input = {}, name = INLINE_MACHINE, stored = false, resume } = args;
-  const problems = checkDefinition(definition, stored ? { activities: STATE_MACHINE_ACTIVITIES } : {});
+  const { definition, input = {}, name = INLINE_MACHINE, activities, resume } = args;
+  const problems = checkDefinition(definition, activities ? { activities } : {});
   if (problems.length > 0) {
     throw failure({
       Error: StatesErrors.Runtime,
@@ -56,7 +59,7 @@ export async function stateMachine(args: StateMachineInput): Promise<unknown> {
   // The execution keeps one id, input and start time across the runs it continues through.
   const executionInput = resume ? resume.executionInput : input;
   const startTime = resume ? resume.startTime : info.startTime.getTime();
-  const host = new WorkflowHost(info.workflowType, stored, {
+  const host = new WorkflowHost(info.workflowType, activities, {
     historyLimit: args.continueAfterEvents ?? CONTINUE_AFTER_EVENTS,
     at: (point) => continueAsNew<typeof stateMachine>({ ...args, resume: { ...point, executionInput, startTime } }),
   });

@@ -1,15 +1,16 @@
 /**
  * Hostile (or careless) definitions, each with what must happen to it: refused by the checker at the paths
  * named, or run to a failure with the named error, or to the given output, always within a bounded time and
- * memory. Before the quotas (lib/asl/quotas.ts) all but two (States.ArrayRange, bounded already, and the 900 KB
+ * memory. Before the quotas (src/quotas.ts) all but two (States.ArrayRange, bounded already, and the 900 KB
  * expression, refused already: kept to stay so) were accepted and misbehaved: hung the thread, took hundreds
  * of megabytes or the whole heap, answered past the payload quota, or threw out of the interpreter (on the
- * server: an execution RUNNING for ever on failing workflow tasks). `test/asl/hostile-definitions.test.ts` runs
- * them all on the virtual clock; the ones marked `temporal` also through the real server
- * (`test/asl/hostile-temporal.test.ts`); `tsx test/asl/hostile/run-isolated.ts` runs each in a process of its own.
+ * server: an execution RUNNING for ever on failing workflow tasks). `test/hostile-definitions.test.ts` runs them
+ * all on the virtual clock; `tsx test/hostile/run-isolated.ts` runs each in a process of its own. A worker that
+ * hosts the runtime runs the ones marked `temporal` through its real server too (the Secret Santa app does, in its
+ * test/asl/hostile-temporal.test.ts).
  */
-import type { Definition } from '../../../lib/asl/interpreter';
-import { MAX_DEFINITION_DEPTH } from '../../../lib/asl/quotas';
+import type { Definition } from '../../src/interpreter';
+import { MAX_DEFINITION_DEPTH } from '../../src/quotas';
 
 export type HostileExpectation =
   /** Refused by the checker, with (at least) these problem paths. */
@@ -25,8 +26,6 @@ export interface HostileCase {
   why: string;
   definition: Definition;
   input?: unknown;
-  /** Bind Tasks to the example activities (activities/examples/) rather than the conformance ones. */
-  examples?: boolean;
   expect: HostileExpectation;
   /** Also run through the stateMachine workflow on the real Temporal server. */
   temporal?: boolean;
@@ -331,22 +330,5 @@ export const HOSTILE_CASES: HostileCase[] = [
     }),
     expect: { error: 'Boom' },
     maxVirtualSeconds: 2 * 31_622_400,
-  },
-
-  // --- Example activities bounded in what they allocate ---------------------------------------------------
-  {
-    name: 'fetchRecords with a limit of a hundred million',
-    why: 'the example activity allocated every record of the page and killed the worker with out-of-memory; pages are at most 1000 records',
-    definition: jsonpath({
-      Fetch: {
-        Type: 'Task',
-        Resource: 'fetchRecords',
-        Parameters: { source: { name: 'huge', total: 1e9 }, cursor: 0, limit: 1e8 },
-        End: true,
-      },
-    }),
-    examples: true,
-    expect: { error: 'InvalidSource', causeContains: '1000' },
-    temporal: true,
   },
 ];

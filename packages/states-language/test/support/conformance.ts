@@ -1,7 +1,7 @@
 /** The conformance cases (test/asl/conformance/*.json) and how a run's outcome is compared with a case. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Definition } from '../../../lib/asl/interpreter';
+import type { Definition } from '../../src/interpreter';
 
 export interface ConformanceCase {
   name: string;

@@ -1,7 +1,7 @@
 /** Runs a definition on the virtual host: the interpreter alone, no Temporal. */
-import { StatesError } from '../../../lib/asl/errors';
-import { executionContext } from '../../../lib/asl/executions';
-import { type Definition, runExecution } from '../../../lib/asl/interpreter';
+import { StatesError } from '../../src/errors';
+import { executionContext } from '../../src/executions';
+import { type Definition, runExecution } from '../../src/interpreter';
 import type { Outcome } from './conformance';
 import { resetTestActivities } from './test-activities';
 import { VirtualHost, type VirtualHostOptions } from './virtual-host';

@@ -3,9 +3,9 @@
  * long backoffs and hour-long Waits finish at once, in the order real time would give. Stored machines can
  * be started as child executions. Randomness and UUIDs are seeded.
  */
-import { Cancellation, ExecutionCancelled } from '../../../lib/asl/cancellation';
-import { StatesError, taskTimeout } from '../../../lib/asl/errors';
-import { childFailed, childSucceeded, executionContext } from '../../../lib/asl/executions';
+import { Cancellation, ExecutionCancelled } from '../../src/cancellation';
+import { StatesError, taskTimeout } from '../../src/errors';
+import { childFailed, childSucceeded, executionContext } from '../../src/executions';
 import {
   type ChildExecutionRequest,
   type ChildMachineRequest,
@@ -13,7 +13,7 @@ import {
   type ExecutionHost,
   runExecution,
   type TaskOptions,
-} from '../../../lib/asl/interpreter';
+} from '../../src/interpreter';
 import { type ActivityTools, type TestActivity, testActivities } from './test-activities';
 
 interface Timer {

@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import jsonata from 'jsonata';
-import { StatesErrors } from '../../lib/asl/errors';
-import { compileExpression, evaluateExpression, evaluateTemplate, expressionProblem } from '../../lib/asl/jsonata';
+import { StatesErrors } from '../../src/errors';
+import { compileExpression, evaluateExpression, evaluateTemplate, expressionProblem } from '../../src/jsonata';
 import {
   BUDGET_BINDING,
   boundedJsonata,
@@ -16,7 +16,7 @@ import {
   MAX_QUERY_STRING,
   prettyBytes,
   QueryBudget,
-} from '../../lib/asl/jsonata-limits';
+} from '../../src/jsonata-limits';
 
 const host = { now: () => Date.parse('2024-01-01T00:00:00Z'), random: () => 0.5, uuid: () => '00000000-0000-4000-8000-000000000001' };
 const evaluate = (expression: string, input: unknown = {}) =>

@@ -1,23 +1,20 @@
 /**
  * The States Language runtime's quotas, piece by piece: payload sizes measured exactly (as UTF-8 JSON) and
  * cheaply, the byte-bounded parse caches, StringMatches in linear time with the old answers, "distinct" in one
- * pass with the old answers, capped retry delays, every failure of an execution a States error, and the example
- * activities bounded in what they allocate.
+ * pass with the old answers, capped retry delays, every failure of an execution a States error.
  */
-import { ApplicationFailure } from '@temporalio/common';
 import fc from 'fast-check';
-import { fetchRecords, MAX_PAGE_RECORDS } from '../../activities/examples/records';
-import { Cancellation } from '../../lib/asl/cancellation';
-import { canonicalJson, distinctJson } from '../../lib/asl/canonical';
-import { stringMatches } from '../../lib/asl/choice';
-import { errorMatches, StatesError, StatesErrors } from '../../lib/asl/errors';
-import { executionContext } from '../../lib/asl/executions';
-import { type Definition, type ExecutionHost, runExecution } from '../../lib/asl/interpreter';
-import { jsonEquals } from '../../lib/asl/jsonpath';
-import { memoized } from '../../lib/asl/memo';
-import { checkPayload, jsonBytes, MAX_DATA_DEPTH, MAX_PAYLOAD_BYTES, MAX_RETRY_DELAY_SECONDS, TOO_DEEP } from '../../lib/asl/quotas';
-import { backoffSeconds } from '../../lib/asl/retry';
-import { VirtualHost } from '../asl/support/virtual-host';
+import { Cancellation } from '../../src/cancellation';
+import { canonicalJson, distinctJson } from '../../src/canonical';
+import { stringMatches } from '../../src/choice';
+import { errorMatches, StatesError, StatesErrors } from '../../src/errors';
+import { executionContext } from '../../src/executions';
+import { type Definition, type ExecutionHost, runExecution } from '../../src/interpreter';
+import { jsonEquals } from '../../src/jsonpath';
+import { memoized } from '../../src/memo';
+import { checkPayload, jsonBytes, MAX_DATA_DEPTH, MAX_PAYLOAD_BYTES, MAX_RETRY_DELAY_SECONDS, TOO_DEEP } from '../../src/quotas';
+import { backoffSeconds } from '../../src/retry';
+import { VirtualHost } from '../support/virtual-host';
 
 const utf8Json = (v: unknown) => Buffer.byteLength(JSON.stringify(v) ?? '', 'utf8');
 /** JSON with any strings: astral characters, lone surrogates, controls, quotes and backslashes. */
@@ -215,24 +212,5 @@ describe('every failure of an execution is a States error', () => {
     await expect(runExecution(pass, {}, { host: new VirtualHost(), context: executionContext('m', 'e', {}, 0), cancel })).rejects.toThrow(
       'cancelled',
     );
-  });
-});
-
-describe('example activities bounded in what they allocate', () => {
-  const source = { name: 's', total: 1e9 };
-
-  it(`fetchRecords answers at most ${MAX_PAGE_RECORDS} records a page, and refuses more as a non-retryable failure`, async () => {
-    await expect(fetchRecords({ source, cursor: 0, limit: MAX_PAGE_RECORDS })).resolves.toMatchObject({
-      nextCursor: MAX_PAGE_RECORDS,
-      hasMore: true,
-    });
-    const refused = fetchRecords({ source, cursor: 0, limit: 1e8 });
-    await expect(refused).rejects.toBeInstanceOf(ApplicationFailure);
-    await expect(refused).rejects.toMatchObject({
-      type: 'InvalidSource',
-      nonRetryable: true,
-      message: `limit is at most ${MAX_PAGE_RECORDS} records a page, not 100000000`,
-    });
-    await expect(fetchRecords({ source, cursor: -5, limit: 10 })).rejects.toMatchObject({ type: 'InvalidSource', nonRetryable: true });
   });
 });

@@ -4,7 +4,7 @@
  * and a plain refusal of what needs backtracking.
  */
 import fc from 'fast-check';
-import { BoundedRegExp, compileRegex, MAX_PROGRAM, RegexSyntaxError } from '../../lib/asl/regex';
+import { BoundedRegExp, compileRegex, MAX_PROGRAM, RegexSyntaxError } from '../../src/regex';
 
 type Generated = { src: string; empty: boolean };
 
