@@ -97,7 +97,11 @@ export class KeptProcess {
     };
     read('stdout');
     read('stderr');
-    child.on('error', (error) => this.line(child, `cannot start ${this.spec.command}: ${error.message}`, 'stderr'));
+    child.on('error', (error) => {
+      this.line(child, `cannot start ${this.spec.command}: ${error.message}`, 'stderr');
+      // Never started (no such command): no exit follows, and starting it again would fail alike.
+      if (child.pid === undefined && this.child === child) this.child = undefined;
+    });
     this.sink(this.name, `started (pid ${child.pid})`, 'stdout');
     child.on('exit', (code, signal) => {
       if (this.child !== child) return;

@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client as PgClient } from 'pg';
@@ -28,6 +28,7 @@ let output = '';
 let api: string;
 let ui: string;
 let s3Endpoint: string;
+let dataDir: string;
 const drawKey = randomBytes(32).toString('base64');
 const codecToken = randomBytes(24).toString('base64url');
 
@@ -52,7 +53,7 @@ beforeAll(async () => {
   api = `http://127.0.0.1:${apiPort}`;
   ui = `http://127.0.0.1:${uiPort}`;
   s3Endpoint = `http://127.0.0.1:${s3Port}`;
-  const dataDir = mkdtempSync(join(tmpdir(), 'santa-selfhost-'));
+  dataDir = mkdtempSync(join(tmpdir(), 'santa-selfhost-'));
   selfhost = spawn(join(root, 'node_modules/.bin/tsx'), ['scripts/selfhost.ts'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -68,8 +69,9 @@ beforeAll(async () => {
       // No bucket given: selfhost starts its own MinIO and makes the bucket.
       S3_BUCKET: '',
       S3_ENDPOINT: s3Endpoint,
+      // Its local state (MinIO's files here: the keys are given) goes under this folder alone.
       SANTA_DATA_DIR: dataDir,
-      SANTA_OUTBOX_DIR: join(dataDir, 'outbox'),
+      SANTA_OUTBOX_DIR: '',
       SANTA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       SANTA_DRAW_KEY: drawKey,
       CODEC_TOKEN: codecToken,
@@ -146,6 +148,8 @@ it('finishes a run although the Temporal server is killed mid-run and started ag
   // The draw is in the bucket selfhost made on its MinIO.
   const config = testConfig({ S3_BUCKET: 'secret-santa', S3_ENDPOINT: s3Endpoint, S3_FORCE_PATH_STYLE: 'true', SANTA_DRAW_KEY: drawKey });
   expect((await loadAllocation(config, allocationKey(runId))).pairs).toHaveLength(6);
+  // MinIO keeps that bucket in the data folder.
+  expect(existsSync(join(dataDir, 'selfhost/minio/secret-santa'))).toBe(true);
 }, 240_000);
 
 it('serves the Web UI, which shows the run from the server and points at the codec endpoint', async () => {
