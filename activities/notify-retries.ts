@@ -36,7 +36,8 @@ export function notifyActivity(notify: Notify) {
       if (!refused && !lastChance(info)) throw err;
       // The failure's text is scrubbed of the message and the recipient (lookupFailure).
       log.warn(
-        `${err.message}; sending without knowing whether an earlier attempt did (${refused ? 'asking again would not help' : 'the retry budget is nearly spent'})`,
+        `${err.message}; sending without knowing whether an earlier attempt did ` +
+          `(${refused ? 'asking again would not help' : 'the retry budget is nearly spent'})`,
       );
       return notify(input, {});
     }

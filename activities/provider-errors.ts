@@ -30,7 +30,10 @@ interface Described {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
-/** Reads status, code and text the way mailgun.js (MailgunAPIError) and twilio (RestException, TwilioServiceException, AxiosError) expose them. */
+/**
+ * Reads status, code and text the way mailgun.js (MailgunAPIError) and twilio (RestException, TwilioServiceException, AxiosError) expose
+ * them.
+ */
 function describe(err: unknown): Described {
   const e: ErrorLike = typeof err === 'object' && err !== null ? err : {};
   const message = str(e.message) ?? String(err);

@@ -34,7 +34,8 @@ export function progressLine(view: RunView): string {
   const done = handled(view.email) + handled(view.sms);
   const filled = total === 0 ? 0 : Math.round((BAR_WIDTH * done) / total);
   const counts = (name: string, c: ChannelCounts) => `${name} ${c.sent} sent, ${c.failed} failed`;
-  return `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${done}/${total} · ${view.stage} · ${counts('email', view.email)} · ${counts('sms', view.sms)}`;
+  const bar = `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}]`;
+  return `${bar} ${done}/${total} · ${view.stage} · ${counts('email', view.email)} · ${counts('sms', view.sms)}`;
 }
 
 /** On a terminal the line is redrawn in place; anywhere else a line is printed each time it changes. */

@@ -20,7 +20,8 @@ export function previousPairs(draw: unknown): Pair[] {
   }
   if (typeof draw === 'object' && draw !== null && 'sealed' in draw) {
     throw new InvalidPreviousDrawError(
-      "it is a stored draw, sealed: only the service's worker can open it; start the run through the API with avoidPrevious=<run id>, or give the output of santa allocate --json",
+      "it is a stored draw, sealed: only the service's worker can open it; " +
+        'start the run through the API with avoidPrevious=<run id>, or give the output of santa allocate --json',
     );
   }
   const pairs = typeof draw === 'object' && draw !== null ? (draw as { pairs?: unknown }).pairs : undefined;

@@ -61,7 +61,9 @@ export function parseParticipantsCsv(text: CsvText): { rows: ParticipantRow[]; p
     problems.push({
       line: firstOverLimit,
       field: 'file',
-      message: `too many participants: ${bodyRecords.toLocaleString('en')}, more than the limit of ${MAX_PARTICIPANTS.toLocaleString('en')} in one draw`,
+      message:
+        `too many participants: ${bodyRecords.toLocaleString('en')}, ` +
+        `more than the limit of ${MAX_PARTICIPANTS.toLocaleString('en')} in one draw`,
     });
   }
   for (const problem of rowProblems) problems.push(problem);

@@ -154,7 +154,9 @@ function nulProblems(lines: string[]): Problem[] {
     problems.push({
       line: i + 1,
       field: 'file',
-      message: `a NUL character at column ${[...lines[i].slice(0, column)].length + 1}: this is not a text file (UTF-16?); save it as a UTF-8 CSV`,
+      message:
+        `a NUL character at column ${[...lines[i].slice(0, column)].length + 1}: ` +
+        'this is not a text file (UTF-16?); save it as a UTF-8 CSV',
     });
   }
   return problems;

@@ -160,7 +160,7 @@ describe.each([
   const files = new Set(entries.flatMap((entry) => [...imported(entry)]));
   const assets = assetsOf(files);
 
-  it('compiles every file its entry points import: the build stage copies it, the context lets it through, tsconfig.build.json includes it', () => {
+  it('compiles every file its entry points import: copied by the build stage, let through by the context, in tsconfig.build.json', () => {
     const sources = copies(stage('build'))
       .filter((copy) => copy.from === undefined)
       .map((copy) => copy.lands);

@@ -134,7 +134,8 @@ describe('allocate with singleCycle', () => {
   it('names the one person every way to a part of the group passes through', () => {
     const error = failureOf(() => allocate(bridged, 1, oneLoop));
     expect(error.message).toBe(
-      'No single loop through everyone exists: every way to or from B and C passes through A, so a loop through everyone would have to pass A twice',
+      'No single loop through everyone exists: every way to or from B and C passes through A, so a loop through everyone would ' +
+        'have to pass A twice',
     );
     expect(error.blockers).toEqual(['A']);
   });
@@ -150,7 +151,8 @@ describe('allocate with singleCycle', () => {
   it('says when every loop was tried and none fits', () => {
     const error = failureOf(() => allocate(noLoop, 1, oneLoop));
     expect(error.message).toBe(
-      'No single loop through everyone exists: every possible loop breaks an exclusion or a group (all were tried); draws made of several smaller loops do exist',
+      'No single loop through everyone exists: every possible loop breaks an exclusion or a group (all were tried); draws made ' +
+        'of several smaller loops do exist',
     );
     expect(error.proved).toBe(true);
   });

@@ -39,7 +39,7 @@ afterEach(() => {
   stack.providers.twilio.steady().delayMs = 0;
 });
 
-it('flaky providers (30% 500/429/resets/lost answers, slow answers): everyone is reached exactly once; a 4xx is reported, not retried', async () => {
+it('flaky providers (30% 500/429/resets/lost answers, slow answers): everyone reached once; a 4xx reported, not retried', async () => {
   const { mailgun, twilio } = stack.providers;
   mailgun.beFlaky(0.3, [500, 429, 503, 'reset', 'accept-then-reset'], 7, 150);
   twilio.beFlaky(0.3, [500, 429, 'accept-then-reset'], 8, 150);

@@ -406,7 +406,8 @@ class Checker {
     if (given.length !== 1)
       this.add(
         at,
-        `a Wait state has exactly one of Seconds, SecondsPath, Timestamp, TimestampPath${given.length ? `, not ${given.join(' and ')}` : ''}`,
+        'a Wait state has exactly one of Seconds, SecondsPath, Timestamp, TimestampPath' +
+          (given.length ? `, not ${given.join(' and ')}` : ''),
       );
     if (s.Seconds !== undefined) {
       if (lang === 'JSONata' && isExpression(s.Seconds)) this.jsonata(s.Seconds, `${at}.Seconds`);

@@ -83,7 +83,8 @@ export function parseIntrinsic(src: string): IntrinsicCall {
     const [min, max] = ARITY[name];
     if (args.length < min || args.length > max) {
       fail(
-        `States.${name} takes ${min === max ? min : max === Infinity ? `at least ${min}` : `${min} to ${max}`} argument(s), not ${args.length}`,
+        `States.${name} takes ${min === max ? min : max === Infinity ? `at least ${min}` : `${min} to ${max}`} argument(s), ` +
+          `not ${args.length}`,
       );
     }
     return { name, args };

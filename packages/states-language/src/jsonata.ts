@@ -130,7 +130,8 @@ export async function evaluateExpression(
   const bytes = jsonBytes(value, MAX_PAYLOAD_BYTES);
   if (bytes === TOO_DEEP || bytes > MAX_PAYLOAD_BYTES) {
     throw queryError(
-      `The JSONata expression '${excerpt(text)}' specified for the field '${field}' returned a value larger than ${MAX_PAYLOAD_BYTES} bytes as UTF-8 JSON (or nested too deep)`,
+      `The JSONata expression '${excerpt(text)}' specified for the field '${field}' returned a value ` +
+        `larger than ${MAX_PAYLOAD_BYTES} bytes as UTF-8 JSON (or nested too deep)`,
     );
   }
   return toJson(value);

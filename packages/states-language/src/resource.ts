@@ -1,4 +1,6 @@
-/** What a Task's Resource names: an activity of the worker, a Lambda function (bound to the activity of its name), or another state machine. */
+/**
+ * What a Task's Resource names: an activity of the worker, a Lambda function (bound to the activity of its name), or another state machine.
+ */
 
 export type TaskTarget =
   | { kind: 'activity'; name: string }
@@ -29,7 +31,9 @@ export function resolveResource(resource: string): TaskTarget {
       return { kind: 'unsupported', reason: 'callback tasks (.waitForTaskToken) are not supported' };
     return {
       kind: 'unsupported',
-      reason: `the ${service}:${action}${pattern ?? ''} integration is not supported: use an activity name, a Lambda function ARN, lambda:invoke or states:startExecution`,
+      reason:
+        `the ${service}:${action}${pattern ?? ''} integration is not supported: ` +
+        'use an activity name, a Lambda function ARN, lambda:invoke or states:startExecution',
     };
   }
   return { kind: 'unsupported', reason: `'${resource}' is not a resource this runtime knows` };

@@ -56,7 +56,9 @@ export const HOSTILE_CASES: HostileCase[] = [
   // --- Choice StringMatches: linear matching ---------------------------------------------------------------
   {
     name: 'StringMatches with 12 wildcards over 100 characters',
-    why: 'translated to a backtracking regular expression, "*a*a…*b" over "aaa…" is exponential (11 s in the issue, more than 20 s here); matched segment by segment it is linear',
+    why:
+      'translated to a backtracking regular expression, "*a*a…*b" over "aaa…" is exponential (11 s in the issue, more than 20 s ' +
+      'here); matched segment by segment it is linear',
     definition: jsonpath({
       Match: { Type: 'Choice', Choices: [{ Variable: '$.s', StringMatches: '*a*a*a*a*a*a*a*a*a*a*a*a*b', Next: 'Yes' }], Default: 'No' },
       Yes: { Type: 'Pass', Result: 'matched', End: true },
@@ -68,7 +70,9 @@ export const HOSTILE_CASES: HostileCase[] = [
   },
   {
     name: 'StringMatches of a 100 KiB pattern over a 100 KiB string',
-    why: 'as a regular expression, 50,000 wildcards were too large to compile (a SyntaxError thrown out of the interpreter); the segment matcher is linear in the pattern and the value together',
+    why:
+      'as a regular expression, 50,000 wildcards were too large to compile (a SyntaxError thrown out of the interpreter); the ' +
+      'segment matcher is linear in the pattern and the value together',
     definition: jsonpath({
       Match: { Type: 'Choice', Choices: [{ Variable: '$.s', StringMatches: `${'a*'.repeat(50_000)}b`, Next: 'Yes' }], Default: 'No' },
       Yes: { Type: 'Pass', Result: 'matched', End: true },
@@ -81,7 +85,9 @@ export const HOSTILE_CASES: HostileCase[] = [
   // --- JSONata: time, depth and size ---------------------------------------------------------------------
   {
     name: 'JSONata $pad to a hundred million characters',
-    why: '$pad("x", 1e8) built a 100 M-character output (1 GB in the issue; on the server a payload too large for gRPC, the execution RUNNING for ever); $pad is refused past 256 Ki characters before it allocates',
+    why:
+      '$pad("x", 1e8) built a 100 M-character output (1 GB in the issue; on the server a payload too large for gRPC, the execution ' +
+      'RUNNING for ever); $pad is refused past 256 Ki characters before it allocates',
     definition: output('$pad("x", 100000000)'),
     expect: { error: 'States.QueryEvaluationError', causeContains: '$pad' },
     temporal: true,
@@ -102,7 +108,9 @@ export const HOSTILE_CASES: HostileCase[] = [
   },
   {
     name: 'Map over [1..1000000]',
-    why: 'took 2.3 GB in the issue, and the whole of a 1 GB heap here; JSONata refuses to build a sequence longer than a 256 KiB payload can hold, before it allocates it',
+    why:
+      'took 2.3 GB in the issue, and the whole of a 1 GB heap here; JSONata refuses to build a sequence longer than a 256 KiB ' +
+      'payload can hold, before it allocates it',
     definition: jsonata({
       Loop: {
         Type: 'Map',
@@ -116,7 +124,9 @@ export const HOSTILE_CASES: HostileCase[] = [
   },
   {
     name: 'Map over [1..100000]: fewer items, still more than 256 KiB',
-    why: 'ran 100,000 iterations (2.3 s, 230 MB) to a 590 KB output; within the sequence bound, but every value JSONata builds is measured: larger than a payload can be, refused',
+    why:
+      'ran 100,000 iterations (2.3 s, 230 MB) to a 590 KB output; within the sequence bound, but every value JSONata builds is ' +
+      'measured: larger than a payload can be, refused',
     definition: jsonata({
       Loop: {
         Type: 'Map',
@@ -129,7 +139,9 @@ export const HOSTILE_CASES: HostileCase[] = [
   },
   {
     name: 'JSONata object doubling 40 times',
-    why: '{"l": $a, "r": $a} shares its halves: tiny in memory, 2^40 nodes as JSON; sizes are remembered per object, so the bomb is refused at about 256 KiB',
+    why:
+      '{"l": $a, "r": $a} shares its halves: tiny in memory, 2^40 nodes as JSON; sizes are remembered per object, so the bomb is ' +
+      'refused at about 256 KiB',
     definition: output('$reduce([1..40], function($a, $i) { {"l": $a, "r": $a} }, "x")'),
     expect: { error: 'States.QueryEvaluationError', causeContains: '262144' },
   },
@@ -141,7 +153,9 @@ export const HOSTILE_CASES: HostileCase[] = [
   },
   {
     name: 'JSONata pretty-printed deep array',
-    why: '$string(value, true) indents every line by its depth: 20,000 numbers 900 levels deep are 36 M characters; the length is computed before printing',
+    why:
+      '$string(value, true) indents every line by its depth: 20,000 numbers 900 levels deep are 36 M characters; the length is ' +
+      'computed before printing',
     definition: output('$string($reduce([1..900], function($a, $i) { [[$a]] }, [1..20000]), true)'),
     expect: { error: 'States.QueryEvaluationError', causeContains: '$string' },
   },
@@ -195,7 +209,9 @@ export const HOSTILE_CASES: HostileCase[] = [
   },
   {
     name: 'States.Format doubling a string in a loop',
-    why: 'threw a RangeError ("Invalid string length") out of the interpreter: a workflow-task failure, the execution RUNNING for ever; now the intrinsic refuses to build more than 256 KiB',
+    why:
+      'threw a RangeError ("Invalid string length") out of the interpreter: a workflow-task failure, the execution RUNNING for ' +
+      'ever; now the intrinsic refuses to build more than 256 KiB',
     definition: jsonpath({
       Double: { Type: 'Pass', Parameters: { 's.$': "States.Format('{}{}', $.s, $.s)" }, Next: 'Double' },
     }),
@@ -205,7 +221,9 @@ export const HOSTILE_CASES: HostileCase[] = [
   },
   {
     name: 'States.StringSplit with 30,000 delimiters',
-    why: 'each character was looked up in the delimiter string (30,000 × 60,000 steps: astral characters defeat the fast search); now in a set',
+    why:
+      'each character was looked up in the delimiter string (30,000 × 60,000 steps: astral characters defeat the fast search); now ' +
+      'in a set',
     definition: jsonpath({ Split: { Type: 'Pass', Parameters: { 'n.$': 'States.ArrayLength(States.StringSplit($.s, $.d))' }, End: true } }),
     input: { s: '😀'.repeat(30_000), d: '😁'.repeat(30_000) },
     expect: { output: { n: 1 } },
@@ -311,7 +329,9 @@ export const HOSTILE_CASES: HostileCase[] = [
   },
   {
     name: 'Wait until the year 9999',
-    why: 'waited nearly 8,000 years (RUNNING, a timer the server took); held to the longest Seconds Step Functions takes, 99,999,999 s, as Seconds is',
+    why:
+      'waited nearly 8,000 years (RUNNING, a timer the server took); held to the longest Seconds Step Functions takes, 99,999,999 ' +
+      's, as Seconds is',
     definition: jsonpath({ Wait: { Type: 'Wait', Timestamp: '9999-12-31T23:59:59Z', End: true } }),
     expect: { error: 'States.Runtime', causeContains: '99999999 seconds ahead' },
     temporal: true,
