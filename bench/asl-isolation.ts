@@ -4,15 +4,14 @@
  * in-process worker; the hostile definitions run at the same time on the States Language worker's own queue,
  * served by a worker in a process of its own (bench/asl-worker-main.ts), as in production.
  *
- * The hostile corpus is test/asl/hostile/'s (whatever it holds when the bench runs: every case the API would
- * accept at PUT, started as the API starts a stored machine), each kept running (started again when it ends, at
+ * The hostile corpus is the runtime's (packages/states-language/test/hostile/) with this app's example cases
+ * (every case the API would accept at PUT, started as the API starts a stored machine), each kept running (started again when it ends, at
  * most once a second, about the pace the API's default rate limit lets one client keep up), plus three
  * definitions of our own that run until stopped: a Pass-to-Pass loop, a Map of 1,000 Waits looping back to
  * itself, and a Pass loop whose every visit spends most of the JSONata step budget. Every hostile execution is
  * terminated at the end, and the queue is checked empty.
  */
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isDeepStrictEqual } from 'node:util';
 import type { AddressInfo } from 'node:net';
@@ -23,6 +22,8 @@ import { type ExecutionOutcome, executionOutcome } from 'states-language-tempora
 import { checkDefinition } from 'states-language-temporal';
 import type { Definition } from 'states-language-temporal';
 import type { Config } from '../lib/config';
+import { HOSTILE_CASES } from '../packages/states-language/test/hostile/corpus';
+import { EXAMPLE_HOSTILE_CASES } from '../test/asl/example-hostile-cases';
 import { until } from '../testkit/until';
 import { secretSanta, stateMachine } from '../workflows';
 import type { WorkerCrash, WorkerProcess } from './asl-worker-process';
@@ -99,23 +100,12 @@ export const RUNAWAYS: HostileCase[] = [
   },
 ];
 
-/** test/asl/hostile/'s cases, from its index (or corpus.ts, as it is named today); why it could not be read otherwise. */
+/** The runtime's hostile corpus and this app's cases aimed at its example activities, as the tests run them. */
 function loadCorpus(): { file?: string; cases: HostileCase[]; error?: string } {
-  const errors: string[] = [];
-  for (const file of ['index', 'corpus']) {
-    try {
-      // Read at run time, not compiled in: the corpus is someone else's, and whatever it holds today is used.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const mod = require(join(__dirname, '../test/asl/hostile', file)) as Record<string, unknown>;
-      const cases =
-        mod.HOSTILE_CASES ??
-        Object.values(mod).find((v) => Array.isArray(v) && v.every((c) => typeof c === 'object' && c && 'definition' in c));
-      if (Array.isArray(cases)) return { file: `test/asl/hostile/${file}.ts`, cases: cases as HostileCase[] };
-    } catch (error) {
-      if ((error as { code?: string }).code !== 'MODULE_NOT_FOUND') errors.push(`${file}: ${(error as Error).message.split('\n')[0]}`);
-    }
-  }
-  return { cases: [], error: errors.join('; ') || 'test/asl/hostile/ has no corpus' };
+  return {
+    file: 'packages/states-language/test/hostile/corpus.ts and test/asl/example-hostile-cases.ts',
+    cases: [...HOSTILE_CASES, ...EXAMPLE_HOSTILE_CASES],
+  };
 }
 
 function expected(expect: Expectation, outcome: ExecutionOutcome): boolean {
