@@ -19,6 +19,7 @@ import exchangeRoutes from './routes/exchanges';
 import { ExchangeRuns } from './exchanges';
 import rootRoutes, { PAGE_PATHS } from './routes/root';
 import stateMachineRoutes from './routes/state-machines';
+import sfnRoutes from './routes/sfn';
 import { StateMachineRuns } from './state-machine-runs';
 import { StateMachineStore } from '../storage/state-machines';
 import { EncryptionCodec } from '../lib/codec/encryption-codec';
@@ -62,6 +63,8 @@ export async function buildApp({ config, client, logger = true }: AppDeps) {
   const machines = new StateMachineRuns(client, config.temporal, new StateMachineStore(store));
   await app.register(stateMachineRoutes, { runs: machines });
   await app.register(executionRoutes, { runs: machines });
+  // The AWS Step Functions API on the same machines and store (POST / with X-Amz-Target).
+  await app.register(sfnRoutes, { client, config, store });
   // The operator's: CODEC_TOKEN opens it, API_TOKEN never does (the organiser does not see the steps decoded).
   await app.register(codecRoutes, {
     codec: config.encryption && new EncryptionCodec(config.encryption),

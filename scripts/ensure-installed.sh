@@ -6,6 +6,7 @@
 #   --temporal-ui      the Temporal Web UI server                   (exports TEMPORAL_UI_SERVER_BIN)
 #   --chromium         Debian's chromium, for the browser tests     (exports CHROMIUM_BIN)
 #   --wrk              Debian's wrk, the bench's HTTP load generator (exports WRK_BIN)
+#   --awscli           Debian's awscli, for the Step Functions API tests (exports AWS_CLI_BIN)
 # Idempotent: later runs find everything in place and return at once. Sourced or run.
 # Exports TEMPORAL_CLI (and the above) with the path of each binary to use.
 set -euo pipefail
@@ -104,6 +105,11 @@ ensure_debian_command() {
 if [[ " $* " == *" --chromium "* ]]; then
   [[ -n "${CHROMIUM_BIN:-}" ]] || CHROMIUM_BIN=$(ensure_debian_command chromium chromium "for the browser tests") || exit 1
   export CHROMIUM_BIN
+fi
+
+if [[ " $* " == *" --awscli "* ]]; then
+  [[ -n "${AWS_CLI_BIN:-}" ]] || AWS_CLI_BIN=$(ensure_debian_command aws awscli "for the Step Functions API tests") || exit 1
+  export AWS_CLI_BIN
 fi
 
 if [[ " $* " == *" --wrk "* ]]; then

@@ -2,7 +2,7 @@
 # `npm test`: install what is missing, type-check, run the suite's two jest projects (jest.config.js) in one jest,
 # lint, and end with `N passed, N failed`. The `unit` project needs nothing more than the npm packages; when the tests
 # selected (extra arguments go to jest: `npm test -- test/unit`) include any of the `integration` project, the
-# Temporal CLI, MinIO, the Temporal server and UI and chromium are installed first, and jest's global setup for
+# Temporal CLI, MinIO, the Temporal server and UI, chromium and the AWS CLI are installed first, and jest's global setup for
 # that project starts the Temporal dev server and MinIO.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -12,7 +12,7 @@ set +e # ensure-installed.sh sets -e: a failing step below must still reach the 
 
 integration=$(node_modules/.bin/jest --listTests "$@" --ignoreProjects=unit 2>/dev/null)
 if grep -q '\.test\.ts$' <<<"$integration"; then
-  source "$here/ensure-installed.sh" --minio --temporal-server --temporal-ui --chromium || exit 1
+  source "$here/ensure-installed.sh" --minio --temporal-server --temporal-ui --chromium --awscli || exit 1
   set +e
 fi
 

@@ -8,6 +8,8 @@ import { type CheckOptions, checkDefinition, type Problem } from './checker';
 import type { Definition } from './interpreter';
 import type { stateMachine } from './temporal/state-machine';
 
+export { MAX_TRACE_DATA_CHARS, MAX_TRACE_EVENTS, TRACE_QUERY, type TracedEvent, type TraceView } from './trace';
+
 /** State machine (and execution) names as Step Functions takes them: 1 to 80 letters, digits, '-' and '_'. */
 export const STATE_MACHINE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 
@@ -47,6 +49,10 @@ export interface StartOptions {
   name?: string;
   /** The only activities its Tasks may bind to (StateMachineInput.activities); left out, any of the worker's. */
   activities?: readonly string[];
+  /** `$$.Execution.Name` when it is not the workflow id. */
+  executionName?: string;
+  /** Kept with the workflow for whoever lists executions (the Step Functions API's machine type, input digest). */
+  memo?: Record<string, unknown>;
 }
 
 /**
@@ -54,12 +60,21 @@ export interface StartOptions {
  * given) and fails with States.Runtime naming each problem's path: call assertValidDefinition first to refuse it here.
  */
 export async function startStateMachine(client: Client, options: StartOptions): Promise<WorkflowHandle<typeof stateMachine>> {
-  const { workflowId, taskQueue, definition, input = {}, name, activities } = options;
+  const { workflowId, taskQueue, definition, input = {}, name, activities, executionName, memo } = options;
   return client.workflow.start<typeof stateMachine>(STATE_MACHINE_WORKFLOW, {
     workflowId,
     taskQueue,
-    args: [{ definition, input, ...(name !== undefined ? { name } : {}), ...(activities ? { activities: [...activities] } : {}) }],
+    args: [
+      {
+        definition,
+        input,
+        ...(name !== undefined ? { name } : {}),
+        ...(activities ? { activities: [...activities] } : {}),
+        ...(executionName !== undefined ? { executionName } : {}),
+      },
+    ],
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    ...(memo ? { memo } : {}),
   });
 }
 

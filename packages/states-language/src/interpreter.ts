@@ -14,6 +14,7 @@ import { checkPayload, jsonBytes, MAX_ASSIGN_BYTES, MAX_SECONDS, MAX_VARIABLES_B
 import { lambdaFunctionName, resolveResource, stateMachineName } from './resource';
 import { type Catcher, firstMatch, type Retrier, retryDelay } from './retry';
 import { applyTemplate, dynamicValue } from './template';
+import type { TraceEvent } from './trace';
 
 export type QueryLanguage = 'JSONPath' | 'JSONata';
 // States are checked by the definition checker before a run; here they are read loosely.
@@ -68,6 +69,8 @@ export interface ExecutionHost {
   between?(point: ResumePoint): Promise<void> | void;
   /** Lets other work run: called after a run of states that never waited (a Pass loop), so none holds the thread. */
   breathe?(): Promise<void>;
+  /** Told of each state entered and exited, Task called and Map iteration: the execution's history (trace.ts). */
+  trace?(event: TraceEvent): void;
 }
 
 /** Where a run stands between two top-level states: enough to go on from there in another run. */
@@ -428,9 +431,11 @@ async function runBranch(branch: Branch, input: unknown, env: Env, top?: TopLeve
     const state = Object.prototype.hasOwnProperty.call(branch.States, name) ? branch.States[name] : undefined;
     if (!state) throw runtimeError(`There is no state named '${name}'`);
     const visit = new Visit(name, state, raw, scoped);
+    env.host.trace?.({ kind: 'entered', state: name, type: state.Type, input: raw });
     const outcome = runState(visit);
     const { output, next } = isPromise(outcome) ? await outcome : outcome;
     checkPayload(output, `The output of state '${name}'`);
+    env.host.trace?.({ kind: 'exited', state: name, type: state.Type, output });
     // Counted over every branch, in states and in JSONata steps (about 0.2 ms each in a workflow): a Pass loop, or a
     // JSONata-heavy one, would otherwise hold the thread.
     env.steps.querySteps += visit.querySteps;
@@ -599,6 +604,8 @@ function invoke(v: Visit, args: unknown, options: TaskOptions): Promise<unknown>
   const { host, cancel } = v.env;
   checkPayload(args, `The input of task '${v.name}'`);
   const target = resolveResource(v.state.Resource as string);
+  // Recorded right before the host schedules it (synchronously), so the host can tell which activity call it is.
+  host.trace?.({ kind: 'task', state: v.name, resource: v.state.Resource as string, parameters: args, ...options });
   switch (target.kind) {
     case 'activity':
       return host.runActivity(target.name, args, options, cancel);
@@ -723,6 +730,20 @@ async function runMap(v: Visit): Promise<Outcome> {
     const tolerance = await toleranceOf(v, effective, batched.length);
     const selector = state.ItemSelector ?? state.Parameters;
     const lang = processor.QueryLanguage ?? (v.jsonata ? 'JSONata' : v.env.queryLanguage);
+    const trace = v.env.host.trace?.bind(v.env.host);
+    trace?.({ kind: 'mapStarted', state: v.name, length: batched.length });
+    // Started before the iteration's first state is entered.
+    const traced = (index: number, start: () => Promise<unknown>): Promise<unknown> => {
+      if (!trace) return start();
+      trace({ kind: 'iteration', state: v.name, index, outcome: 'started' });
+      return start().then(
+        (value) => (trace({ kind: 'iteration', state: v.name, index, outcome: 'succeeded' }), value),
+        (error: unknown) => {
+          trace({ kind: 'iteration', state: v.name, index, outcome: 'failed' });
+          throw error;
+        },
+      );
+    };
     return runConcurrently(
       v.env,
       batched.length,
@@ -737,7 +758,7 @@ async function runMap(v: Visit): Promise<Outcome> {
           }
           return runBranch(processor, input, { ...branchEnv(v, env.cancel, mapItem), queryLanguage: lang });
         };
-        if (selector === undefined) return item(batched[i]);
+        if (selector === undefined) return traced(i, () => item(batched[i]));
         const context = { ...v.context, Map: { Item: mapItem } };
         const checked = (input: unknown) => {
           checkPayload(input, `The input of iteration ${i} of Map state '${v.name}'`);
@@ -745,15 +766,17 @@ async function runMap(v: Visit): Promise<Outcome> {
         };
         // A budget for each item: the Map's own would let only a few hundred items through.
         if (v.jsonata)
-          return evaluateTemplate(
-            selector,
-            { input: v.raw, context },
-            v.env.variables.all(),
-            v.env.host,
-            'ItemSelector',
-            new QueryBudget(),
-          ).then(checked);
-        return checked(applyTemplate(selector, { ...v.scope(effective), context }, v.env.host));
+          return traced(i, () =>
+            evaluateTemplate(
+              selector,
+              { input: v.raw, context },
+              v.env.variables.all(),
+              v.env.host,
+              'ItemSelector',
+              new QueryBudget(),
+            ).then(checked),
+          );
+        return traced(i, () => checked(applyTemplate(selector, { ...v.scope(effective), context }, v.env.host)));
       },
       tolerance,
     );

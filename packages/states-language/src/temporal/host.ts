@@ -24,6 +24,7 @@ import { unregisteredActivity } from '../checker';
 import { StatesError, StatesErrors, taskTimeout } from '../errors';
 import { childFailed, childSucceeded } from '../executions';
 import type { LoadedStateMachine } from './state-machine';
+import type { ExecutionTrace, TraceEvent } from '../trace';
 import type { ChildExecutionRequest, ChildMachineRequest, Definition, ExecutionHost, ResumePoint, TaskOptions } from '../interpreter';
 
 /** What a failed execution carries, so the client reads Error and Cause exactly (either may be absent). */
@@ -99,7 +100,14 @@ export class WorkflowHost implements ExecutionHost {
     private readonly activities: string[] | undefined,
     /** Goes on in a new run from this point (continue-as-new), before the history reaches `historyLimit` events. */
     private readonly continueFrom?: { historyLimit: number; at(point: ResumePoint): Promise<never> },
-  ) {}
+    private readonly traceLog?: ExecutionTrace,
+  ) {
+    // Only when tracing: the interpreter then waits a few more microtasks around Map iterations, which executions
+    // recorded before tracing (patched 'asl-trace') must not.
+    if (traceLog) this.trace = (event) => traceLog.record(event, Date.now());
+  }
+
+  trace?: (event: TraceEvent) => void;
 
   /** Between two top-level states: a new run when the history is long or the server suggests one. */
   async between(point: ResumePoint): Promise<void> {
@@ -139,6 +147,7 @@ export class WorkflowHost implements ExecutionHost {
     if (this.activities && !this.activities.includes(name)) {
       return Promise.reject(new StatesError(StatesErrors.TaskFailed, unregisteredActivity(name, this.activities)));
     }
+    this.traceLog?.activityScheduled();
     return activitiesFor(options)
       [name](input)
       .catch((error: unknown) => {

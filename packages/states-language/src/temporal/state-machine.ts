@@ -1,8 +1,9 @@
-import { ApplicationFailure, continueAsNew, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, continueAsNew, defineQuery, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { checkDefinition } from '../checker';
 import { StatesError, StatesErrors } from '../errors';
 import { executionContext } from '../executions';
 import { type Definition, type ResumePoint, runExecution } from '../interpreter';
+import { ExecutionTrace, TRACE_QUERY, type TraceView } from '../trace';
 import { type ExecutionFailureDetails, WorkflowHost } from './host';
 
 export interface StateMachineInput {
@@ -23,6 +24,8 @@ export interface StateMachineInput {
   resume?: Resume;
   /** A new run (continue-as-new) once the history has this many events: the default, or fewer to test it. */
   continueAfterEvents?: number;
+  /** The execution's name for `$$.Execution` when the workflow id is not it (the Step Functions API's ids are ARNs). */
+  executionName?: string;
 }
 
 /** What loadStateMachine answers (../activities.ts): a stored definition, and the only activities its Tasks may bind to. */
@@ -48,6 +51,9 @@ export const INLINE_MACHINE = 'inline';
  */
 export async function stateMachine(args: StateMachineInput): Promise<unknown> {
   const { definition, input = {}, name = INLINE_MACHINE, activities, resume } = args;
+  // Executions recorded before the trace replay without it (and answer the query with null).
+  const trace = patched('asl-trace') ? new ExecutionTrace() : undefined;
+  setHandler(defineQuery<TraceView | null>(TRACE_QUERY), () => trace?.view() ?? null);
   const problems = checkDefinition(definition, activities ? { activities } : {});
   if (problems.length > 0) {
     throw failure({
@@ -59,14 +65,19 @@ export async function stateMachine(args: StateMachineInput): Promise<unknown> {
   // The execution keeps one id, input and start time across the runs it continues through.
   const executionInput = resume ? resume.executionInput : input;
   const startTime = resume ? resume.startTime : info.startTime.getTime();
-  const host = new WorkflowHost(info.workflowType, activities, {
-    historyLimit: args.continueAfterEvents ?? CONTINUE_AFTER_EVENTS,
-    at: (point) => continueAsNew<typeof stateMachine>({ ...args, resume: { ...point, executionInput, startTime } }),
-  });
+  const host = new WorkflowHost(
+    info.workflowType,
+    activities,
+    {
+      historyLimit: args.continueAfterEvents ?? CONTINUE_AFTER_EVENTS,
+      at: (point) => continueAsNew<typeof stateMachine>({ ...args, resume: { ...point, executionInput, startTime } }),
+    },
+    trace,
+  );
   try {
     return await runExecution(definition, executionInput, {
       host,
-      context: executionContext(name, info.workflowId, executionInput, startTime),
+      context: executionContext(name, args.executionName ?? info.workflowId, executionInput, startTime),
       resume,
     });
   } catch (error) {
