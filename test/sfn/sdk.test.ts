@@ -30,6 +30,10 @@ import {
   UpdateStateMachineCommand,
   ValidateStateMachineDefinitionCommand,
 } from '@aws-sdk/client-sfn';
+import Fastify from 'fastify';
+import sfnRoutes from '../../api/routes/sfn';
+import { sfnConfig } from '../../api/sfn/config';
+import { createObjectStore } from '../../storage/object-store';
 import { startTestStack, type TestStack } from '../support/stack';
 import { until } from '../../testkit/until';
 
@@ -53,11 +57,11 @@ afterAll(async () => {
   await stack?.close();
 });
 
-function client(secretAccessKey: string) {
+function client(secretAccessKey: string, at = endpoint, accessKeyId = 'AKIDTEST') {
   return new SFNClient({
-    endpoint,
+    endpoint: at,
     region: 'us-east-1',
-    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey },
+    credentials: { accessKeyId, secretAccessKey },
     disableHostPrefix: true,
     maxAttempts: 1,
   });
@@ -92,6 +96,43 @@ it('refuses a request not signed with the configured secret', async () => {
   const stranger = client('not-the-token');
   await expect(stranger.send(new ListStateMachinesCommand({}))).rejects.toMatchObject({ name: 'InvalidSignatureException' });
   stranger.destroy();
+});
+
+it('with SFN_ACCESS_KEYS, takes only requests signed with one of those keys', async () => {
+  const app = Fastify({ logger: false });
+  const store = createObjectStore(stack.config.storage);
+  const sfnOptions = sfnConfig({ SFN_ACCESS_KEYS: 'AKIDGOOD:good-secret,AKIDOTHER:other-secret' });
+  await app.register(sfnRoutes, { client: stack.temporal.client, config: stack.config, store, sfn: sfnOptions });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const at = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const clients = [client('good-secret', at, 'AKIDGOOD'), client('wrong', at, 'AKIDGOOD'), client('good-secret', at, 'AKIDUNKNOWN')];
+  try {
+    expect((await clients[0].send(new ListStateMachinesCommand({}))).stateMachines).toEqual(expect.any(Array));
+    await expect(clients[1].send(new ListStateMachinesCommand({}))).rejects.toMatchObject({ name: 'InvalidSignatureException' });
+    await expect(clients[2].send(new ListStateMachinesCommand({}))).rejects.toMatchObject({ name: 'UnrecognizedClientException' });
+    const unsigned = await fetch(at, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.ListStateMachines' },
+      body: '{}',
+    });
+    expect(unsigned.status).toBe(403);
+    expect(unsigned.headers.get('x-amzn-errortype')).toBe('MissingAuthenticationTokenException');
+  } finally {
+    for (const c of clients) c.destroy();
+    await app.close();
+    store.close();
+  }
+});
+
+it('bounds the request body, with an answer the SDKs read', async () => {
+  const big = await fetch(endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.CreateStateMachine' },
+    body: JSON.stringify({ definition: 'x'.repeat(4 * 1024 * 1024) }),
+  });
+  expect(big.status).toBe(413);
+  expect(big.headers.get('x-amzn-errortype')).toBe('ValidationException');
+  expect(await big.json()).toEqual({ __type: 'ValidationException', message: expect.stringContaining('3145728 bytes') });
 });
 
 it('creates, describes, updates, lists (by pages), tags and deletes state machines', async () => {
@@ -207,8 +248,17 @@ it('runs an execution: its output, its definition, and its history in Step Funct
 
 it('tells a failure, and Map iterations, in the history', async () => {
   const definition = {
-    StartAt: 'Each',
+    StartAt: 'Both',
     States: {
+      Both: {
+        Type: 'Parallel',
+        Branches: [
+          { StartAt: 'L', States: { L: { Type: 'Pass', End: true } } },
+          { StartAt: 'R', States: { R: { Type: 'Pass', End: true } } },
+        ],
+        OutputPath: '$[0]',
+        Next: 'Each',
+      },
       Each: {
         Type: 'Map',
         ItemsPath: '$.items',
@@ -225,10 +275,13 @@ it('tells a failure, and Map iterations, in the history', async () => {
   expect(await ended(executionArn!)).toMatchObject({ status: 'FAILED', error: 'Nope', cause: 'not today' });
   const { events } = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
   const types = events!.map((e) => e.type);
-  expect(types.slice(0, 3)).toEqual(['ExecutionStarted', 'MapStateEntered', 'MapStateStarted']);
-  expect(events![2].mapStateStartedEventDetails).toEqual({ length: 2 });
+  expect(types.slice(0, 3)).toEqual(['ExecutionStarted', 'ParallelStateEntered', 'ParallelStateStarted']);
+  const parallelEnd = types.indexOf('ParallelStateExited');
+  expect(types[parallelEnd - 1]).toBe('ParallelStateSucceeded');
+  expect(types.slice(parallelEnd + 1, parallelEnd + 3)).toEqual(['MapStateEntered', 'MapStateStarted']);
+  expect(events![parallelEnd + 2].mapStateStartedEventDetails).toEqual({ length: 2 });
   expect(types.filter((t) => t === 'MapIterationSucceeded')).toHaveLength(2);
-  expect(types.filter((t) => t === 'PassStateEntered')).toHaveLength(2);
+  expect(types.filter((t) => t === 'PassStateEntered')).toHaveLength(4);
   expect(types.slice(-4)).toEqual(['MapStateSucceeded', 'MapStateExited', 'FailStateEntered', 'ExecutionFailed']);
   expect(events![events!.length - 1].executionFailedEventDetails).toEqual({ error: 'Nope', cause: 'not today' });
 });
