@@ -9,9 +9,11 @@
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../lib/config';
 import { createStateMachineWorker } from '../worker/create-worker';
+import { yieldCpuToThePipeline } from '../worker/priority';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  yieldCpuToThePipeline(); // as worker/main.ts state-machines does
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await createStateMachineWorker(config, connection, { workflowsPath: require.resolve('./asl-workflows') });

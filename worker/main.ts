@@ -1,6 +1,7 @@
 import { DefaultLogger, type LogLevel, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../lib/config';
 import { createStateMachineWorker, createWorker } from './create-worker';
+import { yieldCpuToThePipeline } from './priority';
 
 /** Runs until SIGINT/SIGTERM: the SDK then stops polling, lets running tasks finish, and `run()` returns. */
 async function main(): Promise<void> {
@@ -11,6 +12,7 @@ async function main(): Promise<void> {
   try {
     // `worker/main.ts state-machines`: the States Language worker, a process of its own.
     const stateMachines = process.argv[2] === 'state-machines';
+    if (stateMachines) yieldCpuToThePipeline();
     const worker = await (stateMachines ? createStateMachineWorker : createWorker)(config, connection);
     const queue = stateMachines ? config.temporal.aslTaskQueue : config.temporal.taskQueue;
     console.log(`worker: polling task queue "${queue}" on ${config.temporal.address}`);
