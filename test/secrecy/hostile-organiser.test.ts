@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { Payload } from '@temporalio/common';
 import { createObjectStore } from '../../storage/object-store';
 import { allocationKey, runKeys } from '../../storage/run-data';
@@ -213,4 +214,114 @@ describe('a hostile organiser, holding only the API token', () => {
     expect(outcomes[0]).toEqual({ status: 202, answer: { status: 'RUNNING', links: undefined } });
     expect(outcomes.slice(0, 2)).toEqual(outcomes.slice(2, 4));
   }, 90_000);
+});
+
+describe('a hostile organiser and an exchange: no pair, no wishlist author, no question sender', () => {
+  const WISH = 'A hand-bound notebook, unlined';
+  const QUESTION = 'Which colour do you wear most?';
+  const ANSWER = 'Forest green, always';
+  let id: string;
+  let santaOfBonobo: string;
+
+  beforeAll(async () => {
+    const query = new URLSearchParams({
+      title: 'Zoo party',
+      drawAt: 'now',
+      giftDay: new Date(Date.now() + 86_400_000).toISOString(),
+      singleCycle: 'true',
+    });
+    const started = await stack.app.inject({
+      method: 'POST',
+      url: `/exchanges?${query}`,
+      payload: csv(),
+      headers: { 'content-type': 'text/csv', ...organiser },
+    });
+    expect(started.statusCode).toBe(202);
+    id = started.json().id;
+    const linkOf = (name: string) =>
+      until(`${name}'s invitation`, async () => {
+        const invitation = stack.providers.mailgun.messages.find(
+          (m) => m.to === `${name.toLowerCase()}@example.com` && m.text.includes(`/p/${id}/`),
+        );
+        return invitation && new URL(/http\S+\/p\/\S+/.exec(invitation.text)![0]).pathname;
+      });
+    await until(
+      'the draw',
+      async () =>
+        (await stack.app.inject({ method: 'GET', url: `/exchanges/${id}`, headers: organiser })).json().stage === 'drawn'
+          ? true
+          : undefined,
+      60_000,
+    );
+    santaOfBonobo = (await drawOf(id)).find((p) => p.recipient === 'Bonobo')!.giver;
+    const form = (path: string, text: string) =>
+      stack.app.inject({
+        method: 'POST',
+        url: path,
+        payload: new URLSearchParams({ text }).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+    expect((await form(`${await linkOf('Aardvark')}/wishlist`, WISH)).statusCode).toBe(303);
+    expect((await form(`${await linkOf(santaOfBonobo)}/ask`, QUESTION)).statusCode).toBe(303);
+    expect((await form(`${await linkOf('Bonobo')}/answer`, ANSWER)).statusCode).toBe(303);
+    expect((await stack.app.inject({ method: 'GET', url: await linkOf('Bonobo') })).statusCode).toBe(200);
+    await until('the answer to reach the Santa', async () =>
+      stack.providers.mailgun.messages.find((m) => m.to === `${santaOfBonobo.toLowerCase()}@example.com` && m.text.includes(ANSWER)),
+    );
+  }, 120_000);
+
+  it("reads counts only from the organiser's routes: no name, no text", async () => {
+    const answer = await stack.app.inject({ method: 'GET', url: `/exchanges/${id}`, headers: organiser });
+    expect(answer.json().counts).toMatchObject({ invited: 12, wishlists: 1, questions: 1, answers: 1 });
+    for (const secret of [...names, WISH, QUESTION, ANSWER])
+      expect({ secret, found: answer.body.includes(secret) }).toEqual({ secret, found: false });
+  });
+
+  it('finds, decoded as the Web UI shows it, no text, no message, and no link id beside a name', async () => {
+    const pages = await until('the page views to be listed', async () => {
+      const found: string[] = [];
+      const query = `WorkflowType = "exchangePage" AND TaskQueue = "${stack.config.temporal.taskQueue}"`;
+      for await (const run of stack.temporal.client.workflow.list({ query })) found.push(run.workflowId);
+      return found.length > 0 ? found : undefined;
+    });
+    const ids = [id, ...pages];
+    let withLinkIds = 0;
+    for (const workflowId of ids) {
+      const payloads = await decodedHistory(workflowId);
+      const shown = JSON.stringify(payloads);
+      for (const secret of [WISH, QUESTION, ANSWER, 'Secret Santa for', 'Secret Santa asks', '"recipient"']) {
+        expect({ workflowId, secret, found: shown.includes(secret) }).toEqual({ workflowId, secret, found: false });
+      }
+      // Who acted is a link id (a hash); no payload puts one beside a name, so none says whose it is.
+      for (const payload of payloads) {
+        const text = JSON.stringify(payload);
+        if (!/"linkId"/.test(text)) continue;
+        withLinkIds++;
+        for (const name of names)
+          expect({ workflowId, name, beside: text.includes(`"${name}"`) }).toEqual({ workflowId, name, beside: false });
+      }
+    }
+    expect(withLinkIds).toBeGreaterThanOrEqual(4); // three page actions and a page view
+  });
+
+  it('finds only ciphertext, under names that are hashes, where the exchange keeps its content', async () => {
+    const s3 = new S3Client({ endpoint: stack.config.storage.endpoint, forcePathStyle: true, region: stack.config.storage.region });
+    const store = createObjectStore(stack.config.storage);
+    try {
+      const listed = await s3.send(new ListObjectsV2Command({ Bucket: stack.config.storage.bucket, Prefix: `exchanges/${id}/` }));
+      const keys = (listed.Contents ?? []).map((o) => o.Key!);
+      expect(keys.filter((k) => /wishlists|threads/.test(k))).toHaveLength(2);
+      for (const key of [...keys, allocationKey(id)]) {
+        for (const name of names) expect({ key, name, inKey: key.includes(name) }).toEqual({ key, name, inKey: false });
+        if (key.endsWith('settings.json')) continue; // the organiser's own title and dates
+        const body = (await store.get(key))!;
+        expect({ key, sealed: JSON.parse(body).sealed }).toEqual({ key, sealed: 'santa-sealed/aes-256-gcm' });
+        for (const secret of [...names, WISH, QUESTION, ANSWER])
+          expect({ key, secret, found: body.includes(secret) }).toEqual({ key, secret, found: false });
+      }
+    } finally {
+      s3.destroy();
+      store.close();
+    }
+  });
 });
