@@ -17,7 +17,8 @@ import { createValidateAllocations } from './validate-allocations';
 import { createValidateParticipants } from './validate-participants';
 import { createExchangeActivities } from './exchange';
 import { ExchangeData } from '../storage/exchange-data';
-import { createLoadStateMachine } from 'states-language-temporal/activities';
+import { createLoadStateMachine, createTaskTokenActivities, TaskTokens } from 'states-language-temporal/activities';
+import { taskTokenSecret } from '../lib/sfn-task-token-secret';
 import { StateMachineStore } from '../storage/state-machines';
 import { STATE_MACHINE_ACTIVITIES } from './examples/names';
 
@@ -60,5 +61,7 @@ export function createStateMachineActivities(config: Config) {
   return {
     loadStateMachine: createLoadStateMachine(new StateMachineStore(store), { activities: STATE_MACHINE_ACTIVITIES }),
     ...createExampleActivities(store),
+    // Callback Tasks' tokens (.waitForTaskToken), sealed under the secret the Step Functions API opens them with.
+    ...createTaskTokenActivities(new TaskTokens(taskTokenSecret(config))),
   };
 }

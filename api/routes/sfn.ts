@@ -19,8 +19,11 @@ import { executionHistory } from '../sfn/history';
 import { listExecutions } from '../sfn/list-executions';
 import { machineActions } from '../sfn/machines';
 import { verifySigV4 } from '../sfn/sigv4';
+import { taskActions } from '../sfn/tasks';
 import { startOf } from '../sfn/temporal-reads';
 import type { Body } from '../sfn/wire';
+import { TaskTokens } from 'states-language-temporal/client';
+import { taskTokenSecret } from '../../lib/sfn-task-token-secret';
 
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
 const TARGET_PREFIX = 'AWSStepFunctions.';
@@ -34,9 +37,6 @@ const NOT_SERVED: Record<string, string> = {
   DescribeActivity: 'Step Functions activities are not served yet',
   ListActivities: 'Step Functions activities are not served yet',
   GetActivityTask: 'Step Functions activities are not served yet',
-  SendTaskSuccess: 'callbacks (.waitForTaskToken) are not served yet',
-  SendTaskFailure: 'callbacks (.waitForTaskToken) are not served yet',
-  SendTaskHeartbeat: 'callbacks (.waitForTaskToken) are not served yet',
   RedriveExecution: 'redrive is not served yet: start a new execution',
   TestState: 'TestState is not served yet',
   CreateStateMachineAlias: 'versions and aliases are not served',
@@ -71,6 +71,7 @@ export default async function sfnRoutes(app: FastifyInstance, options: SfnRouteO
   const actions: Record<string, (body: Body) => Promise<unknown>> = {
     ...machineActions(deps),
     ...executions,
+    ...taskActions({ client, arns, tokens: new TaskTokens(taskTokenSecret(config)) }),
     ListExecutions: (body) => listExecutions(client, arns, requireMachine, body),
     GetExecutionHistory: async (body) => {
       const { arn } = await requireExecution(body.executionArn);

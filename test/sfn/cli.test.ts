@@ -8,6 +8,8 @@ import { Arns } from '../../api/sfn/arns';
 import { sfnConfig } from '../../api/sfn/config';
 import { startTestStack, type TestStack } from '../support/stack';
 import { until } from '../../testkit/until';
+import { resultsKey } from '../../activities/examples/records';
+import { createObjectStore } from '../../storage/object-store';
 
 let stack: TestStack;
 let endpoint: string;
@@ -105,4 +107,41 @@ it('fails as AWS does: the exception name on stderr, a service error exit', asyn
   );
   expect([254, 255]).toContain(invalid.code);
   expect(invalid.stderr).toContain('InvalidDefinition');
+});
+
+it('send-task-success answers a callback Task: the waiting execution goes on with its output', async () => {
+  const name = `cli-cb-${Date.now().toString(36)}`;
+  const waits = JSON.stringify({
+    StartAt: 'Ask',
+    States: {
+      Ask: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+        Parameters: {
+          FunctionName: 'saveResults',
+          Payload: { source: { name, total: 0, 'token.$': '$$.Task.Token' }, processed: 0, total: 0 },
+        },
+        End: true,
+      },
+    },
+  });
+  const made = await aws('create-state-machine', '--name', name, '--definition', waits, '--role-arn', 'arn:aws:iam::000000000000:role/x');
+  const started = await aws('start-execution', '--state-machine-arn', made.json.stateMachineArn);
+  const store = createObjectStore(stack.config.storage);
+  try {
+    const token = await until('the Lambda to receive the token', async () => {
+      const saved = await store.get(resultsKey(name));
+      return saved === undefined ? undefined : (JSON.parse(saved).source.token as string);
+    });
+    const sent = await aws('send-task-success', '--task-token', token, '--task-output', '{"wrapped":"yes"}');
+    expect(sent).toMatchObject({ code: 0 });
+    const done = await until('the execution to end', async () => {
+      const described = await aws('describe-execution', '--execution-arn', started.json.executionArn);
+      return described.json.status === 'RUNNING' ? undefined : described.json;
+    });
+    expect(done.status).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output)).toEqual({ wrapped: 'yes' });
+  } finally {
+    store.close();
+  }
 });

@@ -26,6 +26,7 @@ import {
   StateMachineTypeNotSupported,
   StopExecutionCommand,
   TagResourceCommand,
+  TestStateCommand,
   UntagResourceCommand,
   UpdateStateMachineCommand,
   ValidateStateMachineDefinitionCommand,
@@ -351,7 +352,8 @@ it('answers the exceptions of the service model, and refuses by name what it doe
   await expect(sfn.send(new StartExecutionCommand({ stateMachineArn: machine, input: 'not json' }))).rejects.toMatchObject({
     name: 'InvalidExecutionInput',
   });
-  await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: 't', output: '{}' }))).rejects.toMatchObject({
+  await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: 't', output: '{}' }))).rejects.toMatchObject({ name: 'InvalidToken' });
+  await expect(sfn.send(new TestStateCommand({ definition: '{"Type":"Pass","End":true}', roleArn: ROLE }))).rejects.toMatchObject({
     name: 'UnsupportedOperation',
     message: expect.stringContaining('not served'),
   });

@@ -43,3 +43,6 @@ export function createLoadStateMachine(source: DefinitionSource, options: LoadOp
     return activities ? { definition, activities } : { definition };
   };
 }
+
+// Callback Tasks' tokens: the worker registers createTaskTokenActivities(new TaskTokens(secret)), the API opens them.
+export { createTaskTokenActivities, TaskTokens } from './task-tokens';

@@ -138,3 +138,15 @@ export async function stopExecution(client: Client, id: string, reason: string):
   await found.handle.terminate(reason);
   return true;
 }
+
+// Answering callback Tasks: open the token (the secret the worker's createTaskTokenActivities seals with), then
+// send the update to the execution it names.
+export {
+  MAX_TASK_TOKEN_CHARS,
+  TASK_OUTCOME_UPDATE,
+  type TaskOutcome,
+  type TaskOutcomeUpdate,
+  type TaskRefusal,
+  WAIT_FOR_TASK_TOKEN,
+} from './callbacks';
+export { type OpenedTaskToken, TaskTokens } from './task-tokens';

@@ -71,6 +71,13 @@ export interface ExecutionHost {
   breathe?(): Promise<void>;
   /** Told of each state entered and exited, Task called and Map iteration: the execution's history (trace.ts). */
   trace?(event: TraceEvent): void;
+  /** Callback Tasks (`.waitForTaskToken`, callbacks.ts): a new token for `$$.Task.Token`, unguessable, naming this execution. */
+  issueTaskToken?(): Promise<string>;
+  /**
+   * The token's answer: SendTaskSuccess's output, or SendTaskFailure's error thrown as a StatesError; TimeoutSeconds
+   * (from the token's issue) and HeartbeatSeconds (from the issue or the last heartbeat) end it as AWS does.
+   */
+  waitForTaskToken?(token: string, options: TaskOptions, cancel: Cancellation): Promise<unknown>;
 }
 
 /** Where a run stands between two top-level states: enough to go on from there in another run. */
@@ -249,6 +256,8 @@ class Visit {
   readonly entered: string;
   readonly jsonata: boolean;
   retryCount = 0;
+  /** A callback Task's token for this attempt: `$$.Task.Token`. */
+  taskToken?: string;
 
   constructor(
     readonly name: string,
@@ -260,17 +269,18 @@ class Visit {
     this.jsonata = (state.QueryLanguage ?? env.queryLanguage) === 'JSONata';
   }
 
-  private cachedContext?: { retryCount: number; value: Record<string, unknown> };
+  private cachedContext?: { retryCount: number; taskToken?: string; value: Record<string, unknown> };
 
   /** `$$`, built once per attempt: a Map of thousands of items reads it for every path. */
   get context(): Record<string, unknown> {
-    if (this.cachedContext?.retryCount !== this.retryCount) {
+    if (this.cachedContext?.retryCount !== this.retryCount || this.cachedContext.taskToken !== this.taskToken) {
       const value: Record<string, unknown> = {
         ...this.env.context,
         State: { Name: this.name, EnteredTime: this.entered, RetryCount: this.retryCount },
       };
       if (this.env.mapItem) value.Map = { Item: this.env.mapItem };
-      this.cachedContext = { retryCount: this.retryCount, value };
+      if (this.taskToken !== undefined) value.Task = { Token: this.taskToken };
+      this.cachedContext = { retryCount: this.retryCount, taskToken: this.taskToken, value };
     }
     return this.cachedContext.value;
   }
@@ -578,6 +588,7 @@ async function runWait(v: Visit): Promise<Outcome> {
 function runTask(v: Visit): Promise<Outcome> {
   if (v.jsonata) {
     return v.guarded(async () => {
+      await issueTaskToken(v);
       const args = v.state.Arguments === undefined ? v.raw : await v.eval(v.state.Arguments, 'Arguments');
       const options = {
         timeoutSeconds: await v.numberField('TimeoutSeconds', v.raw),
@@ -587,7 +598,7 @@ function runTask(v: Visit): Promise<Outcome> {
     });
   }
   const effective = v.effectiveInput();
-  return v.guarded(() => {
+  const attempt = () => {
     const args = v.state.Parameters === undefined ? effective : applyTemplate(v.state.Parameters, v.scope(effective), v.env.host);
     // Never promises in JSONPath: the fields are numbers or paths.
     const options = {
@@ -595,12 +606,36 @@ function runTask(v: Visit): Promise<Outcome> {
       heartbeatSeconds: v.numberField('HeartbeatSeconds', effective),
     } as TaskOptions;
     return invoke(v, args, options);
-  });
+  };
+  // A callback Task's attempt gets its token first: its Parameters read it as $$.Task.Token.
+  return v.guarded(() => (isCallback(v) ? issueTaskToken(v).then(attempt) : attempt()));
+}
+
+const isCallback = (v: Visit) => resolveResource(v.state.Resource as string).callback === true;
+
+/** A new token for each attempt of a callback Task (each retry is a new task to answer, as in AWS). */
+async function issueTaskToken(v: Visit): Promise<void> {
+  if (!isCallback(v)) return;
+  if (!v.env.host.issueTaskToken || !v.env.host.waitForTaskToken)
+    throw runtimeError(`Task '${v.name}': this host does not run callback Tasks (.waitForTaskToken)`);
+  v.taskToken = await v.env.host.issueTaskToken();
+}
+
+/**
+ * The Task's call, then, for a callback Task, the wait for its token's answer, which is the Task's result (the call's
+ * own result is dropped, as in AWS). The call itself gets TimeoutSeconds but no heartbeat: it is the wait that must
+ * hear from someone every HeartbeatSeconds.
+ */
+function invoke(v: Visit, args: unknown, options: TaskOptions): Promise<unknown> {
+  const token = v.taskToken;
+  if (token === undefined || !isCallback(v)) return call(v, args, options);
+  const { host, cancel } = v.env;
+  return call(v, args, { timeoutSeconds: options.timeoutSeconds }).then(() => host.waitForTaskToken!(token, options, cancel));
 }
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
-function invoke(v: Visit, args: unknown, options: TaskOptions): Promise<unknown> {
+function call(v: Visit, args: unknown, options: TaskOptions): Promise<unknown> {
   const { host, cancel } = v.env;
   checkPayload(args, `The input of task '${v.name}'`);
   const target = resolveResource(v.state.Resource as string);

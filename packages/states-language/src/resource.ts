@@ -2,6 +2,8 @@
  * What a Task's Resource names: an activity of the worker, a Lambda function (bound to the activity of its name), or another state machine.
  */
 
+import { WAIT_FOR_TASK_TOKEN } from './callbacks';
+
 export type TaskTarget =
   | { kind: 'activity'; name: string }
   | { kind: 'lambdaInvoke' }
@@ -12,7 +14,12 @@ const LAMBDA_ARN = /^arn:aws[\w-]*:lambda:[^:]*:[^:]*:function:([^:]+)(:[^:]+)?$
 const ACTIVITY_ARN = /^arn:aws[\w-]*:states:[^:]*:[^:]*:activity:([^:]+)$/;
 const INTEGRATION = /^arn:aws[\w-]*:states:::([^:]+):([^.]+)(\.\w+(:\d+)?)?$/;
 
-export function resolveResource(resource: string): TaskTarget {
+export function resolveResource(resource: string): TaskTarget & { callback?: true } {
+  // Any integration's Task with this suffix is its own Task that then waits for the token's answer (callbacks.ts).
+  if (resource.endsWith(WAIT_FOR_TASK_TOKEN) && /^arn:aws[\w-]*:states:::/.test(resource)) {
+    const base = resolveResource(resource.slice(0, -WAIT_FOR_TASK_TOKEN.length));
+    return base.kind === 'unsupported' || base.callback ? base : { ...base, callback: true };
+  }
   if (!resource.startsWith('arn:')) return { kind: 'activity', name: resource };
   const lambda = LAMBDA_ARN.exec(resource);
   if (lambda) return { kind: 'activity', name: lambda[1] };

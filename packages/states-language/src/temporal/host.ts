@@ -25,6 +25,7 @@ import { StatesError, StatesErrors, taskTimeout } from '../errors';
 import { childFailed, childSucceeded } from '../executions';
 import type { LoadedStateMachine } from './state-machine';
 import type { ExecutionTrace, TraceEvent } from '../trace';
+import { CallbackWaits } from './callbacks';
 import type { ChildExecutionRequest, ChildMachineRequest, Definition, ExecutionHost, ResumePoint, TaskOptions } from '../interpreter';
 
 /** What a failed execution carries, so the client reads Error and Cause exactly (either may be absent). */
@@ -108,6 +109,17 @@ export class WorkflowHost implements ExecutionHost {
   }
 
   trace?: (event: TraceEvent) => void;
+
+  /** Callback Tasks' waits: the workflow hands their update (TASK_OUTCOME_UPDATE) to it. */
+  readonly callbacks = new CallbackWaits();
+
+  issueTaskToken(): Promise<string> {
+    return this.callbacks.issue();
+  }
+
+  waitForTaskToken(token: string, options: TaskOptions): Promise<unknown> {
+    return this.callbacks.wait(token, options);
+  }
 
   /** Between two top-level states: a new run when the history is long or the server suggests one. */
   async between(point: ResumePoint): Promise<void> {

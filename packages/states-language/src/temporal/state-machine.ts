@@ -1,4 +1,5 @@
-import { ApplicationFailure, continueAsNew, defineQuery, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, continueAsNew, defineQuery, defineUpdate, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { TASK_OUTCOME_UPDATE, type TaskOutcomeUpdate } from '../callbacks';
 import { checkDefinition } from '../checker';
 import { StatesError, StatesErrors } from '../errors';
 import { executionContext } from '../executions';
@@ -74,6 +75,10 @@ export async function stateMachine(args: StateMachineInput): Promise<unknown> {
     },
     trace,
   );
+  // Answers to callback Tasks (SendTaskSuccess/Failure/Heartbeat); a handler adds no command, so old histories replay.
+  setHandler(defineUpdate<void, [TaskOutcomeUpdate]>(TASK_OUTCOME_UPDATE), (update) => host.callbacks.deliver(update), {
+    validator: (update) => host.callbacks.validate(update),
+  });
   try {
     return await runExecution(definition, executionInput, {
       host,

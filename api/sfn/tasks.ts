@@ -1,0 +1,70 @@
+/**
+ * SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat: a token is opened (its HMAC checked: forged or altered
+ * tokens are InvalidToken before anything reaches Temporal), then its answer goes to the execution it names as the
+ * TASK_OUTCOME_UPDATE update, which the waiting workflow validates: a key it never issued is TaskDoesNotExist, one it
+ * no longer waits for (answered, timed out, or the execution ended) TaskTimedOut, as AWS names them.
+ */
+import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import {
+  MAX_TASK_TOKEN_CHARS,
+  TASK_OUTCOME_UPDATE,
+  type TaskOutcome,
+  type TaskOutcomeUpdate,
+  type TaskTokens,
+} from 'states-language-temporal/client';
+import type { Arns } from './arns';
+import { SfnError } from './errors';
+import { MAX_INPUT_BYTES } from './executions';
+import { type Body, optionalString, requiredString } from './wire';
+
+export interface TaskDeps {
+  client: Client;
+  arns: Arns;
+  tokens: TaskTokens;
+}
+
+const invalidToken = () => new SfnError('InvalidToken', 'Invalid Token: the task token was not issued by this service');
+
+/** SendTaskSuccess's output: JSON of at most 256 KiB, as AWS checks it. */
+function outputOf(body: Body): unknown {
+  const text = requiredString(body, 'output', MAX_INPUT_BYTES);
+  if (Buffer.byteLength(text) > MAX_INPUT_BYTES) throw new SfnError('InvalidOutput', `Invalid Output: over ${MAX_INPUT_BYTES} bytes`);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new SfnError('InvalidOutput', `Invalid Output: ${(error as Error).message}`);
+  }
+}
+
+export function taskActions({ client, arns, tokens }: TaskDeps) {
+  async function answer(body: Body, outcome: TaskOutcome): Promise<Record<string, never>> {
+    const token = requiredString(body, 'taskToken', MAX_TASK_TOKEN_CHARS);
+    const opened = tokens.open(token);
+    // Only this API's executions: a token naming another workflow was not sealed by it, whatever the HMAC says.
+    if (!opened || opened.kind !== 'c' || !opened.workflowId.startsWith(`${arns.prefix}:execution:`)) throw invalidToken();
+    const update: TaskOutcomeUpdate = { key: opened.key, outcome };
+    try {
+      await client.workflow.getHandle(opened.workflowId).executeUpdate(TASK_OUTCOME_UPDATE, { args: [update] });
+      return {};
+    } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+        const type = error.cause.type === 'TaskDoesNotExist' ? 'TaskDoesNotExist' : 'TaskTimedOut';
+        throw new SfnError(type, `${type === 'TaskDoesNotExist' ? 'Task Does Not Exist' : 'Task Timed Out'}: ${error.cause.message}`);
+      }
+      // The token is ours (its HMAC holds), so the execution existed: it has ended since.
+      if (error instanceof WorkflowNotFoundError) throw new SfnError('TaskTimedOut', 'Task Timed Out: its execution has ended');
+      throw error;
+    }
+  }
+
+  return {
+    SendTaskSuccess: (body: Body) => answer(body, { kind: 'success', output: outputOf(body) }),
+    SendTaskFailure: (body: Body) => {
+      const error = optionalString(body, 'error', 256);
+      const cause = optionalString(body, 'cause', 32768);
+      return answer(body, { kind: 'failure', ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}) });
+    },
+    SendTaskHeartbeat: (body: Body) => answer(body, { kind: 'heartbeat' }),
+  };
+}

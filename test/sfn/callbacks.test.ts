@@ -1,0 +1,118 @@
+/**
+ * Callback Tasks (`lambda:invoke.waitForTaskToken`) through the real `@aws-sdk/client-sfn` on the suite's Temporal
+ * dev server: the bound activity (saveResults, which stores what it is given) receives `$$.Task.Token`; the execution
+ * waits until SendTaskSuccess / SendTaskFailure, or ends with States.Timeout / States.HeartbeatTimeout.
+ */
+import {
+  DescribeExecutionCommand,
+  SendTaskFailureCommand,
+  SendTaskHeartbeatCommand,
+  SendTaskSuccessCommand,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { TaskTokens } from 'states-language-temporal/client';
+import { resultsKey } from '../../activities/examples/records';
+import { taskTokenSecret } from '../../lib/sfn-task-token-secret';
+import { createObjectStore, type ObjectStore } from '../../storage/object-store';
+import { until } from '../../testkit/until';
+import { createMachine, ended, type SfnStack, startSfnStack, unique } from './sfn-client';
+
+let s: SfnStack;
+let store: ObjectStore;
+
+beforeAll(async () => {
+  s = await startSfnStack('sfn-callbacks');
+  store = createObjectStore(s.stack.config.storage);
+});
+
+afterAll(async () => {
+  store?.close();
+  await s?.close();
+});
+
+/** A callback Task whose Lambda (saveResults) stores the token under the execution's input `name`. */
+const callback = (timing: Record<string, number>) => ({
+  StartAt: 'Ask',
+  States: {
+    Ask: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      Parameters: {
+        FunctionName: 'saveResults',
+        Payload: { source: { 'name.$': '$.name', total: 0, 'token.$': '$$.Task.Token' }, processed: 0, total: 0 },
+      },
+      ResultPath: '$.answer',
+      ...timing,
+      End: true,
+    },
+  },
+});
+
+/** Starts an execution of `machine` and answers the token its Lambda received. */
+async function startWaiting(machine: string): Promise<{ executionArn: string; token: string }> {
+  const name = unique('callback');
+  const { executionArn } = await s.sfn.send(new StartExecutionCommand({ stateMachineArn: machine, input: JSON.stringify({ name }) }));
+  const token = await until('the Lambda to receive the token', async () => {
+    const saved = await store.get(resultsKey(name));
+    return saved === undefined ? undefined : (JSON.parse(saved).source.token as string);
+  });
+  return { executionArn: executionArn!, token };
+}
+
+it('SendTaskSuccess ends the wait with its output; the token is spent then, and forged ones are refused', async () => {
+  const machine = await createMachine(s.sfn, unique('cb-ok'), callback({ TimeoutSeconds: 300 }));
+  const { executionArn, token } = await startWaiting(machine);
+  expect(token.length).toBeLessThanOrEqual(2048);
+  expect((await s.sfn.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('RUNNING');
+
+  // Forged: the same token with its signature changed, and a well-signed token for a key the execution never issued.
+  const altered = token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA');
+  await expect(s.sfn.send(new SendTaskSuccessCommand({ taskToken: altered, output: '{}' }))).rejects.toMatchObject({
+    name: 'InvalidToken',
+  });
+  const stranger = new TaskTokens(taskTokenSecret(s.stack.config)).callback(executionArn).token;
+  await expect(s.sfn.send(new SendTaskSuccessCommand({ taskToken: stranger, output: '{}' }))).rejects.toMatchObject({
+    name: 'TaskDoesNotExist',
+  });
+  await expect(s.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: 'not json' }))).rejects.toMatchObject({
+    name: 'InvalidOutput',
+  });
+  await expect(s.sfn.send(new SendTaskSuccessCommand({ taskToken: 'x'.repeat(4096), output: '{}' }))).rejects.toMatchObject({
+    name: 'ValidationException',
+  });
+
+  await s.sfn.send(new SendTaskHeartbeatCommand({ taskToken: token }));
+  await s.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ approved: true }) }));
+  const done = await ended(s.sfn, executionArn);
+  expect(done.status).toBe('SUCCEEDED');
+  expect(JSON.parse(done.output!).answer).toEqual({ approved: true });
+  await expect(s.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }))).rejects.toMatchObject({ name: 'TaskTimedOut' });
+});
+
+it('SendTaskFailure fails the Task with its error and cause', async () => {
+  const machine = await createMachine(s.sfn, unique('cb-fail'), callback({}));
+  const { executionArn, token } = await startWaiting(machine);
+  await s.sfn.send(new SendTaskFailureCommand({ taskToken: token, error: 'Elf.Refused', cause: 'the list is too long' }));
+  expect(await ended(s.sfn, executionArn)).toMatchObject({ status: 'FAILED', error: 'Elf.Refused', cause: 'the list is too long' });
+});
+
+it('HeartbeatSeconds: heartbeats keep the Task waiting past it; silence then ends it with States.HeartbeatTimeout', async () => {
+  const machine = await createMachine(s.sfn, unique('cb-beat'), callback({ HeartbeatSeconds: 3, TimeoutSeconds: 120 }));
+  const { executionArn, token } = await startWaiting(machine);
+  // Eight seconds of a heartbeat every second: more than twice HeartbeatSeconds, still waiting.
+  const until8 = Date.now() + 8_000;
+  while (Date.now() < until8) {
+    await s.sfn.send(new SendTaskHeartbeatCommand({ taskToken: token }));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+  expect((await s.sfn.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('RUNNING');
+  const done = await ended(s.sfn, executionArn);
+  expect(done).toMatchObject({ status: 'FAILED', error: 'States.HeartbeatTimeout' });
+  await expect(s.sfn.send(new SendTaskHeartbeatCommand({ taskToken: token }))).rejects.toMatchObject({ name: 'TaskTimedOut' });
+});
+
+it('TimeoutSeconds ends a silent wait with States.Timeout', async () => {
+  const machine = await createMachine(s.sfn, unique('cb-timeout'), callback({ TimeoutSeconds: 3 }));
+  const { executionArn } = await startWaiting(machine);
+  expect(await ended(s.sfn, executionArn)).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
+});
