@@ -9,6 +9,7 @@
  * Groups do not get the terminal's Ctrl-C either, so they stop in order, the API and workers before the server.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { EventEmitter, once } from 'node:events';
 
 export interface ProcessSpec {
   command: string;
@@ -22,6 +23,27 @@ export interface KeepOptions {
   readyWhen?: RegExp;
   /** How long after it dies it is started again; null: it stays down. */
   restartDelayMs?: number | null;
+  /** Told of every exit nobody asked for (neither kill(), restart() nor stop()), before any restart. */
+  onCrash?: (crash: ProcessExit) => void;
+  /**
+   * Its standard input a pipe this process holds open (otherwise /dev/null): the pipe closes however this process
+   * ends, even SIGKILLed, so a child that stops when its input closes (bench/asl-worker-main.ts) never outlives it.
+   */
+  stdinFromParent?: boolean;
+}
+
+/** How one process of a KeptProcess ended. */
+export interface ProcessExit {
+  /** Milliseconds since its KeptProcess first started. */
+  atMs: number;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Whether kill(), restart() or stop() ended it; otherwise it crashed (or exited on its own). */
+  requested: boolean;
+  /** The last unindented line of its standard error that names an error, if any. */
+  reason?: string;
+  /** The end of its standard error (STDERR_TAIL_CHARS at most). */
+  stderrTail: string;
 }
 
 /** Where output goes: each line with the name of the process that printed it (`stderr` for its error stream). */
@@ -31,6 +53,8 @@ const RESTART_DELAY_MS = 1000;
 const STOP_GRACE_MS = 10_000;
 /** Lines of output each process keeps, to show when it fails. */
 const TAIL_LINES = 20;
+/** Enough of a dying process's standard error to find why it died (a Node fatal error's report included). */
+const STDERR_TAIL_CHARS = 16_384;
 
 /** Output as `npm start` shows it: prefixed by name, on this process's stdout and stderr. */
 export const printPrefixed: LineSink = (name, line, stream) =>
@@ -42,15 +66,34 @@ export const quiet: LineSink = () => undefined;
 /** Every group started here and not stopped yet, so an interrupted program can still end them all. */
 const live = new Set<KeptProcess>();
 
-/** One long-lived process, kept running by its supervisor. */
-export class KeptProcess {
+/**
+ * Why a process died, from its standard error: the last unindented line naming an error, as Node's own reports
+ * (a fatal error, an abort, out of memory) come after whatever the program logged.
+ */
+export function crashReason(stderr: string): string | undefined {
+  return stderr
+    .split('\n')
+    .reverse()
+    .find((line) => /^(\w*Error\b|FATAL|Error:|#|.*async hook|.*out of memory|Aborted)/.test(line))
+    ?.trim()
+    .slice(0, 300);
+}
+
+/** One long-lived process, kept running by its supervisor. Emits `ready` when a process prints its ready line. */
+export class KeptProcess extends EventEmitter {
   /** How many times it was started. */
   starts = 0;
   /** Whether the current process printed its `readyWhen` line. */
   ready = false;
   /** Its last lines, to show when it fails. */
   readonly tail: string[] = [];
+  /** Every exit of its processes, oldest first. */
+  readonly exits: ProcessExit[] = [];
   private child?: ChildProcess;
+  /** The process kill(), restart() or stop() signalled: its exit is not a crash. */
+  private signalled?: ChildProcess;
+  private stderr = '';
+  private firstStart?: number;
   private stopped = false;
   private restartTimer?: NodeJS.Timeout;
 
@@ -60,7 +103,14 @@ export class KeptProcess {
     private readonly cwd: string,
     private readonly sink: LineSink,
     private readonly options: KeepOptions = {},
-  ) {}
+  ) {
+    super();
+  }
+
+  /** The exits nobody asked for, oldest first. */
+  get crashes(): ProcessExit[] {
+    return this.exits.filter((exit) => !exit.requested);
+  }
 
   get running(): boolean {
     return this.child !== undefined;
@@ -77,11 +127,13 @@ export class KeptProcess {
     const child = spawn(this.spec.command, this.spec.args, {
       cwd: this.cwd,
       env: { ...process.env, ...this.spec.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [this.options.stdinFromParent ? 'pipe' : 'ignore', 'pipe', 'pipe'],
       detached: true,
     });
     this.child = child;
     this.starts++;
+    this.firstStart ??= Date.now();
+    this.stderr = '';
     this.ready = false;
     live.add(this);
     // Whole lines only: a chunk may end in the middle of one, which the next chunk (or the end) completes.
@@ -107,6 +159,19 @@ export class KeptProcess {
       if (this.child !== child) return;
       this.child = undefined;
       this.ready = false;
+      const stderrTail = this.stderr;
+      const reason = crashReason(stderrTail);
+      const exit: ProcessExit = {
+        atMs: Date.now() - (this.firstStart ?? Date.now()),
+        code,
+        signal,
+        requested: this.stopped || this.signalled === child,
+        ...(reason ? { reason } : {}),
+        stderrTail,
+      };
+      this.exits.push(exit);
+      this.emit('exit', exit);
+      if (!exit.requested) this.options.onCrash?.(exit);
       const delay = this.options.restartDelayMs === undefined ? RESTART_DELAY_MS : this.options.restartDelayMs;
       if (this.stopped || delay === null) return;
       this.sink(this.name, `exited (${signal ?? `code ${code}`}); starting it again in ${delay / 1000}s`, 'stderr');
@@ -118,17 +183,51 @@ export class KeptProcess {
     if (!line) return;
     this.tail.push(line);
     if (this.tail.length > TAIL_LINES) this.tail.shift();
-    if (this.child === child && this.options.readyWhen?.test(line)) this.ready = true;
+    if (stream === 'stderr' && this.child === child) this.stderr = `${this.stderr}${line}\n`.slice(-STDERR_TAIL_CHARS);
+    if (this.child === child && !this.ready && this.options.readyWhen?.test(line)) {
+      this.ready = true;
+      this.emit('ready');
+    }
     this.sink(this.name, line, stream);
   }
 
-  /** Sends `signal` to its whole group and waits until it has exited (a restart, if any, follows on its own). */
-  async kill(signal: NodeJS.Signals): Promise<void> {
+  /**
+   * Resolves once a process of it is up and has printed its `readyWhen` line: at once if the current one has, else
+   * after the restart under way. Fails after `timeoutMs`, with its last lines, or when it is stopped for good.
+   */
+  async whenReady(timeoutMs = 120_000): Promise<void> {
+    if (this.ready) return;
+    if (this.stopped) throw new Error(`${this.name} was stopped`);
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const stopped = new AbortController();
+    const onStop = () => stopped.abort();
+    this.once('stopped', onStop);
+    try {
+      await once(this, 'ready', { signal: AbortSignal.any([timeout, stopped.signal]) });
+    } catch (error) {
+      if (stopped.signal.aborted) throw new Error(`${this.name} was stopped before it was ready`);
+      if (timeout.aborted)
+        throw new Error(
+          `${this.name} was not ready after ${timeoutMs} ms (${this.starts} starts); its last lines:\n${this.tail.join('\n')}`,
+        );
+      throw error;
+    } finally {
+      this.off('stopped', onStop);
+    }
+  }
+
+  /**
+   * Sends `signal` to its whole group and waits until it has exited (a restart, if any, follows on its own);
+   * answers how it ended, or undefined when nothing was running.
+   */
+  async kill(signal: NodeJS.Signals): Promise<ProcessExit | undefined> {
     const child = this.child;
-    if (!child?.pid) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    if (!child?.pid) return undefined;
+    const exited = once(this, 'exit') as Promise<[ProcessExit]>;
+    this.signalled = child;
     signalGroup(child, signal);
-    await exited;
+    const [exit] = await exited;
+    return exit;
   }
 
   /** Stops it with `signal`, waits until it has exited, then starts it at once (not after the restart delay). */
@@ -141,6 +240,7 @@ export class KeptProcess {
   /** Ends it for good: SIGTERM, then SIGKILL after `graceMs`; anything left of its group (a grandchild) goes too. */
   async stop(graceMs = STOP_GRACE_MS): Promise<void> {
     this.stopped = true;
+    this.emit('stopped');
     clearTimeout(this.restartTimer);
     live.delete(this);
     const child = this.child;

@@ -4,7 +4,6 @@
  * endpoint holding the operator's CODEC_TOKEN in the path (`…/codec/t/<token>`), as `npm start` configures it.
  * Screenshots go to test-results/browser/.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,6 +15,7 @@ import { allocationKey } from '../../storage/run-data';
 import { loadAllocation } from '../../activities/store-allocations';
 import { buildApp } from '../../api/app';
 import type { Config } from '../../lib/config';
+import { quiet, Supervisor } from '../../scripts/supervisor';
 import { freePort } from '../../testkit/net';
 import { type FakeProviders, startFakeProviders } from '../../testkit/providers';
 import { until } from '../../testkit/until';
@@ -42,7 +42,8 @@ let providers: FakeProviders;
 let worker: Worker;
 let workerRun: Promise<void>;
 const apps: FastifyInstance[] = [];
-const uiServers: ChildProcess[] = [];
+/** The Temporal UI servers, not started again if they die: a test should see that, not a restart. */
+const uiServers = new Supervisor(root, quiet);
 let browser: BrowserContext;
 let api: string;
 let tokenApi: string;
@@ -60,13 +61,21 @@ async function listen(app: FastifyInstance): Promise<string> {
 async function startUi(port: number, codecEndpoint?: string): Promise<string> {
   const bin = process.env.TEMPORAL_UI_SERVER_BIN;
   if (!bin) throw new Error('TEMPORAL_UI_SERVER_BIN is not set: run the suite with `npm test`, which builds it');
-  const child = spawn(bin, ['--root', join(root, 'scripts/selfhost'), '--config', 'ui', '--env', 'selfhost', 'start'], {
-    env: { ...process.env, TEMPORAL_UI_PORT: String(port), TEMPORAL_CODEC_ENDPOINT: codecEndpoint ?? '', TEMPORAL_CORS_ORIGINS: api },
-    stdio: 'ignore',
-  });
-  uiServers.push(child);
+  const ui = uiServers.start(
+    `temporal-ui-${port}`,
+    {
+      command: bin,
+      args: ['--root', join(root, 'scripts/selfhost'), '--config', 'ui', '--env', 'selfhost', 'start'],
+      env: { TEMPORAL_UI_PORT: String(port), TEMPORAL_CODEC_ENDPOINT: codecEndpoint ?? '', TEMPORAL_CORS_ORIGINS: api },
+    },
+    { restartDelayMs: null },
+  );
   const url = `http://127.0.0.1:${port}`;
-  await until('the Temporal UI to answer', async () => ((await fetch(`${url}/api/v1/settings`)).ok ? true : undefined));
+  await until('the Temporal UI to answer', async () => ((await fetch(`${url}/api/v1/settings`)).ok ? true : undefined)).catch(
+    (error: Error) => {
+      throw new Error(`${error.message}; its last lines:\n${ui.tail.join('\n')}`);
+    },
+  );
   return url;
 }
 
@@ -116,7 +125,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  for (const child of uiServers) child.kill('SIGTERM');
+  await uiServers.stop();
   for (const app of apps) await app.close();
   worker?.shutdown();
   await workerRun;
