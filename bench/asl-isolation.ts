@@ -183,6 +183,7 @@ class HostileLoad {
           stats.lastUnexpected = JSON.stringify(outcome).slice(0, 200);
         }
       }
+      // Pacing, not waiting: a case starts again no sooner than RESTART_EVERY_MS after its last start.
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, RESTART_EVERY_MS - (performance.now() - startedAt))));
     }
   }
@@ -228,7 +229,7 @@ async function quiet(worker: WorkerProcess): Promise<void> {
     async () => {
       await worker.ready();
       const [cpu, crashes] = [worker.cpuSeconds(), worker.crashes.length];
-      await new Promise((resolve) => setTimeout(resolve, QUIET_WINDOW_MS));
+      await new Promise((resolve) => setTimeout(resolve, QUIET_WINDOW_MS)); // the window its CPU is measured over
       return worker.crashes.length === crashes && (worker.cpuSeconds() - cpu) / (QUIET_WINDOW_MS / 1000) < QUIET_CORES ? true : undefined;
     },
     120_000,
@@ -323,7 +324,7 @@ export async function latencyUnderHostileLoad(
     const withStarted = performance.now();
     load.start();
     await until('every hostile case to start', async () => (load.allStarted ? true : undefined), 60_000, 100);
-    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS)); // a settling time, by design: see SETTLE_MS
     const during = await phase('with the corpus running', RUNS_WITH);
     const withMs = performance.now() - withStarted;
     progress('stopping the hostile corpus');

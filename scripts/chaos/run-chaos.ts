@@ -85,19 +85,14 @@ function contactsIn(csv: string): Map<string, { email: string; phone: string }> 
   );
 }
 
+/** Pacing only (a random moment before each kill), never to wait on a condition: until() does that. */
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Client calls fail while the server is down: tried again until `deadline`. */
-async function retrying<T>(deadline: number, what: string, call: () => Promise<T>): Promise<T> {
-  for (;;) {
-    try {
-      return await call();
-    } catch (error) {
-      if (Date.now() > deadline) throw new Error(`${what}: ${error instanceof Error ? error.message : error}`);
-      await sleep(500);
-    }
-  }
-}
+/**
+ * For the waits that run beside the run's own (kill points, the restart point, the status): they end when the
+ * run ends (`finished`), and waitForEnd holds the deadline. Theirs would race it and fail with nobody to catch it.
+ */
+const UNTIL_THE_RUN_ENDS = Number.POSITIVE_INFINITY;
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const { people, kills, seed, log } = options;
@@ -138,7 +133,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     );
 
     const workers = startWorkers(supervisor, options.workers ?? 2, env);
-    await until('the workers to poll', async () => (workers.every((worker) => worker.ready) ? true : undefined), deadline - Date.now(), 50);
+    await Promise.all(workers.map((worker) => worker.whenReady(deadline - Date.now())));
     log(`${workers.length} workers polling; starting a run of ${people} people`);
 
     const client = await connectClient(config);
@@ -240,8 +235,11 @@ class Chaos {
     for (const share of killAt) {
       // Each kill hits a worker that is up and polling, a random moment after the point: up to a second, so
       // the kill is not tied to the message whose acceptance crossed the point (that would make it a duplicate).
-      while (!this.finished && (this.progress() < share || !this.workers.some((worker) => worker.ready))) await sleep(20);
-      await sleep(this.rng.int(share === 0 ? 500 : 1000));
+      await this.reachedOrFinished(
+        `kill point ${share.toFixed(2)}`,
+        () => this.progress() >= share && this.workers.some((worker) => worker.ready),
+      );
+      await sleep(this.rng.int(share === 0 ? 500 : 1000)); // pacing: the random moment after the point
       const ready = this.workers.filter((worker) => worker.ready);
       if (this.finished || ready.length === 0) return;
       const victim = ready[this.rng.int(ready.length)];
@@ -260,7 +258,7 @@ class Chaos {
   }
 
   private async restartServer(share: number): Promise<void> {
-    while (!this.finished && this.progress() < share) await sleep(20);
+    await this.reachedOrFinished(`restart point ${share.toFixed(2)}`, () => this.progress() >= share);
     if (this.finished) return;
     this.options.log(`stopping the Temporal dev server (SIGTERM) at ${this.sentLine()}…`);
     const stopped = Date.now();
@@ -277,41 +275,49 @@ class Chaos {
     );
   }
 
-  /** The run's status query, now and then: a query needs a worker, so it fails while none is up. */
-  private async watchStatus(): Promise<void> {
-    while (!this.finished) {
-      const status = await this.client.connection
-        .withDeadline(Date.now() + 3000, () => this.handle.query(statusQuery))
-        .catch(() => undefined);
-      if (status) this.status = status;
-      await sleep(250);
-    }
+  /** Until the run is finished or `reached` holds, checked every 20 ms (in memory: the providers' counts, the workers). */
+  private async reachedOrFinished(what: string, reached: () => boolean): Promise<void> {
+    await until(what, async () => (this.finished || reached() ? true : undefined), { timeoutMs: UNTIL_THE_RUN_ENDS, everyMs: 20 });
   }
 
-  /** The stored draw, read as soon as the status says it is stored. */
+  /** The run's status query, every 250 ms until the run is finished: a query needs a worker, so it fails while none is up. */
+  private async watchStatus(): Promise<void> {
+    await until(
+      'the run to finish (watching its status)',
+      async () => {
+        if (this.finished) return true;
+        this.status = await this.client.connection.withDeadline(Date.now() + 3000, () => this.handle.query(statusQuery));
+        return undefined;
+      },
+      { timeoutMs: UNTIL_THE_RUN_ENDS, everyMs: 250 },
+    );
+  }
+
+  /** The stored draw, read as soon as the status says it is stored (nothing if the run finishes first). */
   private async readStoredDraw(): Promise<{ key?: string; allocation?: StoredAllocation }> {
-    while (!this.status?.stored) {
-      if (this.finished) return {};
-      await sleep(50);
-    }
-    const key = this.status.stored;
+    const key = await until('the draw to be stored', async () => this.status?.stored ?? (this.finished ? null : undefined), {
+      timeoutMs: UNTIL_THE_RUN_ENDS,
+      everyMs: 50,
+    });
+    if (!key) return {};
     const allocation = await loadAllocation(this.config, key);
     this.options.log(`draw stored (${key}), read back for the end check`);
     return { key, allocation };
   }
 
+  /** The run's end and its result; calls fail while the server is down, and are tried again until the deadline. */
   private async waitForEnd(): Promise<{ status: string; result?: RunStatus }> {
-    const what = 'the run to end';
-    for (;;) {
-      const description = await retrying(this.deadline, what, () => this.handle.describe());
-      if (description.status.name !== 'RUNNING') {
-        const result =
-          description.status.name === 'COMPLETED' ? await retrying(this.deadline, 'the result', () => this.handle.result()) : undefined;
-        return { status: description.status.name, result };
-      }
-      if (Date.now() > this.deadline) throw new Error(`gave up waiting for ${what}`);
-      await sleep(500);
-    }
+    const { deadline } = this;
+    const status = await until(
+      'the run to end',
+      async () => {
+        const { name } = (await this.handle.describe()).status;
+        return name === 'RUNNING' ? undefined : name;
+      },
+      { deadline, everyMs: 500 },
+    );
+    const result = status === 'COMPLETED' ? await until('the result', () => this.handle.result(), { deadline, everyMs: 500 }) : undefined;
+    return { status, result };
   }
 
   private markCrash(label: string): void {

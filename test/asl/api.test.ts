@@ -1,6 +1,7 @@
 /** The States Language API on a real worker: store (checked first), start, read the outcome. */
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app';
+import { until } from '../../testkit/until';
 import { TemporalRunner } from './support/temporal-runner';
 
 let runner: TemporalRunner;
@@ -23,15 +24,19 @@ const hello = {
 };
 const records = (...values: number[]) => values.map((value, id) => ({ id, value }));
 
-async function finished(id: string) {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const res = await app.inject({ method: 'GET', url: `/executions/${id}` });
-    expect(res.statusCode).toBe(200);
-    if (res.json().status !== 'RUNNING') return res.json();
-    if (Date.now() > deadline) throw new Error(`execution ${id} still running`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** GET /executions/:id until it is no longer RUNNING (an answer other than 200 is the wait's last error). */
+function finished(id: string) {
+  // The execution's view as the API answers it, untyped like the tests' other answers.
+  return until<Record<string, any>>(
+    `execution ${id} to finish`,
+    async () => {
+      const res = await app.inject({ method: 'GET', url: `/executions/${id}` });
+      if (res.statusCode !== 200) throw new Error(`GET /executions/${id} answered ${res.statusCode}: ${res.body}`);
+      return res.json().status === 'RUNNING' ? undefined : res.json();
+    },
+    30_000,
+    50,
+  );
 }
 
 it('PUT refuses an invalid definition with 400 and every problem with its JSON path', async () => {

@@ -2,6 +2,7 @@
 import { allocationKey } from '../../storage/run-data';
 import { loadAllocation } from '../../activities/store-allocations';
 import { peopleCsv } from '../../testkit/people';
+import { until } from '../../testkit/until';
 import { startTestStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;
@@ -19,14 +20,9 @@ async function post(csv: string, query = '') {
   return res.json().id as string;
 }
 
-/** Polls a condition with a deadline. */
-async function until(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+/** Until `reached` holds (in memory: the fake providers' counts), checked every 20 ms. */
+const reaching = (what: string, reached: () => boolean, timeoutMs = 30_000) =>
+  until(what, async () => (reached() ? true : undefined), timeoutMs, 20);
 
 beforeAll(async () => {
   stack = await startTestStack('faults');
@@ -75,7 +71,7 @@ it('DELETE cancels a run mid-notification: nothing is sent once the cancel is an
   stack.providers.twilio.delayMs = 150;
   const sentBefore = stack.providers.mailgun.messages.length;
   const id = await post(people(40, 'Cancel'), '?maxConcurrency=2');
-  await until('the first messages', () => stack.providers.mailgun.messages.length >= sentBefore + 2);
+  await reaching('the first messages', () => stack.providers.mailgun.messages.length >= sentBefore + 2);
 
   const res = await stack.app.inject({ method: 'DELETE', url: `/allocations/${id}` });
   expect(res.json()).toEqual({ id, status: 'CANCELLED' });
@@ -188,7 +184,7 @@ describe('retries last a time budget, not a count (SANTA_NOTIFY_RETRY_BUDGET=20s
     const textsBefore = twilio.messages.length;
     try {
       const id = await start(people(2, 'Recover'));
-      await until('11 tries of the failing text', () => twilio.requests - requestsBefore >= 1 + 11);
+      await reaching('11 tries of the failing text', () => twilio.requests - requestsBefore >= 1 + 11);
       twilio.succeedFor('+447000000001');
       const result = await budgeted.temporal.client.workflow.getHandle(id).result();
       expect(result.sms).toEqual({ sent: 2, skipped: 0, failed: 0 });
