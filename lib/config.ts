@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { type EncryptionKeys, parseEncryptionKeys } from './codec/keys';
 
 /** Environment names of the contract, read in one place. */
@@ -41,7 +42,7 @@ export interface Config {
   mailgun?: MailgunConfig;
   twilio?: TwilioConfig;
   storage: StorageConfig;
-  /** Where messages go when a provider has no credentials. */
+  /** Where messages go when a provider has no credentials: SANTA_OUTBOX_DIR, else `outbox/` in the data folder. */
   outboxDir: string;
   /** `token` is the organiser's (API_TOKEN); `codecToken` the operator's (CODEC_TOKEN), the only one /codec takes. */
   api: { host: string; port: number; token?: string; codecToken?: string; rateLimit: RateLimitConfig };
@@ -76,6 +77,7 @@ export function loadConfig(env: Env = process.env): Config {
   const twilioSid = nonEmpty(env.TWILIO_ACCOUNT_SID);
   const twilioToken = nonEmpty(env.TWILIO_AUTH_TOKEN);
   const bucket = nonEmpty(env.S3_BUCKET);
+  const dataDir = nonEmpty(env.SANTA_DATA_DIR) ?? '.data';
   return {
     temporal: {
       address: nonEmpty(env.TEMPORAL_ADDRESS) ?? 'localhost:7233',
@@ -108,9 +110,9 @@ export function loadConfig(env: Env = process.env): Config {
       endpoint: nonEmpty(env.S3_ENDPOINT),
       forcePathStyle: /^(1|true|yes)$/i.test(env.S3_FORCE_PATH_STYLE ?? ''),
       region: nonEmpty(env.AWS_REGION) ?? 'us-east-1',
-      localDir: nonEmpty(env.SANTA_DATA_DIR) ?? '.data',
+      localDir: dataDir,
     },
-    outboxDir: nonEmpty(env.SANTA_OUTBOX_DIR) ?? '.data/outbox',
+    outboxDir: nonEmpty(env.SANTA_OUTBOX_DIR) ?? join(dataDir, 'outbox'),
     api: {
       host: nonEmpty(env.HOST) ?? '127.0.0.1',
       port: Number(nonEmpty(env.PORT) ?? 3000),
