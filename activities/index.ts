@@ -20,7 +20,8 @@ import { ExchangeData } from '../storage/exchange-data';
 import { createLoadStateMachine, createTaskTokenActivities, TaskTokens } from 'states-language-temporal/activities';
 import { taskTokenSecret } from '../lib/sfn-task-token-secret';
 import { StateMachineStore } from '../storage/state-machines';
-import { STATE_MACHINE_ACTIVITIES } from './examples/names';
+import { STATE_MACHINE_TASKS } from './examples/names';
+import { createIntegrations, integrationOptionsFromEnv } from 'states-language-temporal/integrations';
 
 /** Every activity the worker registers, bound to its configuration. The draw key is the worker's alone. */
 export function createActivities(config: Config) {
@@ -59,8 +60,10 @@ export type Activities = ReturnType<typeof createActivities>;
 export function createStateMachineActivities(config: Config) {
   const store = createObjectStore(config.storage);
   return {
-    loadStateMachine: createLoadStateMachine(new StateMachineStore(store), { activities: STATE_MACHINE_ACTIVITIES }),
+    loadStateMachine: createLoadStateMachine(new StateMachineStore(store), { activities: STATE_MACHINE_TASKS }),
     ...createExampleActivities(store),
+    // Step Functions' service integrations, through the AWS SDK's own configuration (AWS_ENDPOINT_URL_<SERVICE>, …).
+    ...createIntegrations(integrationOptionsFromEnv()),
     // Callback Tasks' tokens (.waitForTaskToken), sealed under the secret the Step Functions API opens them with.
     ...createTaskTokenActivities(new TaskTokens(taskTokenSecret(config))),
   };

@@ -7,7 +7,7 @@ import {
   startStateMachine,
   stopExecution,
 } from 'states-language-temporal/client';
-import { STATE_MACHINE_ACTIVITIES } from '../activities/examples/names';
+import { STATE_MACHINE_TASKS } from '../activities/examples/names';
 import { type TemporalConfig, workflowUiLink } from '../lib/config';
 import type { StateMachineStore } from '../storage/state-machines';
 
@@ -33,7 +33,7 @@ export class StateMachineRuns {
 
   /** Checks, then stores, replacing any earlier version. */
   async put(name: string, definition: unknown): Promise<void> {
-    assertValidDefinition(definition, { activities: STATE_MACHINE_ACTIVITIES });
+    assertValidDefinition(definition, { activities: STATE_MACHINE_TASKS });
     await this.machines.put(name, definition);
   }
 
@@ -49,7 +49,7 @@ export class StateMachineRuns {
       definition,
       input,
       name,
-      activities: STATE_MACHINE_ACTIVITIES,
+      activities: STATE_MACHINE_TASKS,
     });
     return workflowId;
   }

@@ -9,7 +9,14 @@ import { isIntrinsic, parseIntrinsic } from './intrinsics';
 import { expressionProblem, isExpression } from './jsonata';
 import { isReferencePath, parsePath } from './jsonpath';
 import { MAX_DEFINITION_DEPTH, MAX_RETRY_DELAY_SECONDS, MAX_SECONDS } from './quotas';
-import { lambdaFunctionName, resolveResource } from './resource';
+import { isActivityArn, lambdaFunctionName, resolveResource } from './resource';
+import { fieldProblems, ITEM_READER_ACTIVITY, type IntegrationSpec, RESULT_WRITER_ACTIVITY } from './integrations/catalog';
+import { DELIMITERS } from './integrations/csv';
+
+/** The fields of ItemReader's and ResultWriter's Parameters. */
+const READER_SPEC: IntegrationSpec = { activity: ITEM_READER_ACTIVITY, required: ['Bucket', 'Key'], fields: ['Bucket', 'Key'] };
+const LIST_SPEC: IntegrationSpec = { activity: ITEM_READER_ACTIVITY, required: ['Bucket'], fields: ['Bucket', 'Prefix'] };
+const WRITER_SPEC: IntegrationSpec = { activity: RESULT_WRITER_ACTIVITY, required: ['Bucket'], fields: ['Bucket', 'Prefix'] };
 
 export interface Problem {
   /** Where, as a JSONPath into the definition. */
@@ -24,6 +31,8 @@ export interface CheckOptions {
    * `FunctionName.$` path, a JSONata expression) is the host's to check. Without the option, any name is taken.
    */
   activities?: readonly string[];
+  /** Activity ARNs name Step Functions activities (workers poll them), not worker activities: left out of `activities`. */
+  stepFunctionsActivities?: boolean;
 }
 
 /** Why a Task may not bind to an activity (the checker's message, and the host's for a name known at run time). */
@@ -129,7 +138,11 @@ function checkObject(def: Json, options: CheckOptions): Problem[] {
   }
   if (def.TimeoutSeconds !== undefined && !isSeconds(def.TimeoutSeconds))
     problems.push({ path: '$.TimeoutSeconds', message: `must be a positive integer, at most ${MAX_SECONDS}` });
-  new Checker(problems, options.activities).branch(def, '$', lang === 'JSONata' ? 'JSONata' : 'JSONPath');
+  new Checker(problems, options.activities, options.stepFunctionsActivities === true).branch(
+    def,
+    '$',
+    lang === 'JSONata' ? 'JSONata' : 'JSONPath',
+  );
   return problems;
 }
 
@@ -163,6 +176,7 @@ class Checker {
   constructor(
     private readonly problems: Problem[],
     private readonly activities?: readonly string[],
+    private readonly stepFunctionsActivities = false,
   ) {}
 
   private add(path: string, message: string): void {
@@ -297,7 +311,16 @@ class Checker {
     else {
       const target = resolveResource(s.Resource);
       if (target.kind === 'unsupported') this.add(`${at}.Resource`, target.reason);
-      if (target.kind === 'activity') this.activity(target.name, `${at}.Resource`);
+      if (target.kind === 'activity' && !(this.stepFunctionsActivities && isActivityArn(s.Resource)))
+        this.activity(target.name, `${at}.Resource`);
+      if (target.kind === 'integration') {
+        this.activity(target.spec.activity, `${at}.Resource`);
+        this.callFields(
+          s[lang === 'JSONata' ? 'Arguments' : 'Parameters'],
+          target.spec,
+          `${at}.${lang === 'JSONata' ? 'Arguments' : 'Parameters'}`,
+        );
+      }
       if (target.kind === 'lambdaInvoke') {
         const field = lang === 'JSONata' ? 'Arguments' : 'Parameters';
         const args = s[field];
@@ -317,6 +340,68 @@ class Checker {
     if (typeof s.TimeoutSeconds === 'number' && typeof s.HeartbeatSeconds === 'number' && s.HeartbeatSeconds >= s.TimeoutSeconds) {
       this.add(`${at}.HeartbeatSeconds`, 'HeartbeatSeconds must be less than TimeoutSeconds');
     }
+  }
+
+  /** A service call's fields, when written out (a template or an object; an expression is only known at run time). */
+  private callFields(args: unknown, spec: IntegrationSpec, where: string): void {
+    if (!isObject(args)) return;
+    for (const problem of fieldProblems(
+      spec,
+      Object.keys(args).map((k) => k.replace(/\.\$$/, '')),
+    ))
+      this.add(where, problem);
+  }
+
+  /** A Distributed Map's ItemReader or ResultWriter: S3 objects, read or written by the worker (integrations/items.ts). */
+  private mapIo(s: Json, at: string, lang: Lang, distributed: boolean): void {
+    const io: [string, string[], IntegrationSpec][] = [
+      ['ItemReader', ['arn:aws:states:::s3:getObject', 'arn:aws:states:::s3:listObjectsV2'], READER_SPEC],
+      ['ResultWriter', ['arn:aws:states:::s3:putObject'], WRITER_SPEC],
+    ];
+    for (const [field, resources, spec] of io) {
+      const value = s[field];
+      if (value === undefined) continue;
+      const where = `${at}.${field}`;
+      if (!distributed) this.add(where, `${field} needs a DISTRIBUTED Map (ItemProcessor.ProcessorConfig.Mode)`);
+      if (!isObject(value)) {
+        this.add(where, `${field} is an object`);
+        continue;
+      }
+      if (typeof value.Resource !== 'string' || !resources.includes(value.Resource.replace(/^arn:aws[\w-]*:/, 'arn:aws:')))
+        this.add(`${where}.Resource`, `must be ${resources.join(' or ')}`);
+      const args = lang === 'JSONata' ? 'Arguments' : 'Parameters';
+      this.onlyFields(
+        value,
+        where,
+        ['Resource', 'ReaderConfig', args].filter((f) => f !== 'ReaderConfig' || field === 'ItemReader'),
+      );
+      if (lang === 'JSONPath' && value.Parameters !== undefined) this.template(value.Parameters, `${where}.Parameters`);
+      if (lang === 'JSONata' && value.Arguments !== undefined) this.jsonata(value.Arguments, `${where}.Arguments`);
+      const list = /listObjectsV2$/.test(String(value.Resource)) ? LIST_SPEC : spec;
+      this.callFields(value[args], list, `${where}.${args}`);
+      this.activity(field === 'ItemReader' ? ITEM_READER_ACTIVITY : RESULT_WRITER_ACTIVITY, `${where}.Resource`);
+      if (field === 'ItemReader' && value.ReaderConfig !== undefined) this.readerConfig(value.ReaderConfig, `${where}.ReaderConfig`, lang);
+    }
+  }
+
+  private readerConfig(config: unknown, where: string, lang: Lang): void {
+    if (!isObject(config)) return this.add(where, 'ReaderConfig is an object');
+    this.onlyFields(config, where, ['InputType', 'CSVHeaderLocation', 'CSVHeaders', 'CSVDelimiter', 'MaxItems', 'MaxItemsPath']);
+    if (config.InputType !== undefined && !['JSON', 'JSONL', 'CSV'].includes(config.InputType as string))
+      this.add(`${where}.InputType`, 'must be JSON, JSONL or CSV');
+    if (config.CSVHeaderLocation !== undefined && config.CSVHeaderLocation !== 'FIRST_ROW' && config.CSVHeaderLocation !== 'GIVEN')
+      this.add(`${where}.CSVHeaderLocation`, 'must be FIRST_ROW or GIVEN');
+    const headers = config.CSVHeaders;
+    if (
+      config.CSVHeaderLocation === 'GIVEN' &&
+      (!Array.isArray(headers) || headers.length === 0 || headers.some((h) => typeof h !== 'string'))
+    )
+      this.add(`${where}.CSVHeaders`, 'GIVEN headers are a non-empty array of strings');
+    if (config.CSVDelimiter !== undefined && !Object.hasOwn(DELIMITERS, config.CSVDelimiter as string))
+      this.add(`${where}.CSVDelimiter`, `must be one of ${Object.keys(DELIMITERS).join(', ')}`);
+    if (config.MaxItems !== undefined && !(lang === 'JSONata' && isExpression(config.MaxItems)) && !isNonNegativeInteger(config.MaxItems))
+      this.add(`${where}.MaxItems`, 'must be a non-negative integer');
+    this.optionalPath(config, 'MaxItemsPath', where, { reference: true });
   }
 
   /** A Task's activity, when the options list the ones Tasks may bind to. */
@@ -440,8 +525,7 @@ class Checker {
       this.branch(machine, where, lang);
     }
     if (s.ItemSelector !== undefined && s.Parameters !== undefined) this.add(at, 'ItemSelector or the older Parameters, not both');
-    for (const field of ['ItemReader', 'ResultWriter'])
-      if (s[field] !== undefined) this.add(`${at}.${field}`, `${field} (reading or writing S3) is not supported`);
+    this.mapIo(s, at, lang, isObject(processor) && isObject(processor.ProcessorConfig) && processor.ProcessorConfig.Mode === 'DISTRIBUTED');
     if (lang === 'JSONPath') {
       this.optionalPath(s, 'ItemsPath', at, { reference: true });
       if (s.ItemSelector !== undefined) this.template(s.ItemSelector, `${at}.ItemSelector`);

@@ -22,6 +22,7 @@ export {
   type TaskOptions,
 } from './interpreter';
 export { Cancellation, ExecutionCancelled } from './cancellation';
+export { INTEGRATION_ACTIVITIES } from './integrations/catalog';
 export {
   MAX_ASSIGN_BYTES,
   MAX_DATA_DEPTH,

@@ -12,6 +12,7 @@ import { asExecutionFailure, markingHostErrors } from './execution-guard';
 import { QueryBudget } from './jsonata-limits';
 import { checkPayload, jsonBytes, MAX_ASSIGN_BYTES, MAX_SECONDS, MAX_VARIABLES_BYTES } from './quotas';
 import { lambdaFunctionName, resolveResource, stateMachineName } from './resource';
+import { ITEM_READER_ACTIVITY, RESULT_WRITER_ACTIVITY } from './integrations/catalog';
 import { type Catcher, firstMatch, type Retrier, retryDelay } from './retry';
 import { applyTemplate, dynamicValue } from './template';
 import type { TraceEvent } from './trace';
@@ -644,6 +645,9 @@ function call(v: Visit, args: unknown, options: TaskOptions): Promise<unknown> {
   switch (target.kind) {
     case 'activity':
       return host.runActivity(target.name, args, options, cancel);
+    case 'integration':
+      // A service call (integrations/): an activity of the worker like any Task, so Retry, Catch and timeouts apply.
+      return host.runActivity(target.spec.activity, args, options, cancel);
     case 'lambdaInvoke': {
       if (!isObject(args) || typeof args.FunctionName !== 'string') {
         throw runtimeError(
@@ -751,7 +755,8 @@ async function runMap(v: Visit): Promise<Outcome> {
   const distributed = processor.ProcessorConfig?.Mode === 'DISTRIBUTED';
   return v.guarded(async () => {
     let items: unknown;
-    if (v.jsonata) items = state.Items === undefined ? v.raw : await v.eval(state.Items, 'Items');
+    if (state.ItemReader) items = await readItems(v, effective);
+    else if (v.jsonata) items = state.Items === undefined ? v.raw : await v.eval(state.Items, 'Items');
     else items = readPath(state.ItemsPath ?? '$', v.scope(effective));
     // The items are the Map's input: at most 256 KiB, which bounds how many iterations it runs (128 Ki at most).
     checkPayload(items, `The items of Map state '${v.name}'`);
@@ -779,7 +784,7 @@ async function runMap(v: Visit): Promise<Outcome> {
         },
       );
     };
-    return runConcurrently(
+    const results = await runConcurrently(
       v.env,
       batched.length,
       maxConcurrency === 0 ? batched.length : maxConcurrency,
@@ -815,7 +820,37 @@ async function runMap(v: Visit): Promise<Outcome> {
       },
       tolerance,
     );
+    return state.ResultWriter ? writeResults(v, effective, results) : results;
   });
+}
+
+/** ItemReader / ResultWriter's Parameters (JSONPath) or Arguments (JSONata), evaluated like a Task's. */
+async function ioParameters(v: Visit, effective: unknown, field: 'ItemReader' | 'ResultWriter'): Promise<unknown> {
+  const io = v.state[field] as StateDefinition;
+  if (v.jsonata) return io.Arguments === undefined ? {} : v.eval(io.Arguments, `${field}.Arguments`);
+  return io.Parameters === undefined ? {} : applyTemplate(io.Parameters, v.scope(effective), v.env.host);
+}
+
+/** A Distributed Map's items from S3, read by the worker (integrations/items.ts). */
+async function readItems(v: Visit, effective: unknown): Promise<unknown> {
+  const reader = v.state.ItemReader as StateDefinition;
+  const { MaxItemsPath, ...config } = (reader.ReaderConfig ?? {}) as StateDefinition;
+  if (MaxItemsPath !== undefined) config.MaxItems = readPath(MaxItemsPath, v.scope(effective));
+  else if (v.jsonata && isExpression(config.MaxItems)) config.MaxItems = await v.eval(config.MaxItems, 'ItemReader.ReaderConfig.MaxItems');
+  const request = { Resource: reader.Resource, ReaderConfig: config, Parameters: await ioParameters(v, effective, 'ItemReader') };
+  return v.env.host.runActivity(ITEM_READER_ACTIVITY, request, {}, v.env.cancel);
+}
+
+/** ResultWriter: the results go to S3 (Step Functions' manifest and result files); the Map answers where. */
+async function writeResults(v: Visit, effective: unknown, results: unknown[]): Promise<unknown> {
+  const params = (await ioParameters(v, effective, 'ResultWriter')) as { Bucket?: unknown; Prefix?: unknown };
+  if (typeof params.Bucket !== 'string') throw runtimeError(`The ResultWriter of Map state '${v.name}' needs a Bucket string`);
+  const id = v.env.host.uuid();
+  const machine = v.env.context.StateMachine.Id;
+  const MapRunArn = `${machine.replace(':stateMachine:', ':mapRun:')}/${v.name}:${id}`;
+  const request = { Bucket: params.Bucket, Prefix: params.Prefix, MapRunArn, MapRunId: id, Results: results };
+  const details = await v.env.host.runActivity(RESULT_WRITER_ACTIVITY, request, {}, v.env.cancel);
+  return { MapRunArn, ResultWriterDetails: details };
 }
 
 /** ItemBatcher: items grouped as {Items: [...], BatchInput}. */
