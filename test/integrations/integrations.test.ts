@@ -7,6 +7,8 @@ import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/cli
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Definition } from 'states-language-temporal';
 import { createIntegrations } from 'states-language-temporal/integrations';
 import { TemporalRunner } from '../asl/support/temporal-runner';
@@ -17,18 +19,29 @@ let runner: TemporalRunner;
 let api: Awaited<ReturnType<typeof startHttpApi>>;
 const saved = { ...process.env };
 let flaky = 0; // how many more times /flaky answers 503
+/** A run's jobs as GitHub's REST API lists them: 2m30s on Linux (3 billable minutes), 61 s on Windows (2), 10 min on macOS (10). */
+const JOBS = [
+  { id: 1, labels: ['ubuntu-latest'], started_at: '2026-12-01T10:00:00Z', completed_at: '2026-12-01T10:02:30Z' },
+  { id: 2, labels: ['windows-latest'], started_at: '2026-12-01T10:00:00Z', completed_at: '2026-12-01T10:01:01Z' },
+  { id: 3, labels: ['macos-14'], started_at: '2026-12-01T10:00:00Z', completed_at: '2026-12-01T10:10:00Z' },
+];
 
 beforeAll(async () => {
   stand = await startStandIns();
   api = await startHttpApi((path, headers) => {
     if (path.startsWith('/flaky')) return flaky-- > 0 ? [503, { message: 'try again' }] : [200, { ok: true }];
     if (path.startsWith('/missing')) return [404, { message: 'Not Found' }];
+    if (path.startsWith('/repos/santa/app/actions/runs/'))
+      return path.includes('/runs/404/') || headers.authorization !== 'Bearer gh-token'
+        ? [404, { message: 'Not Found' }]
+        : [200, { total_count: 3, jobs: JOBS }];
     return [200, { path, authorization: headers.authorization ?? null }];
   });
   // What an operator sets: the SDK's own endpoint variables, and the credentials of one HTTP connection.
   Object.assign(process.env, stand.env, {
     STATES_HTTP_CONNECTIONS: JSON.stringify({
       'arn:aws:events:us-east-1:123456789012:connection/github/x': { BearerToken: 'from-config' },
+      'arn:aws:events:us-east-1:123456789012:connection/github/chargebacks': { BearerToken: 'gh-token' },
     }),
   });
   runner = await TemporalRunner.start();
@@ -189,7 +202,7 @@ it('HTTP: query parameters, the connection’s credentials from configuration, R
     States: {
       Jobs: {
         ...task('arn:aws:states:::http:invoke', {
-          'ApiEndpoint.$': "States.Format('{}/repos/santa/app/actions/runs/42/jobs', $.api)",
+          'ApiEndpoint.$': "States.Format('{}/echo/42', $.api)",
           Method: 'GET',
           QueryParameters: { per_page: 100 },
           Authentication: { ConnectionArn: 'arn:aws:events:us-east-1:123456789012:connection/github/x' },
@@ -221,7 +234,7 @@ it('HTTP: query parameters, the connection’s credentials from configuration, R
   expect(outcome).toMatchObject({
     status: 'SUCCEEDED',
     output: {
-      jobs: { Status: 200, Body: { path: '/repos/santa/app/actions/runs/42/jobs?per_page=100', authorization: 'Bearer from-config' } },
+      jobs: { Status: 200, Body: { path: '/echo/42?per_page=100', authorization: 'Bearer from-config' } },
       flaky: { Body: { ok: true } },
       missing: { Error: 'States.Http.StatusCode.404' },
     },
@@ -303,4 +316,56 @@ it('Distributed Map: items from a CSV in S3 (MaxItems), in batches, results writ
     ['SUCCEEDED', { n: 1, first: 'P6' }],
   ]);
   s3.destroy();
+});
+
+it('Chargebacks (examples/state-machines/chargebacks.asl.json): jobs from the GitHub API, the cost by runner OS, the totals in DynamoDB, the outcome on SNS', async () => {
+  const definition = JSON.parse(readFileSync(join(__dirname, '../../examples/state-machines/chargebacks.asl.json'), 'utf8')) as Definition;
+  const endpoint = stand.env.AWS_ENDPOINT_URL_SQS;
+  const db = client((c) => new DynamoDBClient({ ...c, endpoint: stand.env.AWS_ENDPOINT_URL_DYNAMODB }));
+  const sqs = client((c) => new SQSClient({ ...c, endpoint }));
+  const sns = client((c) => new SNSClient({ ...c, endpoint }));
+  const table = `chargebacks-${Date.now()}`;
+  await db.send(
+    new CreateTableCommand({
+      TableName: table,
+      KeySchema: [{ AttributeName: 'repo', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'repo', AttributeType: 'S' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `cb-${Date.now()}` }));
+  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `cb-${Date.now()}` }));
+  const queueArn = `arn:aws:sqs:us-east-1:000000000000:${QueueUrl!.split('/').pop()}`;
+  await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: queueArn, Attributes: { RawMessageDelivery: 'true' } }));
+  // The webhook's payload (workflow_run, action completed) and the machine's settings.
+  const input = (id: number) => ({
+    action: 'completed',
+    workflow_run: { id, conclusion: 'success', repository: { full_name: 'santa/app' } },
+    githubApi: api.url,
+    table,
+    topicArn: TopicArn,
+    rates: { UBUNTU: 0.008, WINDOWS: 0.016, MACOS: 0.08 },
+  });
+  for (const id of [41, 42]) {
+    expect(await runner.run(definition, input(id))).toEqual({
+      status: 'SUCCEEDED',
+      output: { repo: 'santa/app', run: id, billableMinutes: 15, cost: 0.856 },
+    });
+  }
+  expect(await runner.run(definition, input(404))).toMatchObject({ status: 'FAILED', error: 'Chargebacks.Failed' });
+  const row = await db.send(new GetItemCommand({ TableName: table, Key: { repo: { S: 'santa/app' } } }));
+  expect(row.Item).toEqual({ repo: { S: 'santa/app' }, runs: { N: '2' }, billableMinutes: { N: '30' }, cost: { N: '1.712' } });
+  const messages: { result: string; run: number; error?: string }[] = [];
+  for (let i = 0; i < 10 && messages.length < 3; i++) {
+    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    messages.push(...(got.Messages ?? []).map((m) => JSON.parse(m.Body ?? '{}')));
+  }
+  expect(messages.map((m) => [m.run, m.result, m.error]).sort()).toEqual([
+    [404, 'FAILED', 'States.Http.StatusCode.404'],
+    [41, 'SUCCEEDED', undefined],
+    [42, 'SUCCEEDED', undefined],
+  ]);
+  db.destroy();
+  sqs.destroy();
+  sns.destroy();
 });
