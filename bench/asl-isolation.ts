@@ -280,10 +280,12 @@ export async function latencyUnderHostileLoad(
   for (const c of RUNAWAYS)
     if (!accepted(c))
       throw new Error(
-        `runaway "${c.name}" is refused by the checker: ${JSON.stringify(checkDefinition(c.definition, { activities: STATE_MACHINE_ACTIVITIES }))}`,
+        `runaway "${c.name}" is refused by the checker: ` +
+          `${JSON.stringify(checkDefinition(c.definition, { activities: STATE_MACHINE_ACTIVITIES }))}`,
       );
   progress(
-    `hostile corpus: ${used.length} of ${corpus.cases.length} cases from ${corpus.file ?? '(none)'} (the rest refused at PUT), and ${RUNAWAYS.length} runaways of our own`,
+    `hostile corpus: ${used.length} of ${corpus.cases.length} cases from ${corpus.file ?? '(none)'} ` +
+      `(the rest refused at PUT), and ${RUNAWAYS.length} runaways of our own`,
   );
 
   const app = await buildApp({ config, client, logger: false });
@@ -308,7 +310,8 @@ export async function latencyUnderHostileLoad(
     const aslWorkerCrashes = aslWorker.crashes.length - crashes0;
     const result = { runs: times, p50: percentile(times, 50), p95: percentile(times, 95), aslWorkerCores, aslWorkerCrashes };
     progress(
-      `latency ${name}: p50 ${formatMs(result.p50)}, p95 ${formatMs(result.p95)} over ${runs} runs; States Language worker ${aslWorkerCores.toFixed(2)} cores, ${aslWorkerCrashes} crashes`,
+      `latency ${name}: p50 ${formatMs(result.p50)}, p95 ${formatMs(result.p95)} over ${runs} runs; ` +
+        `States Language worker ${aslWorkerCores.toFixed(2)} cores, ${aslWorkerCrashes} crashes`,
     );
     return result;
   };

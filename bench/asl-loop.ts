@@ -146,16 +146,20 @@ export async function fiveThousandPages(client: Client, store: ObjectStore, queu
   }
   // The floor first: whatever the server slows as its store grows counts against the interpreter, not for it.
   progress(
-    `5,000-page loop: the hand-written loop (floor), ${FLOOR_RECORDS.toLocaleString('en')} records, ${((FLOOR_RECORDS / PAGE_SIZE) * 2).toLocaleString('en')} activities`,
+    `5,000-page loop: the hand-written loop (floor), ${FLOOR_RECORDS.toLocaleString('en')} ` +
+      `records, ${((FLOOR_RECORDS / PAGE_SIZE) * 2).toLocaleString('en')} activities`,
   );
   const floorRun = await measure(client, store, FLOOR_RECORDS, floor(FLOOR_RECORDS), 'records-loop-floor');
   progress(
-    `5,000-page loop: floor ${formatMs(floorRun.ms)} (${formatMs(floorRun.msPerTask)} a Task), ${floorRun.runs.length} runs, longest history ${floorRun.longest.historyLength}`,
+    `5,000-page loop: floor ${formatMs(floorRun.ms)} (${formatMs(floorRun.msPerTask)} a Task), ` +
+      `${floorRun.runs.length} runs, longest history ${floorRun.longest.historyLength}`,
   );
   progress(`5,000-page loop: records.asl.json through the interpreter, ${LOOP_RECORDS.toLocaleString('en')} records`);
   const interpreterRun = await measure(client, store, LOOP_RECORDS, interpreter(LOOP_RECORDS), 'records-loop');
   progress(
-    `5,000-page loop: interpreter ${formatMs(interpreterRun.ms)} (${formatMs(interpreterRun.msPerTask)} a Task), ${interpreterRun.runs.length} runs, longest history ${interpreterRun.longest.historyLength}`,
+    `5,000-page loop: interpreter ${formatMs(interpreterRun.ms)} ` +
+      `(${formatMs(interpreterRun.msPerTask)} a Task), ${interpreterRun.runs.length} runs, ` +
+      `longest history ${interpreterRun.longest.historyLength}`,
   );
   return {
     records: LOOP_RECORDS,

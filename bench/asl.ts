@@ -120,7 +120,8 @@ export const suite: Suite = {
         progress(`starting the States Language worker in a process of its own (queue ${stack.config.temporal.aslTaskQueue})`);
         aslWorker = await startStateMachineWorkerProcess(stack.env.address, stack.config, (crash) =>
           progress(
-            `the States Language worker's process died (${crash.signal ?? `exit ${crash.code}`}: ${crash.reason ?? 'no reason printed'}); starting it again, as compose's restart: unless-stopped does`,
+            `the States Language worker's process died (${crash.signal ?? `exit ${crash.code}`}: ` +
+              `${crash.reason ?? 'no reason printed'}); starting it again, as compose's restart: unless-stopped does`,
           ),
         );
         if (parts.has('loop'))
@@ -153,10 +154,16 @@ function report({ interpreter: i, loop, isolation: iso }: Results): string {
     formatMs(run.ms),
     formatMs(run.msPerTask),
     count(run.runs.length),
-    `${count(run.longest.historyLength)}${run.longest.fetchedEvents !== run.longest.historyLength ? ` (history read: ${count(run.longest.fetchedEvents)})` : ''}`,
+    count(run.longest.historyLength) + historyRead(run),
     `${count(run.output.processed)} / ${count(run.output.total)}`,
   ];
+  /** The history's length as read back, when it differs from visibility's. */
+  const historyRead = ({ longest }: LoopRun) =>
+    longest.fetchedEvents !== longest.historyLength ? ` (history read: ${count(longest.fetchedEvents)})` : '';
   const unexpected = iso.hostile.stats.filter((s) => s.unexpected > 0 || s.startErrors > 0);
+  const endedOtherwise = (s: IsolationResult['hostile']['stats'][number]) =>
+    `${s.name} (${s.unexpected} of ${s.ended} ended otherwise` +
+    `${s.startErrors ? `, ${s.startErrors} starts refused` : ''}: ${s.lastUnexpected})`;
   const phaseRow = (name: string, p: PhaseResult) => [
     name,
     String(p.runs.length),
@@ -170,7 +177,11 @@ function report({ interpreter: i, loop, isolation: iso }: Results): string {
   return [
     '## States Language interpreter: Secret Santa machine vs the hand-written workflow',
     '',
-    `${count(i.people)} people (2,000 messages through fake Mailgun and Twilio); both cut each channel into batches of 500, each a child workflow with at most 10 messages in flight; one worker, ${i.rounds} alternating rounds, medians. Target: at most ${i.target}× the hand-written workflow's time. Ratios of each round: ${i.times.interpreter.map((t, k) => formatRatio(t / i.times.handWritten[k])).join(', ')}.`,
+    `${count(i.people)} people (2,000 messages through fake Mailgun and Twilio); both cut each channel ` +
+      `into batches of 500, each a child workflow with at most 10 messages in flight; one worker, ` +
+      `${i.rounds} alternating rounds, medians. Target: at most ${i.target}× the hand-written workflow's ` +
+      `time. Ratios of each round: ` +
+      `${i.times.interpreter.map((t, k) => formatRatio(t / i.times.handWritten[k])).join(', ')}.`,
     '',
     markdownTable(
       ['workflow', 'median', 'runs', 'ratio'],
@@ -191,9 +202,23 @@ function report({ interpreter: i, loop, isolation: iso }: Results): string {
     '',
     '## States Language: the 5,000-page loop',
     '',
-    `examples/state-machines/records.asl.json over ${count(loop.records)} records, ${loop.pageSize} a page: ${count(loop.records / loop.pageSize)} pages, ${count(loop.tasks)} Tasks (fetchRecords, processBatch) and the final saveResults, one at a time, on the States Language worker's own queue and process, started as the API starts a stored machine. A run continues as new before ${count(loop.continueAfterEvents)} events or when the server suggests it (the dev server does from 4,096), under one workflow id: runs listed through visibility (\`WorkflowId = "…"\`), the longest history's length visibility's, checked against the history read back. The totals are checked in the output and in the saved results: ${count(loop.records)} processed, totalling ${count(loop.expectedTotal)} (the sum of \`recordValue(id)\`).`,
+    `examples/state-machines/records.asl.json over ${count(loop.records)} records, ${loop.pageSize} a ` +
+      `page: ${count(loop.records / loop.pageSize)} pages, ${count(loop.tasks)} Tasks (fetchRecords, ` +
+      `processBatch) and the final saveResults, one at a time, on the States Language worker's own queue ` +
+      `and process, started as the API starts a stored machine. A run continues as new before ` +
+      `${count(loop.continueAfterEvents)} events or when the server suggests it (the dev server does from ` +
+      `4,096), under one workflow id: runs listed through visibility (\`WorkflowId = "…"\`), the longest ` +
+      `history's length visibility's, checked against the history read back. The totals are checked in the ` +
+      `output and in the saved results: ${count(loop.records)} processed, totalling ` +
+      `${count(loop.expectedTotal)} (the sum of \`recordValue(id)\`).`,
     '',
-    `**Floor**: the time a Task takes in \`recordsLoop\` (bench/asl-workflows.ts), the same activities with the same options (one attempt, Step Functions' default timeout) in a hand-written workflow loop that continues as new the same way, on the same worker, run first, over a tenth of the pages (a sequential activity costs tens of milliseconds on this dev server, so the loop alone takes minutes; with histories cut short a Task's time does not grow with the loop's length). The ratio, per Task, is what the interpreter's Pass, Choice, JSONPath, intrinsics, quota checks and breaths add to the activities' own round trips.`,
+    `**Floor**: the time a Task takes in \`recordsLoop\` (bench/asl-workflows.ts), the same activities ` +
+      `with the same options (one attempt, Step Functions' default timeout) in a hand-written workflow ` +
+      `loop that continues as new the same way, on the same worker, run first, over a tenth of the pages ` +
+      `(a sequential activity costs tens of milliseconds on this dev server, so the loop alone takes ` +
+      `minutes; with histories cut short a Task's time does not grow with the loop's length). The ratio, ` +
+      `per Task, is what the interpreter's Pass, Choice, JSONPath, intrinsics, quota checks and breaths ` +
+      `add to the activities' own round trips.`,
     '',
     markdownTable(
       ['loop', 'length', 'total time', 'per Task', 'runs', 'longest history (events)', 'processed / total'],
@@ -204,7 +229,22 @@ function report({ interpreter: i, loop, isolation: iso }: Results): string {
     '',
     '## States Language: Secret Santa latency while hostile definitions run',
     '',
-    `Secret Santa runs of ${iso.people} people (${iso.people * 2} messages), one at a time, POST /allocations → done as the scale suite measures latency, on the pipeline's queue and its worker (in the bench's process). **Hostile corpus**, at the same time, on the States Language queue, served by its worker in a process of its own (started again whenever it dies, as compose's \`restart: unless-stopped\` does): ${iso.corpus.used.length} cases of ${iso.corpus.file ?? 'no corpus file'}${iso.corpus.error ? ` (${iso.corpus.error})` : ''}, those the API accepts at PUT (${iso.corpus.refusedAtPut.length} more are refused there and never run), each started again when it ends, at most once every ${iso.restartEveryMs / 1000} s; and ${iso.runaways.length} of our own that run until stopped: ${iso.runaways.join('; ')}. ${count(iso.hostile.started)} hostile executions were started in the ${formatMs(iso.hostile.withMs)} the corpus ran; the ${count(iso.hostile.terminated)} still running at the end were terminated, and none is left running on the queue. **Floor**: the same runs without the corpus, ${iso.before.runs.length} before it started and ${iso.after.runs.length} after it was stopped, each set once the States Language worker was idle (under 0.1 core over 2 s; ${formatMs(iso.quietAfterMs)} after the corpus was stopped). Target: p50 with the corpus at most ${ISOLATION_TARGET}× without.`,
+    `Secret Santa runs of ${iso.people} people (${iso.people * 2} messages), one at a time, POST ` +
+      `/allocations → done as the scale suite measures latency, on the pipeline's queue and its worker (in ` +
+      `the bench's process). **Hostile corpus**, at the same time, on the States Language queue, served by ` +
+      `its worker in a process of its own (started again whenever it dies, as compose's \`restart: ` +
+      `unless-stopped\` does): ${iso.corpus.used.length} cases of ` +
+      `${iso.corpus.file ?? 'no corpus file'}${iso.corpus.error ? ` (${iso.corpus.error})` : ''}, those ` +
+      `the API accepts at PUT (${iso.corpus.refusedAtPut.length} more are refused there and never run), ` +
+      `each started again when it ends, at most once every ${iso.restartEveryMs / 1000} s; and ` +
+      `${iso.runaways.length} of our own that run until stopped: ${iso.runaways.join('; ')}. ` +
+      `${count(iso.hostile.started)} hostile executions were started in the ` +
+      `${formatMs(iso.hostile.withMs)} the corpus ran; the ${count(iso.hostile.terminated)} still running ` +
+      `at the end were terminated, and none is left running on the queue. **Floor**: the same runs without ` +
+      `the corpus, ${iso.before.runs.length} before it started and ${iso.after.runs.length} after it was ` +
+      `stopped, each set once the States Language worker was idle (under 0.1 core over 2 s; ` +
+      `${formatMs(iso.quietAfterMs)} after the corpus was stopped). Target: p50 with the corpus at most ` +
+      `${ISOLATION_TARGET}× without.`,
     '',
     markdownTable(
       ['phase', 'runs', 'p50', 'p95', 'States Language worker CPU (cores)', 'its process died'],
@@ -223,17 +263,21 @@ function report({ interpreter: i, loop, isolation: iso }: Results): string {
       ],
     ),
     '',
-    `Ratio of p50s, with / without: **${iso.ratio.toFixed(2)}×**: ${met ? `within the target (≤ ${ISOLATION_TARGET}×)` : `**over the target** (> ${ISOLATION_TARGET}×)`}.`,
+    `Ratio of p50s, with / without: **${iso.ratio.toFixed(2)}×**: ` +
+      `${met ? `within the target (≤ ${ISOLATION_TARGET}×)` : `**over the target** (> ${ISOLATION_TARGET}×)`}.`,
     ...(iso.aslWorkerCrashes.length > 0
       ? [
           '',
-          `**The States Language worker's process died ${iso.aslWorkerCrashes.length} times** in this part, ${iso.with.aslWorkerCrashes} of them during the timed runs with the corpus (${crashReasons.join('; ')}) and was started again each time; the pipeline's worker never stopped.`,
+          `**The States Language worker's process died ${iso.aslWorkerCrashes.length} times** in this part, ` +
+            `${iso.with.aslWorkerCrashes} of them during the timed runs with the corpus ` +
+            `(${crashReasons.join('; ')}) and was started again each time; the pipeline's worker never stopped.`,
         ]
       : ['', "The States Language worker's process never died."]),
     ...(unexpected.length > 0
       ? [
           '',
-          `Hostile cases that ended otherwise than the corpus expects, or whose start was refused: ${unexpected.map((s) => `${s.name} (${s.unexpected} of ${s.ended} ended otherwise${s.startErrors ? `, ${s.startErrors} starts refused` : ''}: ${s.lastUnexpected})`).join('; ')}.`,
+          `Hostile cases that ended otherwise than the corpus expects, or whose start was refused: ` +
+            `${unexpected.map(endedOtherwise).join('; ')}.`,
         ]
       : []),
   ].join('\n');

@@ -72,7 +72,10 @@ export function markdownTable(headers: string[], rows: string[][]): string {
 export function machine(): string {
   const cpu = cpus();
   const load = loadavg()[0].toFixed(1);
-  return `Node ${process.version}, ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, load ${load} at the end, ${new Date().toISOString().slice(0, 10)}`;
+  return (
+    `Node ${process.version}, ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, load ` +
+    `${load} at the end, ${new Date().toISOString().slice(0, 10)}`
+  );
 }
 
 /** Writes bench/results/<suite>.json and replaces the suite's section of bench/RESULTS.md. */
@@ -88,7 +91,10 @@ function readResults(): string {
   try {
     return readFileSync(RESULTS_MD, 'utf8');
   } catch {
-    return '# Benchmark results\n\nWritten by `npm run bench` (`npm run bench -- SUITE` runs one suite and leaves the others as they were).\n';
+    return (
+      '# Benchmark results\n\n' +
+      'Written by `npm run bench` (`npm run bench -- SUITE` runs one suite and leaves the others as they were).\n'
+    );
   }
 }
 

@@ -313,7 +313,17 @@ function report({ latency: l, throughput: t, api, big }: Results): string {
   return [
     '## Scale: latency, throughput, 100,000 people, API starts',
     '',
-    `One dev server, one worker (up to ${MAX_CONCURRENCY * 2} activities at once), fake providers in a process of their own answering at once; MaxConcurrency ${MAX_CONCURRENCY} per channel, batches of ${BATCH_SIZE}, each with at most ${MAX_IN_FLIGHT_PER_BATCH} messages in flight (so ${MAX_CONCURRENCY / MAX_IN_FLIGHT_PER_BATCH} batches of a channel at once). Throughput is the median of ${THROUGHPUT_ROUNDS} rounds (${t.rates.ours.map((r, i) => `${Math.round(r)}/${Math.round(t.rates.floor[i])}`).join(', ')} msg/s ours/floor) after a warm-up of a tenth the size on both sides, each timed run on a server cleared of closed runs (the dev server slows as its in-memory database grows); API starts, the median of ${api.rounds} rounds (${api.rates.api.map((r, i) => `${Math.round(r)}/${Math.round(api.rates.bare[i])}`).join(', ')} starts/s POST/bare).`,
+    `One dev server, one worker (up to ${MAX_CONCURRENCY * 2} activities at once), fake providers in a ` +
+      `process of their own answering at once; MaxConcurrency ${MAX_CONCURRENCY} per channel, batches of ` +
+      `${BATCH_SIZE}, each with at most ${MAX_IN_FLIGHT_PER_BATCH} messages in flight (so ` +
+      `${MAX_CONCURRENCY / MAX_IN_FLIGHT_PER_BATCH} batches of a channel at once). Throughput is the ` +
+      `median of ${THROUGHPUT_ROUNDS} rounds ` +
+      `(${t.rates.ours.map((r, i) => `${Math.round(r)}/${Math.round(t.rates.floor[i])}`).join(', ')} msg/s ` +
+      `ours/floor) after a warm-up of a tenth the size on both sides, each timed run on a server cleared ` +
+      `of closed runs (the dev server slows as its in-memory database grows); API starts, the median of ` +
+      `${api.rounds} rounds ` +
+      `(${api.rates.api.map((r, i) => `${Math.round(r)}/${Math.round(api.rates.bare[i])}`).join(', ')} ` +
+      `starts/s POST/bare).`,
     '',
     markdownTable(
       ['measure', 'ours', 'floor', 'ratio', 'target'],
@@ -343,8 +353,15 @@ function report({ latency: l, throughput: t, api, big }: Results): string {
       ],
     ),
     '',
-    `**100,000 people**: completed in ${formatMs(big.totalMs)} (email ${big.email.sent.toLocaleString('en')} sent, SMS ${big.sms.sent.toLocaleString('en')} sent); ${big.children} child workflows; the longest history has ${big.longest.events.toLocaleString('en')} events (\`${big.longest.id}\`; Temporal warns at ${HISTORY_WARNING.toLocaleString('en')}), the parent's ${big.parentEvents.toLocaleString('en')}; the largest payload is ${kb(big.largestPayload)} (warning at ${kb(PAYLOAD_WARNING)}).`,
+    `**100,000 people**: completed in ${formatMs(big.totalMs)} (email ` +
+      `${big.email.sent.toLocaleString('en')} sent, SMS ${big.sms.sent.toLocaleString('en')} sent); ` +
+      `${big.children} child workflows; the longest history has ${big.longest.events.toLocaleString('en')} ` +
+      `events (\`${big.longest.id}\`; Temporal warns at ${HISTORY_WARNING.toLocaleString('en')}), the ` +
+      `parent's ${big.parentEvents.toLocaleString('en')}; the largest payload is ${kb(big.largestPayload)} ` +
+      `(warning at ${kb(PAYLOAD_WARNING)}).`,
     '',
-    `**Local activities** for the pure steps (parse, validate, allocate, check), 10 people, started directly: p50 ${formatMs(l.localSteps.p50)} local against ${formatMs(l.remoteSteps.p50)} as ordinary activities (${formatRatio(l.localSteps.p50 / l.remoteSteps.p50)}).`,
+    `**Local activities** for the pure steps (parse, validate, allocate, check), 10 people, started ` +
+      `directly: p50 ${formatMs(l.localSteps.p50)} local against ${formatMs(l.remoteSteps.p50)} as ` +
+      `ordinary activities (${formatRatio(l.localSteps.p50 / l.remoteSteps.p50)}).`,
   ].join('\n');
 }

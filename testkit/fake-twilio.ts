@@ -63,7 +63,13 @@ export class FakeTwilio extends FakeHttpServer {
         const matching = this.messages.filter(
           (m) => m.accountSid === accountSid && (to === null || m.to === to) && (from === null || m.from === from),
         );
-        const page = `${url.pathname}?${new URLSearchParams({ ...(to === null ? {} : { To: to }), ...(from === null ? {} : { From: from }), PageSize: String(pageSize), Page: '0' })}`;
+        const query = new URLSearchParams({
+          ...(to === null ? {} : { To: to }),
+          ...(from === null ? {} : { From: from }),
+          PageSize: String(pageSize),
+          Page: '0',
+        });
+        const page = `${url.pathname}?${query}`;
         return {
           status: 200,
           body: {

@@ -39,7 +39,9 @@ function showRun(view) {
   $('run-error').hidden = !view.error;
   $('run-error').textContent = view.error ?? '';
   $('run-failures').replaceChildren(
-    ...(view.failures ?? []).map((f) => Object.assign(document.createElement('li'), { textContent: `${f.name} (${f.channel}): ${f.error}` })),
+    ...(view.failures ?? []).map((f) =>
+      Object.assign(document.createElement('li'), { textContent: `${f.name} (${f.channel}): ${f.error}` }),
+    ),
   );
 }
 
@@ -69,7 +71,11 @@ async function start(event) {
   $('start').disabled = true;
   try {
     const query = $('dry-run').checked ? '?dryRun=true' : '';
-    const res = await fetch(`/allocations${query}`, { method: 'POST', body: await file.text(), headers: headers({ 'content-type': 'text/csv' }) });
+    const res = await fetch(`/allocations${query}`, {
+      method: 'POST',
+      body: await file.text(),
+      headers: headers({ 'content-type': 'text/csv' }),
+    });
     const answer = await res.json().catch(() => ({}));
     if (res.status === 401) {
       $('token-box').open = true;
@@ -78,7 +84,9 @@ async function start(event) {
     if (res.status !== 202) {
       const details = answer.details ?? [];
       // With details, the table says it all, line by line; the message would repeat it.
-      const summary = `The file has ${details.length} problem${details.length === 1 ? '' : 's'}: fix ${details.length === 1 ? 'it' : 'them'} and start again.`;
+      const summary =
+        `The file has ${details.length} problem${details.length === 1 ? '' : 's'}: ` +
+        `fix ${details.length === 1 ? 'it' : 'them'} and start again.`;
       return showProblems(details.length > 0 ? summary : (answer.message ?? `The server answered ${res.status}.`), details);
     }
     $('run').hidden = false;

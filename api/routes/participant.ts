@@ -54,7 +54,8 @@ export default async function participantRoutes(app: FastifyInstance, { runs }: 
     return page(
       reply,
       200,
-      `<h1>Hi ${escape(draw.name)}</h1><p id="draw">You're Secret Santa for <strong id="recipient">${escape(draw.recipient)}</strong> this year!</p>` +
+      `<h1>Hi ${escape(draw.name)}</h1>` +
+        `<p id="draw">You're Secret Santa for <strong id="recipient">${escape(draw.recipient)}</strong> this year!</p>` +
         '<p>Only you can see this page: keep its link to yourself.</p>' +
         '<form method="post" action="' +
         escape(`/p/${encodeURIComponent(runId)}/${token}/resend`) +

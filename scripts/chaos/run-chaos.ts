@@ -128,9 +128,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     };
     // MinIO when the environment names a bucket (as `npm test` does), else the local folder.
     const config = loadConfig({ ...process.env, ...env });
-    log(
-      `draws stored in ${config.storage.bucket ? `bucket ${config.storage.bucket} at ${config.storage.endpoint}` : config.storage.localDir}`,
-    );
+    const { bucket, endpoint, localDir } = config.storage;
+    log(`draws stored in ${bucket ? `bucket ${bucket} at ${endpoint}` : localDir}`);
 
     const workers = startWorkers(supervisor, options.workers ?? 2, env);
     await Promise.all(workers.map((worker) => worker.whenReady(deadline - Date.now())));
@@ -252,7 +251,8 @@ class Chaos {
       if (early) this.earlyKills++;
       const when = early ? 'before any message' : `last seen stage ${this.status?.stage ?? '?'}`;
       this.options.log(
-        `kill ${this.workerKills}/${this.options.kills}: SIGKILL ${victim.name} (${when}, ${this.sentLine()}); it starts again in ${WORKER_RESTART_DELAY_MS / 1000}s`,
+        `kill ${this.workerKills}/${this.options.kills}: SIGKILL ${victim.name} (${when}, ` +
+          `${this.sentLine()}); it starts again in ${WORKER_RESTART_DELAY_MS / 1000}s`,
       );
     }
   }
@@ -333,7 +333,8 @@ class Chaos {
     const up = this.workers.filter((worker) => worker.ready).length;
     const restarts = this.options.restartServerOnce ? `, server restarts ${this.serverRestarts}/1` : '';
     this.options.log(
-      `stage ${this.status?.stage ?? '?'}: sent ${this.sentLine()}; kills ${this.workerKills}/${this.options.kills}${restarts}; workers up ${up}/${this.workers.length}`,
+      `stage ${this.status?.stage ?? '?'}: sent ${this.sentLine()}; kills ` +
+        `${this.workerKills}/${this.options.kills}${restarts}; workers up ${up}/${this.workers.length}`,
     );
   }
 }

@@ -1,7 +1,8 @@
 /**
  * A few of the hostile definitions (the runtime's corpus and this app's example cases, those marked `temporal`)
- * through the real `stateMachine` workflow on the Temporal dev server: each execution ends (FAILED with the right error, or with its output)
- * instead of staying RUNNING on workflow tasks that fail again and again, and no workflow task of it failed
+ * through the real `stateMachine` workflow on the Temporal dev server: each execution ends (FAILED with the right
+ * error, or with its output) instead of staying RUNNING on workflow tasks that fail again and again, and no workflow
+ * task of it failed
  * (a thrown RangeError, or the deadlock detector's 2 s, would show as one).
  */
 import { temporal } from '@temporalio/proto';

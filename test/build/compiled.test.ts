@@ -63,7 +63,8 @@ it('compiles to JavaScript only, with source maps, the page beside the API and t
     process.execPath,
     [
       '-p',
-      `[require('./dist/worker/create-worker.js').workflowsPath, require('./dist/lib/codec/data-converter.js').failureConverterPath].join('\\n')`,
+      "[require('./dist/worker/create-worker.js').workflowsPath, " +
+        "require('./dist/lib/codec/data-converter.js').failureConverterPath].join('\\n')",
     ],
     { cwd: root, encoding: 'utf8' },
   );
@@ -109,7 +110,8 @@ it('`santa` runs the compiled CLI, loading no TypeScript', () => {
   const probe = join(mkdtempSync(join(tmpdir(), 'santa-probe-')), 'probe.js');
   writeFileSync(
     probe,
-    `process.on('exit', () => process.stderr.write(JSON.stringify(Object.keys(require.cache).filter((f) => /\\.ts$|[\\\\/]tsx[\\\\/]/.test(f)))));`,
+    "process.on('exit', () => process.stderr.write(JSON.stringify(" +
+      'Object.keys(require.cache).filter((f) => /\\.ts$|[\\\\/]tsx[\\\\/]/.test(f)))));',
   );
   const result = spawnSync(
     process.execPath,
