@@ -12,11 +12,13 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { failureConverterPath } from '../../lib/codec/data-converter';
 import { DevServer } from '../../scripts/dev-server';
 import { quiet, Supervisor } from '../../scripts/supervisor';
-import { workflowsPath } from '../../worker/create-worker';
 import { bundlerOptions } from '../../worker/workflow-bundle';
 import { freePort } from '../../testkit/net';
 import { until } from '../../testkit/until';
 
+// The workflows' entry, by path: jest's global setup runs without the test files' module mapper, so importing
+// worker/create-worker here would load the workspace packages from their last build (dist/) rather than their sources.
+const workflowsPath = require.resolve('../../workflows');
 declare global {
   /** What globalTeardown stops: the Temporal dev server and MinIO. */
   var __santaTestServers: Supervisor | undefined;
