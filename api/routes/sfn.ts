@@ -20,6 +20,8 @@ import { listExecutions } from '../sfn/list-executions';
 import { machineActions } from '../sfn/machines';
 import { verifySigV4 } from '../sfn/sigv4';
 import { taskActions } from '../sfn/tasks';
+import { activityActions } from '../sfn/activities';
+import { ActivityRegistry } from '../../storage/sfn-activities';
 import { startOf } from '../sfn/temporal-reads';
 import type { Body } from '../sfn/wire';
 import { TaskTokens } from 'states-language-temporal/client';
@@ -32,11 +34,6 @@ const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
 /** Actions of the service model this server does not serve: refused by name, never pretended. */
 const NOT_SERVED: Record<string, string> = {
-  CreateActivity: 'Step Functions activities are not served yet',
-  DeleteActivity: 'Step Functions activities are not served yet',
-  DescribeActivity: 'Step Functions activities are not served yet',
-  ListActivities: 'Step Functions activities are not served yet',
-  GetActivityTask: 'Step Functions activities are not served yet',
   RedriveExecution: 'redrive is not served yet: start a new execution',
   TestState: 'TestState is not served yet',
   CreateStateMachineAlias: 'versions and aliases are not served',
@@ -66,12 +63,21 @@ export default async function sfnRoutes(app: FastifyInstance, options: SfnRouteO
   const arns = new Arns(sfn);
   const definitions = new StateMachineStore(store);
   const registry = new MachineRegistry(store, definitions);
+  const tokens = new TaskTokens(taskTokenSecret(config));
   const deps = { client, arns, registry, definitions, temporal: config.temporal, activities: STATE_MACHINE_ACTIVITIES };
   const { requireMachine, requireExecution, ...executions } = executionActions(deps);
   const actions: Record<string, (body: Body) => Promise<unknown>> = {
     ...machineActions(deps),
     ...executions,
-    ...taskActions({ client, arns, tokens: new TaskTokens(taskTokenSecret(config)) }),
+    ...taskActions({ client, arns, tokens }),
+    ...activityActions({
+      client,
+      arns,
+      tokens,
+      registry: new ActivityRegistry(store),
+      temporal: config.temporal,
+      pollSeconds: sfn.activityPollSeconds,
+    }),
     ListExecutions: (body) => listExecutions(client, arns, requireMachine, body),
     GetExecutionHistory: async (body) => {
       const { arn } = await requireExecution(body.executionArn);

@@ -2,7 +2,7 @@ import { STATE_MACHINE_NAME } from 'states-language-temporal/client';
 import type { SfnConfig } from './config';
 import { invalidArn } from './errors';
 
-export type ResourceKind = 'stateMachine' | 'execution';
+export type ResourceKind = 'stateMachine' | 'execution' | 'activity';
 
 /**
  * ARNs in AWS's form. An execution's ARN is also its Temporal workflow id: it names the machine, so executions of
@@ -16,6 +16,17 @@ export class Arns {
 
   stateMachine(name: string): string {
     return `${this.prefix}:stateMachine:${name}`;
+  }
+
+  activity(name: string): string {
+    return `${this.prefix}:activity:${name}`;
+  }
+
+  /** The activity's name; InvalidArn naming the field for anything else. */
+  parseActivity(arn: unknown, field = 'activityArn'): string {
+    const rest = this.strip(arn, 'activity', field);
+    if (!STATE_MACHINE_NAME.test(rest)) throw invalidArn(`Invalid Arn: '${String(arn)}' in ${field} is not an activity ARN`);
+    return rest;
   }
 
   execution(machine: string, name: string): string {

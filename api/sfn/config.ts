@@ -7,6 +7,11 @@ export interface SfnConfig {
   keys: Map<string, string>;
   /** API_TOKEN: when no keys are set, the secret access key must be this token (any key id). */
   apiToken?: string;
+  /**
+   * How long GetActivityTask waits for a task: SFN_ACTIVITY_POLL_SECONDS, 3 to 60 (AWS's 60 by default; Temporal refuses
+   * a long poll given less than 2 s, and answers empty a little before the deadline, so no task is lost to it).
+   */
+  activityPollSeconds: number;
 }
 
 /** `apiToken`: the API's configured token (config.api.token), which guards this API when no keys are set. */
@@ -21,5 +26,8 @@ export function sfnConfig(env: NodeJS.ProcessEnv = process.env, apiToken?: strin
     if (at <= 0 || at === pair.length - 1) throw new Error('SFN_ACCESS_KEYS must be `accessKeyId:secretAccessKey`, separated by commas');
     keys.set(pair.slice(0, at).trim(), pair.slice(at + 1).trim());
   }
-  return { region, account, keys, ...(apiToken ? { apiToken } : {}) };
+  const poll = Number(env.SFN_ACTIVITY_POLL_SECONDS || 60);
+  if (!Number.isInteger(poll) || poll < 3 || poll > 60)
+    throw new Error('SFN_ACTIVITY_POLL_SECONDS must be a whole number of seconds from 3 to 60');
+  return { region, account, keys, activityPollSeconds: poll, ...(apiToken ? { apiToken } : {}) };
 }

@@ -109,6 +109,7 @@ export function executionActions(deps: ExecutionDeps) {
         name: record.name,
         activities,
         executionName: name,
+        activityTaskQueuePrefix: activityTaskQueuePrefix(temporal),
         memo: { sfnInputDigest: digest(input.text), sfnType: record.type },
       });
       return { executionArn, name, startDate, input, handle };
@@ -243,6 +244,9 @@ export function executionActions(deps: ExecutionDeps) {
     requireExecution: find,
   };
 }
+
+/** Where Tasks on activity ARNs wait for GetActivityTask: task queues under the States Language worker's own. */
+export const activityTaskQueuePrefix = (temporal: TemporalConfig): string => `${temporal.aslTaskQueue}/sfn-activity/`;
 
 /** AWS's limit for an EXPRESS execution. */
 export const EXPRESS_SYNC_LIMIT_MS = 5 * 60 * 1000;

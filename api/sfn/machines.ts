@@ -9,7 +9,7 @@ import { type Body, decodeToken, encodeToken, epochSeconds, optionalString, page
 
 /** AWS's quota on a definition: 1 MiB of text. */
 export const MAX_DEFINITION_CHARS = 1024 * 1024;
-const MAX_TAGS = 50;
+export const MAX_TAGS = 50;
 
 export interface MachineDeps {
   arns: Arns;
@@ -26,7 +26,8 @@ const location = (path: string) =>
     .replace(/\./g, '/') || '/';
 
 function problemsOf(text: string, activities: readonly string[]): Problem[] {
-  return checkDefinition(text, { activities });
+  // Activity ARNs are this API's activities (GetActivityTask), never the worker's.
+  return checkDefinition(text, { activities, stepFunctionsActivities: true });
 }
 
 /** The definition parsed, or InvalidDefinition with every problem and where it is. */
@@ -47,7 +48,7 @@ function machineType(body: Body): MachineType | undefined {
   );
 }
 
-function tagsOf(value: unknown, field = 'tags'): Record<string, string> {
+export function tagsOf(value: unknown, field = 'tags'): Record<string, string> {
   if (value === undefined || value === null) return {};
   if (!Array.isArray(value)) throw validation(`'${field}' must be a list of {key, value}`);
   const tags: Record<string, string> = {};

@@ -2,9 +2,17 @@
  * SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat: a token is opened (its HMAC checked: forged or altered
  * tokens are InvalidToken before anything reaches Temporal), then its answer goes to the execution it names as the
  * TASK_OUTCOME_UPDATE update, which the waiting workflow validates: a key it never issued is TaskDoesNotExist, one it
- * no longer waits for (answered, timed out, or the execution ended) TaskTimedOut, as AWS names them.
+ * no longer waits for (answered, timed out, or the execution ended) TaskTimedOut, as AWS names them. A Step
+ * Functions activity's token (activities.ts) holds Temporal's activity task token: the answer completes, fails or
+ * heartbeats that activity task; one Temporal no longer knows (ended, timed out) is TaskTimedOut.
  */
-import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  ActivityCancelledError,
+  ActivityNotFoundError,
+  type Client,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import {
   MAX_TASK_TOKEN_CHARS,
@@ -24,6 +32,28 @@ export interface TaskDeps {
   tokens: TaskTokens;
 }
 
+const timedOut = (why: string) => new SfnError('TaskTimedOut', `Task Timed Out: ${why}`);
+
+/** A Step Functions activity's task: Temporal's activity task, answered by its own token. */
+async function answerActivity(client: Client, activityToken: Uint8Array, outcome: TaskOutcome): Promise<Record<string, never>> {
+  try {
+    if (outcome.kind === 'success') await client.activity.complete(activityToken, outcome.output);
+    else if (outcome.kind === 'heartbeat') await client.activity.heartbeat(activityToken);
+    // The interpreter reads an ApplicationFailure's type as the Error and its message as the Cause.
+    else
+      await client.activity.fail(
+        activityToken,
+        ApplicationFailure.create({ type: outcome.error, message: outcome.cause ?? '', nonRetryable: true }),
+      );
+    return {};
+  } catch (error) {
+    if (error instanceof ActivityNotFoundError) throw timedOut('the task has ended or timed out');
+    // Asked to stop (its execution was stopped, or a Parallel branch failed): the worker should give up as on AWS.
+    if (error instanceof ActivityCancelledError) throw timedOut('the task was cancelled');
+    throw error;
+  }
+}
+
 const invalidToken = () => new SfnError('InvalidToken', 'Invalid Token: the task token was not issued by this service');
 
 /** SendTaskSuccess's output: JSON of at most 256 KiB, as AWS checks it. */
@@ -41,6 +71,7 @@ export function taskActions({ client, arns, tokens }: TaskDeps) {
   async function answer(body: Body, outcome: TaskOutcome): Promise<Record<string, never>> {
     const token = requiredString(body, 'taskToken', MAX_TASK_TOKEN_CHARS);
     const opened = tokens.open(token);
+    if (opened?.kind === 'a') return answerActivity(client, opened.activityToken, outcome);
     // Only this API's executions: a token naming another workflow was not sealed by it, whatever the HMAC says.
     if (!opened || opened.kind !== 'c' || !opened.workflowId.startsWith(`${arns.prefix}:execution:`)) throw invalidToken();
     const update: TaskOutcomeUpdate = { key: opened.key, outcome };
@@ -53,7 +84,7 @@ export function taskActions({ client, arns, tokens }: TaskDeps) {
         throw new SfnError(type, `${type === 'TaskDoesNotExist' ? 'Task Does Not Exist' : 'Task Timed Out'}: ${error.cause.message}`);
       }
       // The token is ours (its HMAC holds), so the execution existed: it has ended since.
-      if (error instanceof WorkflowNotFoundError) throw new SfnError('TaskTimedOut', 'Task Timed Out: its execution has ended');
+      if (error instanceof WorkflowNotFoundError) throw timedOut('its execution has ended');
       throw error;
     }
   }

@@ -53,6 +53,8 @@ export interface StartOptions {
   executionName?: string;
   /** Kept with the workflow for whoever lists executions (the Step Functions API's machine type, input digest). */
   memo?: Record<string, unknown>;
+  /** Serve activity ARNs as Step Functions activities on task queues named with this prefix (StateMachineInput). */
+  activityTaskQueuePrefix?: string;
 }
 
 /**
@@ -60,7 +62,7 @@ export interface StartOptions {
  * given) and fails with States.Runtime naming each problem's path: call assertValidDefinition first to refuse it here.
  */
 export async function startStateMachine(client: Client, options: StartOptions): Promise<WorkflowHandle<typeof stateMachine>> {
-  const { workflowId, taskQueue, definition, input = {}, name, activities, executionName, memo } = options;
+  const { workflowId, taskQueue, definition, input = {}, name, activities, executionName, memo, activityTaskQueuePrefix } = options;
   return client.workflow.start<typeof stateMachine>(STATE_MACHINE_WORKFLOW, {
     workflowId,
     taskQueue,
@@ -71,6 +73,7 @@ export async function startStateMachine(client: Client, options: StartOptions): 
         ...(name !== undefined ? { name } : {}),
         ...(activities ? { activities: [...activities] } : {}),
         ...(executionName !== undefined ? { executionName } : {}),
+        ...(activityTaskQueuePrefix !== undefined ? { activityTaskQueuePrefix } : {}),
       },
     ],
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
@@ -150,3 +153,4 @@ export {
   WAIT_FOR_TASK_TOKEN,
 } from './callbacks';
 export { type OpenedTaskToken, TaskTokens } from './task-tokens';
+export { activityTaskQueue, SFN_ACTIVITY_TYPE } from './sfn-activities';

@@ -11,7 +11,7 @@ import { type PathScope, readPath, typeName, writePath } from './jsonpath';
 import { asExecutionFailure, markingHostErrors } from './execution-guard';
 import { QueryBudget } from './jsonata-limits';
 import { checkPayload, jsonBytes, MAX_ASSIGN_BYTES, MAX_SECONDS, MAX_VARIABLES_BYTES } from './quotas';
-import { lambdaFunctionName, resolveResource, stateMachineName } from './resource';
+import { isActivityArn, lambdaFunctionName, resolveResource, stateMachineName } from './resource';
 import { ITEM_READER_ACTIVITY, RESULT_WRITER_ACTIVITY } from './integrations/catalog';
 import { type Catcher, firstMatch, type Retrier, retryDelay } from './retry';
 import { applyTemplate, dynamicValue } from './template';
@@ -79,6 +79,11 @@ export interface ExecutionHost {
    * (from the token's issue) and HeartbeatSeconds (from the issue or the last heartbeat) end it as AWS does.
    */
   waitForTaskToken?(token: string, options: TaskOptions, cancel: Cancellation): Promise<unknown>;
+  /**
+   * A Task on an activity ARN, when the host serves Step Functions activities: it waits until a worker takes it
+   * (GetActivityTask) and answers; without it, an activity ARN binds to the worker's activity of that name.
+   */
+  runStepFunctionsActivity?(activityArn: string, input: unknown, options: TaskOptions, cancel: Cancellation): Promise<unknown>;
 }
 
 /** Where a run stands between two top-level states: enough to go on from there in another run. */
@@ -644,6 +649,8 @@ function call(v: Visit, args: unknown, options: TaskOptions): Promise<unknown> {
   host.trace?.({ kind: 'task', state: v.name, resource: v.state.Resource as string, parameters: args, ...options });
   switch (target.kind) {
     case 'activity':
+      if (host.runStepFunctionsActivity && isActivityArn(v.state.Resource as string))
+        return host.runStepFunctionsActivity(v.state.Resource as string, args, options, cancel);
       return host.runActivity(target.name, args, options, cancel);
     case 'integration':
       // A service call (integrations/): an activity of the worker like any Task, so Retry, Catch and timeouts apply.

@@ -26,6 +26,7 @@ import { childFailed, childSucceeded } from '../executions';
 import type { LoadedStateMachine } from './state-machine';
 import type { ExecutionTrace, TraceEvent } from '../trace';
 import { CallbackWaits } from './callbacks';
+import { activityTaskQueue, SFN_ACTIVITY_TYPE } from '../sfn-activities';
 import type { ChildExecutionRequest, ChildMachineRequest, Definition, ExecutionHost, ResumePoint, TaskOptions } from '../interpreter';
 
 /** What a failed execution carries, so the client reads Error and Cause exactly (either may be absent). */
@@ -102,10 +103,33 @@ export class WorkflowHost implements ExecutionHost {
     /** Goes on in a new run from this point (continue-as-new), before the history reaches `historyLimit` events. */
     private readonly continueFrom?: { historyLimit: number; at(point: ResumePoint): Promise<never> },
     private readonly traceLog?: ExecutionTrace,
+    /** Serve activity ARNs as Step Functions activities, on task queues named with this prefix (sfn-activities.ts). */
+    private readonly activityTaskQueuePrefix?: string,
   ) {
     // Only when tracing: the interpreter then waits a few more microtasks around Map iterations, which executions
     // recorded before tracing (patched 'asl-trace') must not.
     if (traceLog) this.trace = (event) => traceLog.record(event, Date.now());
+    if (activityTaskQueuePrefix !== undefined)
+      this.runStepFunctionsActivity = (arn, input, options) => this.sfnActivity(arn, input, options);
+  }
+
+  runStepFunctionsActivity?: (activityArn: string, input: unknown, options: TaskOptions) => Promise<unknown>;
+
+  /**
+   * A task for whoever polls the activity's queue (GetActivityTask): TimeoutSeconds counts from now, as AWS counts it
+   * from the task's scheduling, so a task no worker takes still ends; HeartbeatSeconds once a worker has it.
+   */
+  private sfnActivity(activityArn: string, input: unknown, options: TaskOptions): Promise<unknown> {
+    this.traceLog?.activityScheduled();
+    const proxy = proxyActivities<Record<string, AnyActivity>>({
+      taskQueue: activityTaskQueue(this.activityTaskQueuePrefix!, activityArn),
+      scheduleToCloseTimeout: `${options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS} seconds`,
+      ...(options.heartbeatSeconds !== undefined ? { heartbeatTimeout: `${options.heartbeatSeconds} seconds` } : {}),
+      retry: { maximumAttempts: 1 },
+    });
+    return proxy[SFN_ACTIVITY_TYPE](input).catch((error: unknown) => {
+      throw taskError(error, options);
+    });
   }
 
   trace?: (event: TraceEvent) => void;
@@ -172,7 +196,15 @@ export class WorkflowHost implements ExecutionHost {
     try {
       return await executeChild(this.workflowType, {
         workflowId: `${workflowInfo().workflowId}-${uuid4()}`,
-        args: [{ definition: request.definition, input: request.input, name: request.name, activities: this.activities }],
+        args: [
+          {
+            definition: request.definition,
+            input: request.input,
+            name: request.name,
+            activities: this.activities,
+            activityTaskQueuePrefix: this.activityTaskQueuePrefix,
+          },
+        ],
       });
     } catch (error) {
       if (isCancellation(error) || !(error instanceof ChildWorkflowFailure)) throw error;
@@ -193,7 +225,14 @@ export class WorkflowHost implements ExecutionHost {
     const { definition, activities } = loaded;
     const name = request.name ?? `${workflowInfo().workflowId}-${uuid4()}`;
     const run = { machine: request.stateMachine, name, input: request.input, startDate: Date.now() };
-    const options = { workflowId: name, args: [{ definition, input: request.input, name: request.stateMachine, activities }] };
+    const args = {
+      definition,
+      input: request.input,
+      name: request.stateMachine,
+      activities,
+      activityTaskQueuePrefix: this.activityTaskQueuePrefix,
+    };
+    const options = { workflowId: name, args: [args] };
     if (request.mode === 'async') {
       await startChild(this.workflowType, { ...options, parentClosePolicy: ParentClosePolicy.ABANDON });
       return childSucceeded('async', run, undefined);

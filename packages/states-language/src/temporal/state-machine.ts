@@ -27,6 +27,12 @@ export interface StateMachineInput {
   continueAfterEvents?: number;
   /** The execution's name for `$$.Execution` when the workflow id is not it (the Step Functions API's ids are ARNs). */
   executionName?: string;
+  /**
+   * Set by a starter that serves Step Functions activities (the Step Functions API): a Task on an activity ARN waits
+   * for a worker on the task queue `<prefix><activity ARN>` (sfn-activities.ts). Left out: an activity ARN binds to
+   * the worker's activity of that name, as before.
+   */
+  activityTaskQueuePrefix?: string;
 }
 
 /** What loadStateMachine answers (../activities.ts): a stored definition, and the only activities its Tasks may bind to. */
@@ -55,7 +61,8 @@ export async function stateMachine(args: StateMachineInput): Promise<unknown> {
   // Executions recorded before the trace replay without it (and answer the query with null).
   const trace = patched('asl-trace') ? new ExecutionTrace() : undefined;
   setHandler(defineQuery<TraceView | null>(TRACE_QUERY), () => trace?.view() ?? null);
-  const problems = checkDefinition(definition, activities ? { activities } : {});
+  const sfnActivities = args.activityTaskQueuePrefix !== undefined;
+  const problems = checkDefinition(definition, { ...(activities ? { activities } : {}), stepFunctionsActivities: sfnActivities });
   if (problems.length > 0) {
     throw failure({
       Error: StatesErrors.Runtime,
@@ -74,6 +81,7 @@ export async function stateMachine(args: StateMachineInput): Promise<unknown> {
       at: (point) => continueAsNew<typeof stateMachine>({ ...args, resume: { ...point, executionInput, startTime } }),
     },
     trace,
+    args.activityTaskQueuePrefix,
   );
   // Answers to callback Tasks (SendTaskSuccess/Failure/Heartbeat); a handler adds no command, so old histories replay.
   setHandler(defineUpdate<void, [TaskOutcomeUpdate]>(TASK_OUTCOME_UPDATE), (update) => host.callbacks.deliver(update), {
