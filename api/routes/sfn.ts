@@ -21,6 +21,7 @@ import { machineActions } from '../sfn/machines';
 import { verifySigV4 } from '../sfn/sigv4';
 import { taskActions } from '../sfn/tasks';
 import { activityActions } from '../sfn/activities';
+import { redriveAction } from '../sfn/redrive';
 import { ActivityRegistry } from '../../storage/sfn-activities';
 import { startOf } from '../sfn/temporal-reads';
 import type { Body } from '../sfn/wire';
@@ -34,7 +35,6 @@ const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
 /** Actions of the service model this server does not serve: refused by name, never pretended. */
 const NOT_SERVED: Record<string, string> = {
-  RedriveExecution: 'redrive is not served yet: start a new execution',
   TestState: 'TestState is not served yet',
   CreateStateMachineAlias: 'versions and aliases are not served',
   DeleteStateMachineAlias: 'versions and aliases are not served',
@@ -70,6 +70,7 @@ export default async function sfnRoutes(app: FastifyInstance, options: SfnRouteO
     ...machineActions(deps),
     ...executions,
     ...taskActions({ client, arns, tokens }),
+    ...redriveAction(client, config.temporal, requireExecution),
     ...activityActions({
       client,
       arns,

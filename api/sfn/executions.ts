@@ -18,6 +18,7 @@ import type { MachineRecord, MachineRegistry } from '../../storage/sfn-machines'
 import type { StateMachineStore } from '../../storage/state-machines';
 import type { Arns } from './arns';
 import { SfnError, validation } from './errors';
+import { redriveFields } from './redrive';
 import { lastEventOf, startOf, stopReason } from './temporal-reads';
 import { type Body, epochSeconds, optionalString, requiredString } from './wire';
 
@@ -192,9 +193,7 @@ export function executionActions(deps: ExecutionDeps) {
         startDate: epochSeconds(args.resume?.startTime ?? time),
         input: JSON.stringify(input),
         inputDetails: { included: true },
-        redriveCount: 0,
-        redriveStatus: 'NOT_REDRIVABLE',
-        redriveStatusReason: 'RedriveExecution is not served by this API',
+        ...redriveFields(description.status.name, args, description.memo?.sfnType === 'EXPRESS'),
       };
       if (description.closeTime) answer.stopDate = epochSeconds(description.closeTime);
       if (status === 'SUCCEEDED' || status === 'FAILED') {

@@ -8,7 +8,7 @@ import { type CheckOptions, checkDefinition, type Problem } from './checker';
 import type { Definition } from './interpreter';
 import type { stateMachine } from './temporal/state-machine';
 
-export { MAX_TRACE_DATA_CHARS, MAX_TRACE_EVENTS, TRACE_QUERY, type TracedEvent, type TraceView } from './trace';
+export { MAX_TRACE_DATA_CHARS, MAX_TRACE_EVENTS, RESUME_POINT_QUERY, TRACE_QUERY, type TracedEvent, type TraceView } from './trace';
 
 /** State machine (and execution) names as Step Functions takes them: 1 to 80 letters, digits, '-' and '_'. */
 export const STATE_MACHINE_NAME = /^[A-Za-z0-9_-]{1,80}$/;

@@ -6,6 +6,9 @@
  * before it replay unchanged, and a replay rebuilds it.
  */
 
+/** The query a `stateMachine` workflow answers with where a redrive goes on from: a ResumePoint, or null for StartAt. */
+export const RESUME_POINT_QUERY = 'stepFunctionsResumePoint';
+
 /** The query a `stateMachine` workflow answers with its TraceView. */
 export const TRACE_QUERY = 'stepFunctionsTrace';
 

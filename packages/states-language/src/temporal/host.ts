@@ -145,8 +145,13 @@ export class WorkflowHost implements ExecutionHost {
     return this.callbacks.wait(token, options);
   }
 
+  /** The last point between two top-level states: where a redrive of this run, if it fails, goes on from. */
+  lastPoint?: ResumePoint;
+
   /** Between two top-level states: a new run when the history is long or the server suggests one. */
   async between(point: ResumePoint): Promise<void> {
+    // Kept in memory only (no command): a query reads it from a closed run, which the worker replays to answer.
+    this.lastPoint = point;
     // Executions begun before runs could continue replay as they ran (patched: recorded in the history).
     if (!this.continueFrom || !patched('asl-continue-as-new')) return;
     const { historyLength, continueAsNewSuggested } = workflowInfo();

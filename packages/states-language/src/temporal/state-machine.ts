@@ -4,7 +4,7 @@ import { checkDefinition } from '../checker';
 import { StatesError, StatesErrors } from '../errors';
 import { executionContext } from '../executions';
 import { type Definition, type ResumePoint, runExecution } from '../interpreter';
-import { ExecutionTrace, TRACE_QUERY, type TraceView } from '../trace';
+import { ExecutionTrace, RESUME_POINT_QUERY, TRACE_QUERY, type TraceView } from '../trace';
 import { type ExecutionFailureDetails, WorkflowHost } from './host';
 
 export interface StateMachineInput {
@@ -33,6 +33,8 @@ export interface StateMachineInput {
    * the worker's activity of that name, as before.
    */
   activityTaskQueuePrefix?: string;
+  /** Set by RedriveExecution: how many times the execution was redriven, and when last (`$$.Execution.RedriveCount`). */
+  redrive?: { count: number; date: number };
 }
 
 /** What loadStateMachine answers (../activities.ts): a stored definition, and the only activities its Tasks may bind to. */
@@ -61,6 +63,10 @@ export async function stateMachine(args: StateMachineInput): Promise<unknown> {
   // Executions recorded before the trace replay without it (and answer the query with null).
   const trace = patched('asl-trace') ? new ExecutionTrace() : undefined;
   setHandler(defineQuery<TraceView | null>(TRACE_QUERY), () => trace?.view() ?? null);
+  // Where a redrive goes on from: the last point between two top-level states (the state that failed, with the
+  // input and variables it had), else where this run began. Only a handler: histories replay as they were.
+  let host: WorkflowHost | undefined;
+  setHandler(defineQuery<ResumePoint | null>(RESUME_POINT_QUERY), () => host?.lastPoint ?? resumePointOf(resume) ?? null);
   const sfnActivities = args.activityTaskQueuePrefix !== undefined;
   const problems = checkDefinition(definition, { ...(activities ? { activities } : {}), stepFunctionsActivities: sfnActivities });
   if (problems.length > 0) {
@@ -73,7 +79,7 @@ export async function stateMachine(args: StateMachineInput): Promise<unknown> {
   // The execution keeps one id, input and start time across the runs it continues through.
   const executionInput = resume ? resume.executionInput : input;
   const startTime = resume ? resume.startTime : info.startTime.getTime();
-  const host = new WorkflowHost(
+  host = new WorkflowHost(
     info.workflowType,
     activities,
     {
@@ -88,15 +94,21 @@ export async function stateMachine(args: StateMachineInput): Promise<unknown> {
     validator: (update) => host.callbacks.validate(update),
   });
   try {
+    const context = executionContext(name, args.executionName ?? info.workflowId, executionInput, startTime);
+    if (args.redrive) context.Execution.RedriveCount = args.redrive.count;
     return await runExecution(definition, executionInput, {
       host,
-      context: executionContext(name, args.executionName ?? info.workflowId, executionInput, startTime),
+      context,
       resume,
     });
   } catch (error) {
     if (error instanceof StatesError) throw failure(error.output);
     throw error;
   }
+}
+
+function resumePointOf(resume: Resume | undefined): ResumePoint | undefined {
+  return resume ? { state: resume.state, input: resume.input, variables: resume.variables } : undefined;
 }
 
 function failure(details: ExecutionFailureDetails): ApplicationFailure {
