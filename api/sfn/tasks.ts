@@ -1,22 +1,25 @@
 /**
- * SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat: a token is opened (its HMAC checked: forged or altered
- * tokens are InvalidToken before anything reaches Temporal), then its answer goes to the execution it names as the
- * TASK_OUTCOME_UPDATE update, which the waiting workflow validates: a key it never issued is TaskDoesNotExist, one it
- * no longer waits for (answered, timed out, or the execution ended) TaskTimedOut, as AWS names them. A Step
- * Functions activity's token (activities.ts) holds Temporal's activity task token: the answer completes, fails or
- * heartbeats that activity task; one Temporal no longer knows (ended, timed out) is TaskTimedOut.
+ * SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat. A callback Task's token is opened here (its HMAC checked:
+ * forged or altered tokens are InvalidToken before anything reaches Temporal), then its answer goes to the execution
+ * it names as the TASK_OUTCOME_SIGNAL signal. Where the checks are, and why:
+ * - InvalidToken: here, from the seal alone (no worker needed).
+ * - An execution that has ended (answered, failed, timed out, stopped): here, from the signal's own answer. Temporal
+ *   refuses a signal to a closed workflow as not found, atomically, so no describe is needed first (it would race
+ *   the execution's end anyway): TaskTimedOut, as AWS answers a token whose execution is over.
+ * - A key the running execution never issued, or has spent (answered or timed out): in the workflow, which drops
+ *   such an answer. Before, the API sent an update and its validator answered TaskDoesNotExist / TaskTimedOut; but an
+ *   update needs a running worker to accept it, and a callback sent while none runs was lost with the request. A
+ *   signal is stored by the server at once and handled when a worker comes back, so the answer is durable; the
+ *   price is that those two refusals are no longer known to the caller while the execution runs (it gets {}).
+ * A Step Functions activity's token (activities.ts) holds Temporal's activity task token: the answer completes,
+ * fails or heartbeats that activity task (the server stores it; no worker takes part); one Temporal no longer knows
+ * (ended, timed out) is TaskTimedOut.
  */
-import {
-  ActivityCancelledError,
-  ActivityNotFoundError,
-  type Client,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-} from '@temporalio/client';
+import { ActivityCancelledError, ActivityNotFoundError, type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import {
   MAX_TASK_TOKEN_CHARS,
-  TASK_OUTCOME_UPDATE,
+  TASK_OUTCOME_SIGNAL,
   type TaskOutcome,
   type TaskOutcomeUpdate,
   type TaskTokens,
@@ -76,14 +79,10 @@ export function taskActions({ client, arns, tokens }: TaskDeps) {
     if (!opened || opened.kind !== 'c' || !opened.workflowId.startsWith(`${arns.prefix}:execution:`)) throw invalidToken();
     const update: TaskOutcomeUpdate = { key: opened.key, outcome };
     try {
-      await client.workflow.getHandle(opened.workflowId).executeUpdate(TASK_OUTCOME_UPDATE, { args: [update] });
+      await client.workflow.getHandle(opened.workflowId).signal(TASK_OUTCOME_SIGNAL, update);
       return {};
     } catch (error) {
-      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-        const type = error.cause.type === 'TaskDoesNotExist' ? 'TaskDoesNotExist' : 'TaskTimedOut';
-        throw new SfnError(type, `${type === 'TaskDoesNotExist' ? 'Task Does Not Exist' : 'Task Timed Out'}: ${error.cause.message}`);
-      }
-      // The token is ours (its HMAC holds), so the execution existed: it has ended since.
+      // The token is ours (its HMAC holds), so the execution existed: it has ended since (or its history is gone).
       if (error instanceof WorkflowNotFoundError) throw timedOut('its execution has ended');
       throw error;
     }

@@ -14,6 +14,10 @@ export interface TestStack {
   config: Config;
   worker: Worker;
   app: FastifyInstance;
+  /** Shuts the States Language worker down and waits until it has stopped (its executions wait in Temporal). */
+  stopStateMachines(): Promise<void>;
+  /** Starts a new States Language worker on the same queue (after stopStateMachines). */
+  startStateMachines(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -41,11 +45,15 @@ export async function startTestStack(
   });
   const worker = await createTestWorker(temporal, config, workerOptions);
   // The States Language worker, on its own queue with its own activities, as in production.
-  const stateMachines = await createStateMachineWorker(config, temporal.connection, {
-    workflowBundle: workflowBundle(),
-    workflowsPath: undefined,
-  });
-  const running = Promise.all([worker.run(), stateMachines.run()]);
+  const startStateMachineWorker = () =>
+    createStateMachineWorker(config, temporal.connection, {
+      workflowBundle: workflowBundle(),
+      workflowsPath: undefined,
+      bundlerOptions: undefined,
+    });
+  let stateMachines: Worker | undefined = await startStateMachineWorker();
+  let stateMachinesRunning = stateMachines.run();
+  const running = worker.run();
   const app = await buildApp({ config, client: temporal.client, logger: apiLogger });
   return {
     temporal,
@@ -53,11 +61,21 @@ export async function startTestStack(
     config,
     worker,
     app,
+    async stopStateMachines() {
+      stateMachines?.shutdown();
+      stateMachines = undefined;
+      await stateMachinesRunning;
+    },
+    async startStateMachines() {
+      if (stateMachines) throw new Error('the States Language worker already runs');
+      stateMachines = await startStateMachineWorker();
+      stateMachinesRunning = stateMachines.run();
+    },
     async close() {
       await app.close();
       worker.shutdown();
-      stateMachines.shutdown();
-      await running;
+      stateMachines?.shutdown();
+      await Promise.all([running, stateMachinesRunning]);
       await providers.close();
       await temporal.close();
     },

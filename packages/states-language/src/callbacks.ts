@@ -11,6 +11,13 @@ export const WAIT_FOR_TASK_TOKEN = '.waitForTaskToken';
 /** The workflow update that carries a token's answer to the waiting execution (validated there: spent keys refused). */
 export const TASK_OUTCOME_UPDATE = 'stepFunctionsTaskOutcome';
 
+/**
+ * The signal that carries the same answer: the server stores a signal at once, so an answer sent while no worker
+ * runs waits in the history for the next one (an update needs a worker to accept it). Unknown or spent keys are
+ * dropped by the workflow, as nobody waits for a reply to a signal.
+ */
+export const TASK_OUTCOME_SIGNAL = 'stepFunctionsTaskOutcomeSignal';
+
 /** The local activity a worker registers (createTaskTokenActivities) to issue a callback Task's token. */
 export const ISSUE_TASK_TOKEN_ACTIVITY = 'issueStepFunctionsTaskToken';
 

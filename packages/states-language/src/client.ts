@@ -143,9 +143,10 @@ export async function stopExecution(client: Client, id: string, reason: string):
 }
 
 // Answering callback Tasks: open the token (the secret the worker's createTaskTokenActivities seals with), then
-// send the update to the execution it names.
+// send the signal (or the update) to the execution it names.
 export {
   MAX_TASK_TOKEN_CHARS,
+  TASK_OUTCOME_SIGNAL,
   TASK_OUTCOME_UPDATE,
   type TaskOutcome,
   type TaskOutcomeUpdate,

@@ -1,5 +1,14 @@
-import { ApplicationFailure, continueAsNew, defineQuery, defineUpdate, patched, setHandler, workflowInfo } from '@temporalio/workflow';
-import { TASK_OUTCOME_UPDATE, type TaskOutcomeUpdate } from '../callbacks';
+import {
+  ApplicationFailure,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+  patched,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { TASK_OUTCOME_SIGNAL, TASK_OUTCOME_UPDATE, type TaskOutcomeUpdate } from '../callbacks';
 import { checkDefinition } from '../checker';
 import { StatesError, StatesErrors } from '../errors';
 import { executionContext } from '../executions';
@@ -93,6 +102,9 @@ export async function stateMachine(args: StateMachineInput): Promise<unknown> {
   setHandler(defineUpdate<void, [TaskOutcomeUpdate]>(TASK_OUTCOME_UPDATE), (update) => host.callbacks.deliver(update), {
     validator: (update) => host.callbacks.validate(update),
   });
+  // The same answers as a signal (what the API sends: stored by the server even while no worker runs). deliver()
+  // ignores a key never issued or already spent; a handler adds no command, so old histories replay as they ran.
+  setHandler(defineSignal<[TaskOutcomeUpdate]>(TASK_OUTCOME_SIGNAL), (update) => host.callbacks.deliver(update));
   try {
     const context = executionContext(name, args.executionName ?? info.workflowId, executionInput, startTime);
     if (args.redrive) context.Execution.RedriveCount = args.redrive.count;
