@@ -282,7 +282,10 @@ class Visit {
     if (this.cachedContext?.retryCount !== this.retryCount || this.cachedContext.taskToken !== this.taskToken) {
       const value: Record<string, unknown> = {
         ...this.env.context,
-        State: { Name: this.name, EnteredTime: this.entered, RetryCount: this.retryCount },
+        // RetryCount only where a Retry can count (Task, Parallel, Map), as Step Functions shows `$$.State`.
+        State: RETRYING_TYPES.has(this.state.Type as string)
+          ? { Name: this.name, EnteredTime: this.entered, RetryCount: this.retryCount }
+          : { Name: this.name, EnteredTime: this.entered },
       };
       if (this.env.mapItem) value.Map = { Item: this.env.mapItem };
       if (this.taskToken !== undefined) value.Task = { Token: this.taskToken };
@@ -390,9 +393,14 @@ class Visit {
   /** A number field that may also be given as `<Field>Path` (JSONPath) or an expression (JSONata). */
   numberField(field: string, effective: unknown): MaybePromise<number | undefined> {
     const value: unknown = this.state[field];
-    if (this.jsonata && isExpression(value)) return this.eval(value, field).then((v) => checkNumber(field, v));
-    if (!this.jsonata && this.state[`${field}Path`] !== undefined)
-      return checkNumber(field, readPath(this.state[`${field}Path`], this.scope(effective)));
+    // A value JSONata computed that does not fit fails as the expression's error (States.QueryEvaluationError), as in AWS.
+    if (this.jsonata && isExpression(value)) return this.eval(value, field).then((v) => checkNumber(field, v, queryEvaluationError));
+    if (!this.jsonata && this.state[`${field}Path`] !== undefined) {
+      let read = readPath(this.state[`${field}Path`], this.scope(effective));
+      // Step Functions takes a MaxConcurrencyPath giving an integer as a string ("1").
+      if (field === 'MaxConcurrency' && typeof read === 'string' && /^\d+$/.test(read)) read = Number(read);
+      return checkNumber(`${field}Path`, read);
+    }
     return checkNumber(field, value);
   }
 
@@ -513,20 +521,34 @@ async function runFail(v: Visit): Promise<Outcome> {
     if (v.jsonata && isExpression(value)) value = await v.eval(value, field);
     else if (!v.jsonata && v.state[`${field}Path`] !== undefined) value = dynamicValue(v.state[`${field}Path`], v.scope(v.raw), v.env.host);
     if (value === undefined) return undefined;
-    if (typeof value !== 'string') throw runtimeError(`The ${field} of Fail state '${v.name}' must be a string, not ${typeName(value)}`);
+    if (typeof value !== 'string') {
+      const failure = v.jsonata ? queryEvaluationError : runtimeError;
+      throw failure(`The ${field} of Fail state '${v.name}' must be a string, not ${typeName(value)}`);
+    }
     return value;
   };
   throw new StatesError(await read('Error'), await read('Cause'));
 }
 
+/** The state types that take Retry: only their `$$.State` has a RetryCount. */
+const RETRYING_TYPES = new Set(['Task', 'Parallel', 'Map']);
+
 /** Fields in seconds, held to Step Functions' largest (so that Temporal can always schedule the timer). */
 const SECONDS_FIELDS = new Set(['Seconds', 'TimeoutSeconds', 'HeartbeatSeconds']);
 
-function checkNumber(field: string, value: unknown): number | undefined {
+/** The fields Step Functions takes as integers only: a SecondsPath giving 1.5 fails (States.Runtime) as in AWS. */
+const INTEGER_FIELDS = new Set(['Seconds', 'TimeoutSeconds', 'HeartbeatSeconds', 'MaxConcurrency', 'ToleratedFailureCount']);
+
+const queryEvaluationError = (cause: string) => new StatesError(StatesErrors.QueryEvaluationError, cause);
+
+/** `field` may name the path it was read from (`SecondsPath`); `failure` builds the error (States.Runtime unless JSONata's). */
+function checkNumber(field: string, value: unknown, failure: (cause: string) => StatesError = runtimeError): number | undefined {
   if (value === undefined) return undefined;
+  const name = field.replace(/Path$/, '');
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
-    throw runtimeError(`${field} must be a non-negative number, not ${JSON.stringify(value)}`);
-  if (SECONDS_FIELDS.has(field) && value > MAX_SECONDS) throw runtimeError(`${field} must be at most ${MAX_SECONDS}, not ${value}`);
+    throw failure(`${field} must be a non-negative number, not ${JSON.stringify(value)}`);
+  if (INTEGER_FIELDS.has(name) && !Number.isInteger(value)) throw failure(`${field} must be an integer, not ${value}`);
+  if (SECONDS_FIELDS.has(name) && value > MAX_SECONDS) throw failure(`${field} must be at most ${MAX_SECONDS}, not ${value}`);
   return value;
 }
 
@@ -575,8 +597,10 @@ async function runWait(v: Visit): Promise<Outcome> {
     if (v.jsonata && isExpression(stamp)) stamp = await v.eval(stamp, 'Timestamp');
     else if (!v.jsonata && v.state.TimestampPath !== undefined) stamp = readPath(v.state.TimestampPath, v.scope(effective));
     const at = parseTimestamp(stamp);
-    if (at === undefined)
-      throw runtimeError(`The Timestamp of Wait state '${v.name}' is not an RFC 3339 timestamp: ${JSON.stringify(stamp)}`);
+    if (at === undefined) {
+      const failure = v.jsonata ? queryEvaluationError : runtimeError;
+      throw failure(`The Timestamp of Wait state '${v.name}' is not an RFC 3339 timestamp: ${JSON.stringify(stamp)}`);
+    }
     ms = Math.max(0, at - host.now());
     // Held to the longest Seconds Step Functions takes: a Timestamp in the year 9999 would wait for ever.
     if (ms > MAX_SECONDS * 1000)
@@ -765,6 +789,9 @@ async function runMap(v: Visit): Promise<Outcome> {
     if (state.ItemReader) items = await readItems(v, effective);
     else if (v.jsonata) items = state.Items === undefined ? v.raw : await v.eval(state.Items, 'Items');
     else items = readPath(state.ItemsPath ?? '$', v.scope(effective));
+    // Items that JSONata computed and that are not an array are the expression's error, as in AWS.
+    if (v.jsonata && !state.ItemReader && !Array.isArray(items))
+      throw queryEvaluationError(`The Map state '${v.name}' needs an array of items, but Items gave ${typeName(items)}`);
     // The items are the Map's input: at most 256 KiB, which bounds how many iterations it runs (128 Ki at most).
     checkPayload(items, `The items of Map state '${v.name}'`);
     if (!Array.isArray(items)) {

@@ -204,7 +204,7 @@ function apply(call: IntrinsicCall, values: unknown[], host: IntrinsicHost): unk
         else if (raw[i] === '{' && raw[i + 1] === '}') {
           if (next >= values.length) fail('more {} placeholders than arguments');
           const v = values[next++];
-          out += typeof v === 'string' ? v : JSON.stringify(v);
+          out += formatArgument(v);
           // Checked as it grows: the string is never more than one argument past the bound.
           if (out.length > MAX_PAYLOAD_BYTES) fail(`the result would be larger than ${MAX_PAYLOAD_BYTES} bytes as UTF-8 JSON`);
           i++;
@@ -308,4 +308,19 @@ function apply(call: IntrinsicCall, values: unknown[], host: IntrinsicHost): unk
     default:
       return fail('unknown function');
   }
+}
+
+/**
+ * An argument of States.Format as Step Functions renders it: a string as it is, an object as `{Arg1=1, Arg2=[]}` and
+ * an array as `[1, b]` (Java's Map and List text: members' strings unquoted, `, ` between them), null as `null`.
+ */
+function formatArgument(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return `[${value.map(formatArgument).join(', ')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${k}=${formatArgument(v)}`)
+      .join(', ')}}`;
+  }
+  return JSON.stringify(value);
 }
