@@ -20,6 +20,7 @@ import { listExecutions } from '../sfn/list-executions';
 import { machineActions } from '../sfn/machines';
 import { verifySigV4 } from '../sfn/sigv4';
 import { taskActions } from '../sfn/tasks';
+import { testStateAction } from '../sfn/test-state';
 import { activityActions } from '../sfn/activities';
 import { redriveAction } from '../sfn/redrive';
 import { ActivityRegistry } from '../../storage/sfn-activities';
@@ -70,6 +71,7 @@ export default async function sfnRoutes(app: FastifyInstance, options: SfnRouteO
     ...machineActions(deps),
     ...executions,
     ...taskActions({ client, arns, tokens }),
+    ...testStateAction(deps.activities),
     ...redriveAction(client, config.temporal, requireExecution),
     ...activityActions({
       client,
