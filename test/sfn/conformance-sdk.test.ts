@@ -1,0 +1,60 @@
+/**
+ * The conformance cases through Step Functions' own API with the real `@aws-sdk/client-sfn` (issue 14's proof):
+ * each case's definition made a state machine (CreateStateMachine), started (StartExecution), waited for
+ * (DescribeExecution until it ends), its status, output, error and cause compared with the case's expectation, as
+ * test/asl/workflow-conformance.test.ts compares them through the workflow. The cases are the ones that suite runs
+ * (serverCases) without a Task: the test stack's States Language worker has the API's allowlist of activities (the
+ * examples' and the service integrations), not the conformance suite's test activities (echo, add, failUntil, …).
+ */
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { ConformanceCase, Outcome } from '../../packages/states-language/test/support/conformance';
+import { comparable, expectedOutcome } from '../../packages/states-language/test/support/conformance';
+import { hasTask, serverCases } from '../asl/support/server-cases';
+import { createMachine, ended, type SfnStack, startSfnStack, unique } from './sfn-client';
+
+let sfn: SfnStack;
+
+beforeAll(async () => {
+  sfn = await startSfnStack('sfn-conformance');
+});
+
+afterAll(async () => {
+  await sfn?.close();
+});
+
+/** One case through the API: what DescribeExecution says, in the shape of the pure runner's outcome. */
+async function runThroughSdk(c: ConformanceCase, index: number): Promise<Outcome> {
+  const name = unique(`conformance-${index}`);
+  const machine = await createMachine(sfn.sfn, name, c.definition);
+  const started = await sfn.sfn.send(new StartExecutionCommand({ stateMachineArn: machine, input: JSON.stringify(c.input ?? {}) }));
+  const described = await ended(sfn.sfn, started.executionArn!);
+  // The workflow suite names every machine 'conformance' ($$.StateMachine.Name); here each has a name of its own.
+  const named = (text: string) => text.replaceAll(name, 'conformance');
+  if (described.status === 'SUCCEEDED') return { status: 'SUCCEEDED', output: JSON.parse(named(described.output ?? 'null')) };
+  const failed: Outcome = { status: 'FAILED' };
+  if (described.error !== undefined) failed.error = described.error;
+  if (described.cause !== undefined) failed.cause = named(described.cause);
+  return described.status === 'FAILED' ? failed : { ...failed, status: described.status as 'FAILED' };
+}
+
+it('gives the conformance cases without a Task the same results through the SDK as through the workflow', async () => {
+  const cases = (await serverCases()).filter((c) => !hasTask(c.definition));
+  const failures: unknown[] = [];
+  // A few at a time: the stack's worker runs them side by side, as it would an API's callers.
+  const queue = cases.map((c, index) => ({ c, index }));
+  const runOne = async (): Promise<void> => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const { c, index } = next;
+      const outcome = await runThroughSdk(c, index);
+      try {
+        expect(comparable(outcome, c)).toEqual(expectedOutcome(c));
+      } catch {
+        failures.push({ case: `${c.file}: ${c.name}`, outcome });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 6 }, runOne));
+  expect(failures).toEqual([]);
+  expect(cases.length).toBeGreaterThanOrEqual(150);
+  console.log(`conformance through @aws-sdk/client-sfn: ${cases.length} cases (those of the server suite without a Task)`);
+}, 600_000);
