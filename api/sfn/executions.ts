@@ -59,9 +59,14 @@ export const doesNotExist = (arn: string) => new SfnError('ExecutionDoesNotExist
 
 /** The execution's input text, checked as AWS does: JSON, at most 256 KiB. */
 function inputOf(body: Body): { text: string; value: unknown } {
-  const text = optionalString(body, 'input', MAX_INPUT_BYTES) ?? '{}';
+  // Its characters are at most its bytes: the bytes are checked below (the request body is bounded anyway).
+  const text = optionalString(body, 'input', Number.MAX_SAFE_INTEGER) ?? '{}';
   if (Buffer.byteLength(text) > MAX_INPUT_BYTES)
-    throw validation(`1 validation error detected: Value at 'input' must be at most ${MAX_INPUT_BYTES} bytes`);
+    throw validation(
+      // AWS's words for StartExecution's input over 256 KiB (its length counted in UTF-8 bytes).
+      "1 validation error detected: Value at 'input' failed to satisfy constraint: " +
+        `Member must have length less than or equal to ${MAX_INPUT_BYTES}`,
+    );
   try {
     return { text, value: JSON.parse(text) };
   } catch (error) {

@@ -6,7 +6,7 @@
  * (serverCases) without a Task: the test stack's States Language worker has the API's allowlist of activities (the
  * examples' and the service integrations), not the conformance suite's test activities (echo, add, failUntil, …).
  */
-import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { ListExecutionsCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { ConformanceCase, Outcome } from '../../packages/states-language/test/support/conformance';
 import { comparable, expectedOutcome } from '../../packages/states-language/test/support/conformance';
 import { hasTask, serverCases } from '../asl/support/server-cases';
@@ -58,3 +58,19 @@ it('gives the conformance cases without a Task the same results through the SDK 
   expect(cases.length).toBeGreaterThanOrEqual(150);
   console.log(`conformance through @aws-sdk/client-sfn: ${cases.length} cases (those of the server suite without a Task)`);
 }, 600_000);
+
+it('refuses an execution input over 256 KiB at StartExecution, as AWS does (ValidationException), and starts nothing', async () => {
+  const machine = await createMachine(sfn.sfn, unique('big-input'), { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } });
+  const input = JSON.stringify({ text: 'x'.repeat(256 * 1024) });
+  await expect(sfn.sfn.send(new StartExecutionCommand({ stateMachineArn: machine, input }))).rejects.toMatchObject({
+    name: 'ValidationException',
+    message:
+      "1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to 262144",
+  });
+  // Exactly 256 KiB is taken.
+  const fits = JSON.stringify({ text: 'x'.repeat(256 * 1024 - '{"text":""}'.length) });
+  const started = await sfn.sfn.send(new StartExecutionCommand({ stateMachineArn: machine, input: fits }));
+  expect((await ended(sfn.sfn, started.executionArn!)).status).toBe('SUCCEEDED');
+  const listed = await sfn.sfn.send(new ListExecutionsCommand({ stateMachineArn: machine }));
+  expect(listed.executions?.map((e) => e.executionArn)).toEqual([started.executionArn]);
+});
