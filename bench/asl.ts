@@ -7,6 +7,8 @@
  *   worker, continuing as new, against the same activities in a hand-written loop (bench/asl-loop.ts).
  * - isolation: Secret Santa latency p50 with the hostile corpus running on the States Language worker, against
  *   without (bench/asl-isolation.ts). The target is at most 1.2×.
+ * - sfn: the Step Functions API through the AWS SDK: StartExecution calls per second against bare
+ *   `client.workflow.start` (target at least 0.8×), and a callback's round trip p50 (bench/asl-sfn.ts).
  * ASL_PARTS=loop,isolation runs only those parts and writes nothing: for trying a change quickly.
  */
 import { randomUUID } from 'node:crypto';
@@ -19,6 +21,7 @@ import { executionOutcome } from 'states-language-temporal/client';
 import type { Definition } from 'states-language-temporal';
 import { startRun } from '../testkit/runs';
 import { type IsolationResult, latencyUnderHostileLoad, type PhaseResult, TARGET as ISOLATION_TARGET } from './asl-isolation';
+import { type SfnResult, sfnApiBench, TARGET as SFN_TARGET } from './asl-sfn';
 import { fiveThousandPages, type LoopResult, type LoopRun } from './asl-loop';
 import { startStateMachineWorkerProcess, type WorkerProcess } from './asl-worker-process';
 import { stateMachine } from '../workflows';
@@ -33,7 +36,7 @@ function participantsCsv(n: number): string {
   return Array.from({ length: n }, (_, i) => `Person ${i},p${i}@example.com,+4477009${String(i).padStart(5, '0')},`).join('\n');
 }
 
-const PARTS = ['interpreter', 'loop', 'isolation'] as const;
+const PARTS = ['interpreter', 'loop', 'isolation', 'sfn'] as const;
 type Part = (typeof PARTS)[number];
 
 function aslParts(): Set<Part> {
@@ -116,7 +119,7 @@ export const suite: Suite = {
     try {
       await stack.worker.runUntil(async () => {
         if (parts.has('interpreter')) results.interpreter = await interpreterVsHandWritten(stack, store, progress);
-        if (!parts.has('loop') && !parts.has('isolation')) return;
+        if (!parts.has('loop') && !parts.has('isolation') && !parts.has('sfn')) return;
         progress(`starting the States Language worker in a process of its own (queue ${stack.config.temporal.aslTaskQueue})`);
         aslWorker = await startStateMachineWorkerProcess(stack.env.address, stack.config, (crash) =>
           progress(
@@ -127,6 +130,7 @@ export const suite: Suite = {
         if (parts.has('loop'))
           results.loop = await fiveThousandPages(stack.env.client, store, stack.config.temporal.aslTaskQueue, progress);
         if (parts.has('isolation')) results.isolation = await latencyUnderHostileLoad(stack.env.client, stack.config, aslWorker, progress);
+        if (parts.has('sfn')) results.sfn = await sfnApiBench(stack, store, progress);
       });
     } finally {
       await aslWorker?.close();
@@ -143,11 +147,12 @@ interface Results {
   interpreter: InterpreterResult;
   loop: LoopResult;
   isolation: IsolationResult;
+  sfn: SfnResult;
 }
 
 const count = (n: number) => n.toLocaleString('en');
 
-function report({ interpreter: i, loop, isolation: iso }: Results): string {
+function report({ interpreter: i, loop, isolation: iso, sfn }: Results): string {
   const loopRow = (name: string, run: LoopRun) => [
     name,
     `${count(run.records / loop.pageSize)} pages, ${count(run.tasks)} Tasks`,
@@ -280,5 +285,34 @@ function report({ interpreter: i, loop, isolation: iso }: Results): string {
             `${unexpected.map(endedOtherwise).join('; ')}.`,
         ]
       : []),
+    '',
+    ...sfnReport(sfn),
   ].join('\n');
+}
+
+function sfnReport(r: SfnResult): string[] {
+  const perSecond = (n: number) => `${n.toFixed(0)}/s`;
+  return [
+    '## Step Functions API: StartExecution through the AWS SDK, and a callback round trip',
+    '',
+    `\`@aws-sdk/client-sfn\` StartExecution against the API (SigV4, AWS JSON 1.0), against bare ` +
+      `\`client.workflow.start\` of the same workflow with the API's arguments: ${count(r.starts)} calls each, ` +
+      `${r.concurrency} at a time, ${r.rounds} alternating rounds, medians; a one-Pass machine on the States ` +
+      `Language worker's own process. Target: at least ${r.target}× the bare rate.`,
+    '',
+    markdownTable(
+      ['start', 'median', 'rounds'],
+      [
+        ['bare `client.workflow.start` (floor)', perSecond(r.medians.bare), r.bare.map(perSecond).join(', ')],
+        ['SDK StartExecution', perSecond(r.medians.sdk), r.sdk.map(perSecond).join(', ')],
+      ],
+    ),
+    '',
+    `Ratio: **${r.ratio.toFixed(2)}×**: ` +
+      `${r.ratio >= SFN_TARGET ? `within the target (≥ ${SFN_TARGET}×)` : `**under the target** (< ${SFN_TARGET}×)`}.`,
+    '',
+    `A callback's round trip (${r.callbacks.count} executions one after another: SendTaskSuccess sent until the ` +
+      `execution, whose next state is a Pass that ends it, has ended): p50 ${formatMs(r.callbacks.p50)}, ` +
+      `p95 ${formatMs(r.callbacks.p95)}.`,
+  ];
 }
