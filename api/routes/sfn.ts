@@ -36,7 +36,6 @@ const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
 /** Actions of the service model this server does not serve: refused by name, never pretended. */
 const NOT_SERVED: Record<string, string> = {
-  TestState: 'TestState is not served yet',
   CreateStateMachineAlias: 'versions and aliases are not served',
   DeleteStateMachineAlias: 'versions and aliases are not served',
   DescribeStateMachineAlias: 'versions and aliases are not served',

@@ -26,7 +26,7 @@ import {
   StateMachineTypeNotSupported,
   StopExecutionCommand,
   TagResourceCommand,
-  TestStateCommand,
+  ListMapRunsCommand,
   UntagResourceCommand,
   UpdateStateMachineCommand,
   ValidateStateMachineDefinitionCommand,
@@ -353,7 +353,7 @@ it('answers the exceptions of the service model, and refuses by name what it doe
     name: 'InvalidExecutionInput',
   });
   await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: 't', output: '{}' }))).rejects.toMatchObject({ name: 'InvalidToken' });
-  await expect(sfn.send(new TestStateCommand({ definition: '{"Type":"Pass","End":true}', roleArn: ROLE }))).rejects.toMatchObject({
+  await expect(sfn.send(new ListMapRunsCommand({ executionArn: missing }))).rejects.toMatchObject({
     name: 'UnsupportedOperation',
     message: expect.stringContaining('not served'),
   });
