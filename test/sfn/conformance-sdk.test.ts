@@ -6,7 +6,7 @@
  * (serverCases) without a Task: the test stack's States Language worker has the API's allowlist of activities (the
  * examples' and the service integrations), not the conformance suite's test activities (echo, add, failUntil, …).
  */
-import { ListExecutionsCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { GetExecutionHistoryCommand, ListExecutionsCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { ConformanceCase, Outcome } from '../../packages/states-language/test/support/conformance';
 import { comparable, expectedOutcome } from '../../packages/states-language/test/support/conformance';
 import { hasTask, serverCases } from '../asl/support/server-cases';
@@ -73,4 +73,29 @@ it('refuses an execution input over 256 KiB at StartExecution, as AWS does (Vali
   expect((await ended(sfn.sfn, started.executionArn!)).status).toBe('SUCCEEDED');
   const listed = await sfn.sfn.send(new ListExecutionsCommand({ stateMachineArn: machine }));
   expect(listed.executions?.map((e) => e.executionArn)).toEqual([started.executionArn]);
+});
+
+it("names in a runtime error's Cause the event id GetExecutionHistory gives the failing state's entered event", async () => {
+  // A Pass, a Task (TaskScheduled, TaskStarted, TaskSucceeded), a Parallel and a Map before the failing state.
+  const definition = {
+    StartAt: 'First',
+    States: {
+      First: { Type: 'Pass', Result: { sides: 6 }, Next: 'Roll' },
+      Roll: { Type: 'Task', Resource: 'rollDie', ResultPath: '$.roll', Next: 'Both' },
+      Both: { Type: 'Parallel', Branches: [{ StartAt: 'Inside', States: { Inside: { Type: 'Pass', End: true } } }], Next: 'Each' },
+      Each: { Type: 'Map', ItemsPath: '$', ItemProcessor: { StartAt: 'Item', States: { Item: { Type: 'Pass', End: true } } }, Next: 'Bad' },
+      Bad: { Type: 'Pass', InputPath: '$.missing', End: true },
+    },
+  };
+  const machine = await createMachine(sfn.sfn, unique('event-id'), definition);
+  const started = await sfn.sfn.send(new StartExecutionCommand({ stateMachineArn: machine, input: '{}' }));
+  const described = await ended(sfn.sfn, started.executionArn!);
+  expect(described).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+  const history = await sfn.sfn.send(new GetExecutionHistoryCommand({ executionArn: started.executionArn!, maxResults: 1000 }));
+  const entered = history.events!.find((e) => e.type === 'PassStateEntered' && e.stateEnteredEventDetails?.name === 'Bad');
+  expect(entered?.id).toBeGreaterThan(15);
+  expect(described.cause).toBe(
+    `An error occurred while executing the state 'Bad' (entered at the event id #${entered!.id}). ` +
+      "Invalid path '$.missing' : No results for path: $['missing']",
+  );
 });

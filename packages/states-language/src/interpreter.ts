@@ -145,6 +145,7 @@ async function runUnguarded(definition: Definition, input: unknown, options: Run
     variables,
     queryLanguage: definition.QueryLanguage ?? 'JSONPath',
     steps: { sinceBreath: 0, querySteps: 0 },
+    events: { count: 1 },
   };
   const top: TopLevel = { resume: options.resume };
   if (definition.TimeoutSeconds === undefined) return runBranch(definition, input, env, top);
@@ -243,7 +244,41 @@ interface Env {
   mapItem?: { Index: number; Value: unknown };
   /** States run since the host last let other work run, across all the execution's branches. */
   steps: { sinceBreath: number; querySteps: number };
+  /** The events of this run's GetExecutionHistory so far, ExecutionStarted first (see `traced`), across all branches. */
+  events: { count: number };
 }
+
+/**
+ * Records a trace event and counts the events GetExecutionHistory makes of it (the app's api/sfn/history.ts): one
+ * per event, and a second for a Parallel entered (ParallelStateStarted) and a Parallel or Map exited
+ * (…StateSucceeded). Answers the id of the first, which is what a runtime error's Cause names ("entered at the event
+ * id #N"), as AWS does. The history sorts Temporal's activity events and the trace's by time, so where branches or
+ * Map iterations run side by side the number may differ from the history's; in a sequence of states it is the same.
+ * A run continued as new counts from 1 again, as the history of the execution's latest run does.
+ */
+function traced(env: Env, event: TraceEvent): number {
+  const id = ++env.events.count;
+  if (
+    (event.kind === 'entered' && event.type === 'Parallel') ||
+    (event.kind === 'exited' && (event.type === 'Parallel' || event.type === 'Map'))
+  )
+    env.events.count++;
+  env.host.trace?.(event);
+  return id;
+}
+
+/** An activity's TaskStarted and its end (TaskSucceeded, TaskFailed, TaskTimedOut), counted once it has ended. */
+function countedActivity<T>(env: Env, call: Promise<T>): Promise<T> {
+  return call.then(
+    (value) => ((env.events.count += 2), value),
+    (error: unknown) => {
+      env.events.count += 2;
+      throw error;
+    },
+  );
+}
+
+const LOCATED_PREFIX = 'An error occurred while executing the state ';
 
 interface Outcome {
   output: unknown;
@@ -273,6 +308,22 @@ class Visit {
   ) {
     this.entered = new Date(env.host.now()).toISOString();
     this.jsonata = (state.QueryLanguage ?? env.queryLanguage) === 'JSONata';
+  }
+
+  /** The id of this visit's …StateEntered event (see `traced`). */
+  enteredEvent = 0;
+
+  /**
+   * A States.Runtime or States.QueryEvaluationError raised while this state ran, its Cause in AWS's words: "An error
+   * occurred while executing the state 'X' (entered at the event id #N). …". Once only: a Parallel or Map keeps the
+   * Cause of the state inside it that failed.
+   */
+  locate(error: unknown): unknown {
+    if (!(error instanceof StatesError) || (error.error !== StatesErrors.Runtime && error.error !== StatesErrors.QueryEvaluationError))
+      return error;
+    if (error.cause?.startsWith(LOCATED_PREFIX)) return error;
+    const where = `${LOCATED_PREFIX}'${this.name}' (entered at the event id #${this.enteredEvent}).`;
+    return new StatesError(error.error, error.cause ? `${where} ${error.cause}` : where);
   }
 
   private cachedContext?: { retryCount: number; taskToken?: string; value: Record<string, unknown> };
@@ -412,7 +463,8 @@ class Visit {
       try {
         result = await attempt();
         break;
-      } catch (error) {
+      } catch (thrown) {
+        const error = this.locate(thrown);
         if (!(error instanceof StatesError)) throw error;
         const delay = retryDelay(this.state.Retry as Retrier[] | undefined, counts, error.error, () => this.env.host.random());
         if (delay === undefined) return this.caught(error);
@@ -424,7 +476,8 @@ class Visit {
     try {
       const finished = this.finish(result);
       return isPromise(finished) ? await finished : finished;
-    } catch (error) {
+    } catch (thrown) {
+      const error = this.locate(thrown);
       if (!(error instanceof StatesError)) throw error;
       return this.caught(error);
     }
@@ -455,11 +508,17 @@ async function runBranch(branch: Branch, input: unknown, env: Env, top?: TopLeve
     const state = Object.prototype.hasOwnProperty.call(branch.States, name) ? branch.States[name] : undefined;
     if (!state) throw runtimeError(`There is no state named '${name}'`);
     const visit = new Visit(name, state, raw, scoped);
-    env.host.trace?.({ kind: 'entered', state: name, type: state.Type, input: raw });
-    const outcome = runState(visit);
-    const { output, next } = isPromise(outcome) ? await outcome : outcome;
+    visit.enteredEvent = traced(env, { kind: 'entered', state: name, type: state.Type, input: raw });
+    let result: Outcome;
+    try {
+      const outcome = runState(visit);
+      result = isPromise(outcome) ? await outcome : outcome;
+    } catch (error) {
+      throw visit.locate(error);
+    }
+    const { output, next } = result;
     checkPayload(output, `The output of state '${name}'`);
-    env.host.trace?.({ kind: 'exited', state: name, type: state.Type, output });
+    traced(env, { kind: 'exited', state: name, type: state.Type, output });
     // Counted over every branch, in states and in JSONata steps (about 0.2 ms each in a workflow): a Pass loop, or a
     // JSONata-heavy one, would otherwise hold the thread.
     env.steps.querySteps += visit.querySteps;
@@ -670,24 +729,24 @@ function call(v: Visit, args: unknown, options: TaskOptions): Promise<unknown> {
   checkPayload(args, `The input of task '${v.name}'`);
   const target = resolveResource(v.state.Resource as string);
   // Recorded right before the host schedules it (synchronously), so the host can tell which activity call it is.
-  host.trace?.({ kind: 'task', state: v.name, resource: v.state.Resource as string, parameters: args, ...options });
+  traced(v.env, { kind: 'task', state: v.name, resource: v.state.Resource as string, parameters: args, ...options });
   switch (target.kind) {
     case 'activity':
       if (host.runStepFunctionsActivity && isActivityArn(v.state.Resource as string))
-        return host.runStepFunctionsActivity(v.state.Resource as string, args, options, cancel);
-      return host.runActivity(target.name, args, options, cancel);
+        return countedActivity(v.env, host.runStepFunctionsActivity(v.state.Resource as string, args, options, cancel));
+      return countedActivity(v.env, host.runActivity(target.name, args, options, cancel));
     case 'integration':
       // A service call (integrations/): an activity of the worker like any Task, so Retry, Catch and timeouts apply.
-      return host.runActivity(target.spec.activity, args, options, cancel);
+      return countedActivity(v.env, host.runActivity(target.spec.activity, args, options, cancel));
     case 'lambdaInvoke': {
       if (!isObject(args) || typeof args.FunctionName !== 'string') {
         throw runtimeError(
           `Task '${v.name}' calls lambda:invoke without a FunctionName string in its ${v.jsonata ? 'Arguments' : 'Parameters'}`,
         );
       }
-      return host
-        .runActivity(lambdaFunctionName(args.FunctionName), args.Payload ?? {}, options, cancel)
-        .then((payload) => ({ ExecutedVersion: '$LATEST', Payload: payload, StatusCode: 200 }));
+      return countedActivity(v.env, host.runActivity(lambdaFunctionName(args.FunctionName), args.Payload ?? {}, options, cancel)).then(
+        (payload) => ({ ExecutedVersion: '$LATEST', Payload: payload, StatusCode: 200 }),
+      );
     }
     case 'startExecution': {
       if (!isObject(args) || typeof args.StateMachineArn !== 'string') {
@@ -804,11 +863,10 @@ async function runMap(v: Visit): Promise<Outcome> {
     const tolerance = await toleranceOf(v, effective, batched.length);
     const selector = state.ItemSelector ?? state.Parameters;
     const lang = processor.QueryLanguage ?? (v.jsonata ? 'JSONata' : v.env.queryLanguage);
-    const trace = v.env.host.trace?.bind(v.env.host);
-    trace?.({ kind: 'mapStarted', state: v.name, length: batched.length });
+    const trace = (event: TraceEvent) => traced(v.env, event);
+    trace({ kind: 'mapStarted', state: v.name, length: batched.length });
     // Started before the iteration's first state is entered.
-    const traced = (index: number, start: () => Promise<unknown>): Promise<unknown> => {
-      if (!trace) return start();
+    const tracedIteration = (index: number, start: () => Promise<unknown>): Promise<unknown> => {
       trace({ kind: 'iteration', state: v.name, index, outcome: 'started' });
       return start().then(
         (value) => (trace({ kind: 'iteration', state: v.name, index, outcome: 'succeeded' }), value),
@@ -832,7 +890,7 @@ async function runMap(v: Visit): Promise<Outcome> {
           }
           return runBranch(processor, input, { ...branchEnv(v, env.cancel, mapItem), queryLanguage: lang });
         };
-        if (selector === undefined) return traced(i, () => item(batched[i]));
+        if (selector === undefined) return tracedIteration(i, () => item(batched[i]));
         const context = { ...v.context, Map: { Item: mapItem } };
         const checked = (input: unknown) => {
           checkPayload(input, `The input of iteration ${i} of Map state '${v.name}'`);
@@ -840,7 +898,7 @@ async function runMap(v: Visit): Promise<Outcome> {
         };
         // A budget for each item: the Map's own would let only a few hundred items through.
         if (v.jsonata)
-          return traced(i, () =>
+          return tracedIteration(i, () =>
             evaluateTemplate(
               selector,
               { input: v.raw, context },
@@ -850,7 +908,7 @@ async function runMap(v: Visit): Promise<Outcome> {
               new QueryBudget(),
             ).then(checked),
           );
-        return traced(i, () => checked(applyTemplate(selector, { ...v.scope(effective), context }, v.env.host)));
+        return tracedIteration(i, () => checked(applyTemplate(selector, { ...v.scope(effective), context }, v.env.host)));
       },
       tolerance,
     );
