@@ -36,7 +36,10 @@ export function createExchangeActivities(
     return { linkIds: Object.values(links).map(linkIdOf).sort() };
   }
 
-  /** The checked draw stored as a run's is (so avoidPrevious, the reveal page and the draw's tools read it), with the links already sent. */
+  /**
+   * The checked draw stored as a run's is (so avoidPrevious, the reveal page and the draw's tools read it), with the links
+   * already sent.
+   */
   async function storeExchangeDraw(input: { exchangeId: string; drawKey: string; participants: number }): Promise<void> {
     const { pairs } = await data.readSealed<SealedDraw>(input.drawKey);
     const links = await of(input.exchangeId).linksOrFail();

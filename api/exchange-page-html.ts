@@ -31,7 +31,8 @@ function thread(entries: ThreadEntry[], mine: 'santa' | 'giftee', other: string)
   const items = entries
     .map(
       (e) =>
-        `<li class="${e.from === mine ? 'mine' : 'theirs'}"><span class="who">${e.from === mine ? 'You' : escape(other)}</span> ${paragraph(e.text)}</li>`,
+        `<li class="${e.from === mine ? 'mine' : 'theirs'}">` +
+        `<span class="who">${e.from === mine ? 'You' : escape(other)}</span> ${paragraph(e.text)}</li>`,
     )
     .join('');
   return `<ol class="thread">${items}</ol>`;
@@ -55,8 +56,10 @@ export interface PageOptions {
 export function exchangePage(status: ExchangeStatus, view: ExchangePageView | undefined, { path, notice, error }: PageOptions): string {
   const head =
     `<p class="eyebrow">Secret Santa</p><h1>${view ? `Hi ${escape(view.name)}` : escape(status.title)}</h1>` +
-    `<p class="about"><strong id="title">${escape(status.title)}</strong>${status.budget ? ` · budget <span id="budget">${escape(status.budget)}</span>` : ''}</p>` +
-    `<dl class="dates"><dt>Names drawn</dt><dd id="draw-date">${showDate(status.drawAt)}</dd><dt>Gift day</dt><dd id="gift-day">${showDate(status.giftDay)}</dd></dl>`;
+    `<p class="about"><strong id="title">${escape(status.title)}</strong>` +
+    `${status.budget ? ` · budget <span id="budget">${escape(status.budget)}</span>` : ''}</p>` +
+    `<dl class="dates"><dt>Names drawn</dt><dd id="draw-date">${showDate(status.drawAt)}</dd>` +
+    `<dt>Gift day</dt><dd id="gift-day">${showDate(status.giftDay)}</dd></dl>`;
   if (!view) {
     const why = status.stage === 'cancelled' ? 'The organiser cancelled this exchange' : 'This exchange is over';
     return `${head}<p id="ended">${why}: its wishlists and questions have been deleted.</p>`;
@@ -68,13 +71,15 @@ export function exchangePage(status: ExchangeStatus, view: ExchangePageView | un
 
   if (view.santa)
     parts.push(
-      `<section id="reveal"><h2>Happy gift day!</h2><p><strong id="santa">${escape(view.santa)}</strong> was your Secret Santa.</p></section>`,
+      '<section id="reveal"><h2>Happy gift day!</h2>' +
+        `<p><strong id="santa">${escape(view.santa)}</strong> was your Secret Santa.</p></section>`,
     );
 
   const recipient = view.recipient;
   if (!recipient) {
     parts.push(
-      `<section id="giving"><h2>Whom you give to</h2><p>The names are drawn on ${showDate(status.drawAt)}. You will get a message, and see it here.</p></section>`,
+      '<section id="giving"><h2>Whom you give to</h2>' +
+        `<p>The names are drawn on ${showDate(status.drawAt)}. You will get a message, and see it here.</p></section>`,
     );
   } else {
     const wishlist = recipient.wishlist
@@ -96,7 +101,8 @@ export function exchangePage(status: ExchangeStatus, view: ExchangePageView | un
         ? view.wishlist
           ? `<blockquote>${paragraph(view.wishlist)}</blockquote>`
           : '<p class="quiet">You did not write one.</p>'
-        : `<p class="quiet">Your Secret Santa sees it, and is told when it changes.</p>${form(`${path}/wishlist`, 'wishlist-text', 'What would you like?', 'Save wishlist', MAX_WISHLIST_CHARS, view.wishlist, false)}`) +
+        : '<p class="quiet">Your Secret Santa sees it, and is told when it changes.</p>' +
+          form(`${path}/wishlist`, 'wishlist-text', 'What would you like?', 'Save wishlist', MAX_WISHLIST_CHARS, view.wishlist, false)) +
       '</section>',
   );
 

@@ -26,6 +26,8 @@ node_modules/.bin/tsc --noEmit -p . || typecheck=1
 # outside test/ imports test/support/) and the formatting. A failure counts as one failed test.
 echo "[test] linting…" >&2
 node_modules/.bin/biome ci --reporter=summary . >&2 || typecheck=$((typecheck + 1))
+# And the line length Biome's formatter keeps for code but not for long strings and comments (140).
+bash "$here/line-length.sh" >&2 || typecheck=$((typecheck + 1))
 
 node_modules/.bin/jest --runInBand --json --outputFile="$results" "$@"
 jest_status=$?

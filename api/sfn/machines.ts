@@ -44,7 +44,8 @@ function machineType(body: Body): MachineType | undefined {
   const type = optionalString(body, 'type', 16);
   if (type === undefined || type === 'STANDARD' || type === 'EXPRESS') return type;
   throw validation(
-    `1 validation error detected: Value '${type}' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]`,
+    `1 validation error detected: Value '${type}' at 'type' failed to satisfy constraint: ` +
+      'Member must satisfy enum value set: [STANDARD, EXPRESS]',
   );
 }
 

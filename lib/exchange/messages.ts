@@ -42,7 +42,9 @@ export function invitation(name: string, settings: ExchangeSettings, link: strin
 export function drawn(name: string, recipient: string, wishlist: string, settings: ExchangeSettings, link: string): Message {
   return {
     subject: `${settings.title}: who are you Secret Santa for?`,
-    text: `${secretSantaMessage(name, recipient)}${budgetLine(settings)}\n${wishlistOf(recipient, wishlist)}\nAsk them a question, anonymously, on your page: ${link}`,
+    text:
+      `${secretSantaMessage(name, recipient)}${budgetLine(settings)}\n${wishlistOf(recipient, wishlist)}\n` +
+      `Ask them a question, anonymously, on your page: ${link}`,
   };
 }
 
@@ -56,7 +58,9 @@ export function wishlistChanged(santa: string, recipient: string, wishlist: stri
 export function asked(giftee: string, question: string, settings: ExchangeSettings, link: string): Message {
   return {
     subject: `${settings.title}: your Secret Santa asks you something`,
-    text: `Hey ${giftee}, your Secret Santa asks:\n${quoted(question)}\nAnswer on your page (they will not learn anything else about you from it): ${link}`,
+    text:
+      `Hey ${giftee}, your Secret Santa asks:\n${quoted(question)}\n` +
+      `Answer on your page (they will not learn anything else about you from it): ${link}`,
   };
 }
 
@@ -70,7 +74,9 @@ export function answered(santa: string, recipient: string, answer: string, setti
 export function reminder(name: string, recipient: string, wishlist: string, settings: ExchangeSettings, link: string): Message {
   return {
     subject: `${settings.title}: gift day is coming`,
-    text: `Hey ${name}, a reminder: gift day is ${showDate(settings.giftDay)}, and you're Secret Santa for ${recipient}.${budgetLine(settings)}\n${wishlistOf(recipient, wishlist)}\nYour page: ${link}`,
+    text:
+      `Hey ${name}, a reminder: gift day is ${showDate(settings.giftDay)}, and you're Secret Santa for ${recipient}.` +
+      `${budgetLine(settings)}\n${wishlistOf(recipient, wishlist)}\nYour page: ${link}`,
   };
 }
 

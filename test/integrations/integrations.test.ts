@@ -194,7 +194,7 @@ it('SNS publish reaches the queue subscribed to its topic; SQS sendMessage sends
   sns.destroy();
 });
 
-it('HTTP: query parameters, the connection’s credentials from configuration, Retry on a 503, a 404 as States.Http.StatusCode.404', async () => {
+it('HTTP: query parameters, credentials from configuration, Retry on a 503, a 404 as States.Http.StatusCode.404', async () => {
   flaky = 2;
   const before = api.requests.length;
   const definition: Definition = {
@@ -273,7 +273,7 @@ it('HTTP: hosts outside the operator’s list are never connected to, and an unk
   });
 });
 
-it('Distributed Map: items from a CSV in S3 (MaxItems), in batches, results written as Step Functions’ manifest and result file', async () => {
+it('Distributed Map: items from a CSV in S3 (MaxItems), in batches, results written as Step Functions’ manifest and results', async () => {
   const s3 = client((c) => new S3Client({ ...c, endpoint: process.env.S3_ENDPOINT, forcePathStyle: true }));
   const key = `integrations/people-${Date.now()}.csv`;
   const rows = Array.from({ length: 50 }, (_, i) => `P${i},"${i % 2 ? 'odd, really' : 'even'}"`);
@@ -318,7 +318,7 @@ it('Distributed Map: items from a CSV in S3 (MaxItems), in batches, results writ
   s3.destroy();
 });
 
-it('Chargebacks (examples/state-machines/chargebacks.asl.json): jobs from the GitHub API, the cost by runner OS, the totals in DynamoDB, the outcome on SNS', async () => {
+it('Chargebacks machine: jobs from the GitHub API, the cost by runner OS, the totals in DynamoDB, the outcome on SNS', async () => {
   const definition = JSON.parse(readFileSync(join(__dirname, '../../examples/state-machines/chargebacks.asl.json'), 'utf8')) as Definition;
   const endpoint = stand.env.AWS_ENDPOINT_URL_SQS;
   const db = client((c) => new DynamoDBClient({ ...c, endpoint: stand.env.AWS_ENDPOINT_URL_DYNAMODB }));

@@ -73,8 +73,8 @@ export async function startTestStack(
     },
     async close() {
       await app.close();
-      worker.shutdown();
-      stateMachines?.shutdown();
+      // A test may have stopped the worker and put another in its place (stack.worker): stop whichever still runs.
+      for (const each of new Set([worker, (this as TestStack).worker, stateMachines])) if (each?.getState() === 'RUNNING') each.shutdown();
       await Promise.all([running, stateMachinesRunning]);
       await providers.close();
       await temporal.close();

@@ -46,7 +46,12 @@ export const workflowBundle = (): WorkerOptions['workflowBundle'] => ({ codePath
 
 /** A worker on its own task queue (so test files never steal each other's tasks), from the suite's one bundle. */
 export function createTestWorker(temporal: TestTemporal, config: Config, overrides: Partial<WorkerOptions> = {}): Promise<Worker> {
-  return createWorker(config, temporal.connection, { workflowBundle: workflowBundle(), workflowsPath: undefined, ...overrides });
+  return createWorker(config, temporal.connection, {
+    workflowBundle: workflowBundle(),
+    workflowsPath: undefined,
+    bundlerOptions: undefined,
+    ...overrides,
+  });
 }
 
 export const uniqueTaskQueue = (prefix: string): string => `${prefix}-${randomUUID()}`;

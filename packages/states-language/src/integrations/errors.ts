@@ -19,7 +19,9 @@ export function serviceFailure(service: string, error: unknown, style: 'sdk' | '
   if (!e.$metadata?.httpStatusCode) return ApplicationFailure.create({ type: 'States.TaskFailed', message: `${service}: ${message}` });
   let name = e.name && e.name !== 'Error' ? e.name : 'UnknownError';
   if (style === 'sdk' && !name.endsWith('Exception')) name = `${name}Exception`;
-  const cause = `${message} (Service: ${service}, Status Code: ${e.$metadata.httpStatusCode}, Error Code: ${e.name}, Request ID: ${e.$metadata.requestId ?? '-'})`;
+  const cause =
+    `${message} (Service: ${service}, Status Code: ${e.$metadata.httpStatusCode}, ` +
+    `Error Code: ${e.name}, Request ID: ${e.$metadata.requestId ?? '-'})`;
   return ApplicationFailure.create({ type: `${service}.${name}`, message: cause });
 }
 
