@@ -6,6 +6,7 @@
 import { Cancellation, ExecutionCancelled } from './cancellation';
 import { evaluateRule, parseTimestamp, type ChoiceRule } from './choice';
 import { type ErrorOutput, runtimeError, StatesError, StatesErrors } from './errors';
+import type { IntrinsicHost } from './intrinsics';
 import { evaluateTemplate, isExpression, type StatesBinding } from './jsonata';
 import { type PathScope, readPath, typeName, writePath } from './jsonpath';
 import { asExecutionFailure, markingHostErrors } from './execution-guard';
@@ -118,6 +119,12 @@ export interface RunOptions {
   cancel?: Cancellation;
   /** Go on from this point (a run continued as new) instead of StartAt. */
   resume?: ResumePoint;
+  /**
+   * Results as before issue 14's fidelity with AWS (a runtime error's Cause without where, JSONata's failures as
+   * States.Runtime, States.Format as JSON, `$$.State.RetryCount` everywhere, fractional seconds, no "1" from a
+   * MaxConcurrencyPath): for executions begun before it, which replay as they ran (the workflow's patched()).
+   */
+  earlierResults?: boolean;
 }
 
 /**
@@ -146,6 +153,10 @@ async function runUnguarded(definition: Definition, input: unknown, options: Run
     queryLanguage: definition.QueryLanguage ?? 'JSONPath',
     steps: { sinceBreath: 0, querySteps: 0 },
     events: { count: 1 },
+    earlier: options.earlierResults === true,
+    intrinsics: options.earlierResults
+      ? { random: () => options.host.random(), uuid: () => options.host.uuid(), formatAsJson: true }
+      : options.host,
   };
   const top: TopLevel = { resume: options.resume };
   if (definition.TimeoutSeconds === undefined) return runBranch(definition, input, env, top);
@@ -246,6 +257,10 @@ interface Env {
   steps: { sinceBreath: number; querySteps: number };
   /** The events of this run's GetExecutionHistory so far, ExecutionStarted first (see `traced`), across all branches. */
   events: { count: number };
+  /** RunOptions.earlierResults. */
+  earlier: boolean;
+  /** What intrinsics use: the host, or with earlierResults its States.Format of before. */
+  intrinsics: IntrinsicHost;
 }
 
 /**
@@ -310,6 +325,11 @@ class Visit {
     this.jsonata = (state.QueryLanguage ?? env.queryLanguage) === 'JSONata';
   }
 
+  /** How a value JSONata computed that does not fit fails: States.QueryEvaluationError (States.Runtime before). */
+  get queryFailure(): (cause: string) => StatesError {
+    return this.jsonata && !this.env.earlier ? queryEvaluationError : runtimeError;
+  }
+
   /** The id of this visit's …StateEntered event (see `traced`). */
   enteredEvent = 0;
 
@@ -321,7 +341,7 @@ class Visit {
   locate(error: unknown): unknown {
     if (!(error instanceof StatesError) || (error.error !== StatesErrors.Runtime && error.error !== StatesErrors.QueryEvaluationError))
       return error;
-    if (error.cause?.startsWith(LOCATED_PREFIX)) return error;
+    if (this.env.earlier || error.cause?.startsWith(LOCATED_PREFIX)) return error;
     const where = `${LOCATED_PREFIX}'${this.name}' (entered at the event id #${this.enteredEvent}).`;
     return new StatesError(error.error, error.cause ? `${where} ${error.cause}` : where);
   }
@@ -334,9 +354,10 @@ class Visit {
       const value: Record<string, unknown> = {
         ...this.env.context,
         // RetryCount only where a Retry can count (Task, Parallel, Map), as Step Functions shows `$$.State`.
-        State: RETRYING_TYPES.has(this.state.Type as string)
-          ? { Name: this.name, EnteredTime: this.entered, RetryCount: this.retryCount }
-          : { Name: this.name, EnteredTime: this.entered },
+        State:
+          this.env.earlier || RETRYING_TYPES.has(this.state.Type as string)
+            ? { Name: this.name, EnteredTime: this.entered, RetryCount: this.retryCount }
+            : { Name: this.name, EnteredTime: this.entered },
       };
       if (this.env.mapItem) value.Map = { Item: this.env.mapItem };
       if (this.taskToken !== undefined) value.Task = { Token: this.taskToken };
@@ -400,7 +421,7 @@ class Visit {
   /** Variables to assign (not yet assigned: Output and OutputPath still see the old values). JSONPath: `$` is `dollar`. */
   assignPath(assign: unknown, dollar: unknown): Record<string, unknown> | undefined {
     if (assign === undefined) return undefined;
-    return applyTemplate(assign, this.scope(dollar), this.env.host) as Record<string, unknown>;
+    return applyTemplate(assign, this.scope(dollar), this.env.intrinsics) as Record<string, unknown>;
   }
 
   /** The same for JSONata, with `$states` bound (plus `extra`). */
@@ -434,7 +455,7 @@ class Visit {
     checkPayload(result, `The result of state '${this.name}'`);
     if (this.jsonata) return this.outputJsonata(this.state, result, this.next, { result });
     const selected =
-      this.state.ResultSelector === undefined ? result : applyTemplate(this.state.ResultSelector, this.scope(result), this.env.host);
+      this.state.ResultSelector === undefined ? result : applyTemplate(this.state.ResultSelector, this.scope(result), this.env.intrinsics);
     const assigned = this.assignPath(this.state.Assign, selected);
     const output = this.applyOutputPath(this.applyResultPath(selected));
     this.commit(assigned);
@@ -445,14 +466,15 @@ class Visit {
   numberField(field: string, effective: unknown): MaybePromise<number | undefined> {
     const value: unknown = this.state[field];
     // A value JSONata computed that does not fit fails as the expression's error (States.QueryEvaluationError), as in AWS.
-    if (this.jsonata && isExpression(value)) return this.eval(value, field).then((v) => checkNumber(field, v, queryEvaluationError));
+    if (this.jsonata && isExpression(value))
+      return this.eval(value, field).then((v) => checkNumber(field, v, this.queryFailure, this.env.earlier));
     if (!this.jsonata && this.state[`${field}Path`] !== undefined) {
       let read = readPath(this.state[`${field}Path`], this.scope(effective));
       // Step Functions takes a MaxConcurrencyPath giving an integer as a string ("1").
-      if (field === 'MaxConcurrency' && typeof read === 'string' && /^\d+$/.test(read)) read = Number(read);
-      return checkNumber(`${field}Path`, read);
+      if (!this.env.earlier && field === 'MaxConcurrency' && typeof read === 'string' && /^\d+$/.test(read)) read = Number(read);
+      return checkNumber(this.env.earlier ? field : `${field}Path`, read, runtimeError, this.env.earlier);
     }
-    return checkNumber(field, value);
+    return checkNumber(field, value, runtimeError, this.env.earlier);
   }
 
   /** Retry, then Catch, around `attempt`; `finish` runs once after a success, its failures only caught. */
@@ -560,7 +582,7 @@ function runPass(v: Visit): MaybePromise<Outcome> {
   if (v.jsonata) return v.finish(v.raw);
   const effective = v.effectiveInput();
   let result = effective;
-  if (v.state.Parameters !== undefined) result = applyTemplate(v.state.Parameters, v.scope(effective), v.env.host);
+  if (v.state.Parameters !== undefined) result = applyTemplate(v.state.Parameters, v.scope(effective), v.env.intrinsics);
   else if ('Result' in v.state) result = v.state.Result;
   checkPayload(result, `The result of state '${v.name}'`);
   const assigned = v.assignPath(v.state.Assign, result);
@@ -578,10 +600,11 @@ async function runFail(v: Visit): Promise<Outcome> {
   const read = async (field: 'Error' | 'Cause'): Promise<string | undefined> => {
     let value: unknown = v.state[field];
     if (v.jsonata && isExpression(value)) value = await v.eval(value, field);
-    else if (!v.jsonata && v.state[`${field}Path`] !== undefined) value = dynamicValue(v.state[`${field}Path`], v.scope(v.raw), v.env.host);
+    else if (!v.jsonata && v.state[`${field}Path`] !== undefined)
+      value = dynamicValue(v.state[`${field}Path`], v.scope(v.raw), v.env.intrinsics);
     if (value === undefined) return undefined;
     if (typeof value !== 'string') {
-      const failure = v.jsonata ? queryEvaluationError : runtimeError;
+      const failure = v.queryFailure;
       throw failure(`The ${field} of Fail state '${v.name}' must be a string, not ${typeName(value)}`);
     }
     return value;
@@ -601,12 +624,12 @@ const INTEGER_FIELDS = new Set(['Seconds', 'TimeoutSeconds', 'HeartbeatSeconds',
 const queryEvaluationError = (cause: string) => new StatesError(StatesErrors.QueryEvaluationError, cause);
 
 /** `field` may name the path it was read from (`SecondsPath`); `failure` builds the error (States.Runtime unless JSONata's). */
-function checkNumber(field: string, value: unknown, failure: (cause: string) => StatesError = runtimeError): number | undefined {
+function checkNumber(field: string, value: unknown, failure: (cause: string) => StatesError, earlier: boolean): number | undefined {
   if (value === undefined) return undefined;
   const name = field.replace(/Path$/, '');
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
     throw failure(`${field} must be a non-negative number, not ${JSON.stringify(value)}`);
-  if (INTEGER_FIELDS.has(name) && !Number.isInteger(value)) throw failure(`${field} must be an integer, not ${value}`);
+  if (!earlier && INTEGER_FIELDS.has(name) && !Number.isInteger(value)) throw failure(`${field} must be an integer, not ${value}`);
   if (SECONDS_FIELDS.has(name) && value > MAX_SECONDS) throw failure(`${field} must be at most ${MAX_SECONDS}, not ${value}`);
   return value;
 }
@@ -657,7 +680,7 @@ async function runWait(v: Visit): Promise<Outcome> {
     else if (!v.jsonata && v.state.TimestampPath !== undefined) stamp = readPath(v.state.TimestampPath, v.scope(effective));
     const at = parseTimestamp(stamp);
     if (at === undefined) {
-      const failure = v.jsonata ? queryEvaluationError : runtimeError;
+      const failure = v.queryFailure;
       throw failure(`The Timestamp of Wait state '${v.name}' is not an RFC 3339 timestamp: ${JSON.stringify(stamp)}`);
     }
     ms = Math.max(0, at - host.now());
@@ -688,7 +711,7 @@ function runTask(v: Visit): Promise<Outcome> {
   }
   const effective = v.effectiveInput();
   const attempt = () => {
-    const args = v.state.Parameters === undefined ? effective : applyTemplate(v.state.Parameters, v.scope(effective), v.env.host);
+    const args = v.state.Parameters === undefined ? effective : applyTemplate(v.state.Parameters, v.scope(effective), v.env.intrinsics);
     // Never promises in JSONPath: the fields are numbers or paths.
     const options = {
       timeoutSeconds: v.numberField('TimeoutSeconds', effective),
@@ -829,7 +852,7 @@ async function runParallel(v: Visit): Promise<Outcome> {
   return v.guarded(async () => {
     let input: unknown;
     if (v.jsonata) input = v.state.Arguments === undefined ? v.raw : await v.eval(v.state.Arguments, 'Arguments');
-    else input = v.state.Parameters === undefined ? effective : applyTemplate(v.state.Parameters, v.scope(effective), v.env.host);
+    else input = v.state.Parameters === undefined ? effective : applyTemplate(v.state.Parameters, v.scope(effective), v.env.intrinsics);
     checkPayload(input, `The input of the branches of state '${v.name}'`);
     const langOf = (b: Branch) => b.QueryLanguage ?? (v.jsonata ? 'JSONata' : v.env.queryLanguage);
     return runConcurrently(v.env, branches.length, branches.length, (i, env) =>
@@ -849,7 +872,7 @@ async function runMap(v: Visit): Promise<Outcome> {
     else if (v.jsonata) items = state.Items === undefined ? v.raw : await v.eval(state.Items, 'Items');
     else items = readPath(state.ItemsPath ?? '$', v.scope(effective));
     // Items that JSONata computed and that are not an array are the expression's error, as in AWS.
-    if (v.jsonata && !state.ItemReader && !Array.isArray(items))
+    if (v.jsonata && !v.env.earlier && !state.ItemReader && !Array.isArray(items))
       throw queryEvaluationError(`The Map state '${v.name}' needs an array of items, but Items gave ${typeName(items)}`);
     // The items are the Map's input: at most 256 KiB, which bounds how many iterations it runs (128 Ki at most).
     checkPayload(items, `The items of Map state '${v.name}'`);
@@ -908,7 +931,7 @@ async function runMap(v: Visit): Promise<Outcome> {
               new QueryBudget(),
             ).then(checked),
           );
-        return tracedIteration(i, () => checked(applyTemplate(selector, { ...v.scope(effective), context }, v.env.host)));
+        return tracedIteration(i, () => checked(applyTemplate(selector, { ...v.scope(effective), context }, v.env.intrinsics)));
       },
       tolerance,
     );
@@ -920,7 +943,7 @@ async function runMap(v: Visit): Promise<Outcome> {
 async function ioParameters(v: Visit, effective: unknown, field: 'ItemReader' | 'ResultWriter'): Promise<unknown> {
   const io = v.state[field] as StateDefinition;
   if (v.jsonata) return io.Arguments === undefined ? {} : v.eval(io.Arguments, `${field}.Arguments`);
-  return io.Parameters === undefined ? {} : applyTemplate(io.Parameters, v.scope(effective), v.env.host);
+  return io.Parameters === undefined ? {} : applyTemplate(io.Parameters, v.scope(effective), v.env.intrinsics);
 }
 
 /** A Distributed Map's items from S3, read by the worker (integrations/items.ts). */
@@ -953,7 +976,9 @@ async function batch(v: Visit, items: unknown[], effective: unknown): Promise<un
     batcher.MaxItemsPerBatch ?? (batcher.MaxItemsPerBatchPath ? readPath(batcher.MaxItemsPerBatchPath, v.scope(effective)) : items.length);
   let batchInput: unknown = batcher.BatchInput;
   if (batchInput !== undefined)
-    batchInput = v.jsonata ? await v.eval(batchInput, 'ItemBatcher.BatchInput') : applyTemplate(batchInput, v.scope(effective), v.env.host);
+    batchInput = v.jsonata
+      ? await v.eval(batchInput, 'ItemBatcher.BatchInput')
+      : applyTemplate(batchInput, v.scope(effective), v.env.intrinsics);
   const out: unknown[] = [];
   for (let i = 0; i < items.length; i += Math.max(1, size)) {
     out.push(batchInput === undefined ? { Items: items.slice(i, i + size) } : { BatchInput: batchInput, Items: items.slice(i, i + size) });

@@ -138,6 +138,8 @@ export const compileIntrinsic = memoized(parseIntrinsic);
 export interface IntrinsicHost {
   random(): number;
   uuid(): string;
+  /** States.Format's objects and arrays as JSON, as before issue 14 (executions begun before it replay so). */
+  formatAsJson?: boolean;
 }
 
 const failure = (name: string, cause: string) => new StatesError(StatesErrors.IntrinsicFailure, `States.${name}: ${cause}`);
@@ -204,7 +206,7 @@ function apply(call: IntrinsicCall, values: unknown[], host: IntrinsicHost): unk
         else if (raw[i] === '{' && raw[i + 1] === '}') {
           if (next >= values.length) fail('more {} placeholders than arguments');
           const v = values[next++];
-          out += formatArgument(v);
+          out += host.formatAsJson && typeof v !== 'string' ? JSON.stringify(v) : formatArgument(v);
           // Checked as it grows: the string is never more than one argument past the bound.
           if (out.length > MAX_PAYLOAD_BYTES) fail(`the result would be larger than ${MAX_PAYLOAD_BYTES} bytes as UTF-8 JSON`);
           i++;

@@ -112,6 +112,9 @@ export async function stateMachine(args: StateMachineInput): Promise<unknown> {
       host,
       context,
       resume,
+      // Executions begun before issue 14's fidelity with AWS (Causes, JSONata errors, States.Format, $$.State,
+      // integer seconds) keep the results they had, so their histories replay as they ran.
+      earlierResults: !patched('asl-aws-fidelity'),
     });
   } catch (error) {
     if (error instanceof StatesError) throw failure(error.output);
