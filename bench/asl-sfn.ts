@@ -39,6 +39,10 @@ export interface SfnResult {
   sdk: number[];
   bare: number[];
   medians: { sdk: number; bare: number };
+  /** The API's median time for a StartExecution (arrival to answer) in each SDK round. */
+  apiMs: number[];
+  /** Cores the bench's process used in each round (the SDK, the API and the client in one process). */
+  cores: { sdk: number[]; bare: number[] };
   ratio: number;
   callbacks: { count: number; ms: number[]; p50: number; p95: number };
 }
@@ -62,16 +66,22 @@ const CALLBACK = {
   },
 };
 
-/** Calls per second of `n` calls of `call(i)`, `concurrency` at a time. */
-async function rate(n: number, concurrency: number, call: (i: number) => Promise<unknown>): Promise<number> {
+/**
+ * Calls per second of `n` calls of `call(i)`, `concurrency` at a time, and the cores this process used meanwhile
+ * (the SDK, the API and the Temporal client share it: near 1, the process itself is the bound).
+ */
+async function rate(n: number, concurrency: number, call: (i: number) => Promise<unknown>): Promise<{ perSecond: number; cores: number }> {
   let next = 0;
   const started = performance.now();
+  const cpu = process.cpuUsage();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < n) await call(next++);
     }),
   );
-  return n / ((performance.now() - started) / 1000);
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  return { perSecond: n / seconds, cores: (used.user + used.system) / 1e6 / seconds };
 }
 
 const percentile = (values: number[], p: number) =>
@@ -81,6 +91,12 @@ export async function sfnApiBench({ env, config }: BenchStack, store: ObjectStor
   // The rate limit (1,000 requests a minute from one address by default) is not what is measured here.
   const api = { ...config.api, rateLimit: { ...config.api.rateLimit, max: 1_000_000 } };
   const app = await buildApp({ config: { ...config, api }, client: env.client, logger: false });
+  // The time the API took for each request, from its arrival to the answer sent: the rest of an SDK call's time is
+  // the SDK's and the connection's.
+  const served: number[] = [];
+  app.addHook('onResponse', async (_request, reply) => {
+    served.push(reply.elapsedTime);
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const endpoint = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const sfn = new SFNClient({
@@ -123,10 +139,23 @@ export async function sfnApiBench({ env, config }: BenchStack, store: ObjectStor
     await rate(50, CONCURRENCY, viaSdk(0));
     await rate(50, CONCURRENCY, bare(0));
     const rates = { sdk: [] as number[], bare: [] as number[] };
+    const cores = { sdk: [] as number[], bare: [] as number[] };
+    const apiMs: number[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
-      rates.bare.push(await rate(STARTS, CONCURRENCY, bare(round)));
-      rates.sdk.push(await rate(STARTS, CONCURRENCY, viaSdk(round)));
-      progress(`round ${round}: bare ${rates.bare.at(-1)!.toFixed(0)}/s, SDK ${rates.sdk.at(-1)!.toFixed(0)}/s`);
+      const b = await rate(STARTS, CONCURRENCY, bare(round));
+      served.length = 0;
+      const k = await rate(STARTS, CONCURRENCY, viaSdk(round));
+      apiMs.push(median(served));
+      rates.bare.push(b.perSecond);
+      rates.sdk.push(k.perSecond);
+      cores.bare.push(b.cores);
+      cores.sdk.push(k.cores);
+      progress(
+        `round ${round}: bare ${b.perSecond.toFixed(0)}/s (${b.cores.toFixed(2)} cores), ` +
+          `SDK ${k.perSecond.toFixed(0)}/s (${k.cores.toFixed(2)} cores; the API's median time ${apiMs.at(-1)!.toFixed(1)} ms, ` +
+          `a bare start's mean ${((CONCURRENCY * 1000) / b.perSecond).toFixed(1)} ms, an SDK call's ` +
+          `${((CONCURRENCY * 1000) / k.perSecond).toFixed(1)} ms)`,
+      );
     }
 
     const callbackArn = await create(`bench-callback-${run}`, CALLBACK);
@@ -136,10 +165,15 @@ export async function sfnApiBench({ env, config }: BenchStack, store: ObjectStor
       const { executionArn } = await sfn.send(
         new StartExecutionCommand({ stateMachineArn: callbackArn, name, input: JSON.stringify({ name }) }),
       );
-      const token = await until('the Lambda to receive the token', async () => {
-        const saved = await store.get(resultsKey(name));
-        return saved === undefined ? undefined : (JSON.parse(saved).source.token as string);
-      });
+      // Before the clock starts; generous, as the machine may be loaded by other work.
+      const token = await until(
+        'the Lambda to receive the token',
+        async () => {
+          const saved = await store.get(resultsKey(name));
+          return saved === undefined ? undefined : (JSON.parse(saved).source.token as string);
+        },
+        120_000,
+      );
       const result = env.client.workflow.getHandle(executionArn!).result();
       const started = performance.now();
       await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ i }) }));
@@ -147,7 +181,7 @@ export async function sfnApiBench({ env, config }: BenchStack, store: ObjectStor
       ms.push(performance.now() - started);
       if (output.answer.i !== i) throw new Error(`callback ${i}: the execution's output is ${JSON.stringify(output)}`);
     }
-    progress(`callbacks: p50 ${median(ms).toFixed(0)} ms`);
+    progress(`callbacks: p50 ${median(ms).toFixed(0)} ms, p95 ${percentile(ms, 0.95).toFixed(0)} ms`);
     const medians = { sdk: median(rates.sdk), bare: median(rates.bare) };
     return {
       starts: STARTS,
@@ -156,6 +190,8 @@ export async function sfnApiBench({ env, config }: BenchStack, store: ObjectStor
       target: TARGET,
       ...rates,
       medians,
+      cores,
+      apiMs,
       ratio: medians.sdk / medians.bare,
       callbacks: { count: CALLBACKS, ms, p50: median(ms), p95: percentile(ms, 0.95) },
     };
