@@ -8,10 +8,12 @@ import { workflowBundle } from '../support/temporal';
 const dir = join(__dirname, '../histories');
 const histories = readdirSync(dir)
   .filter((file) => file.endsWith('.json'))
-  .map((file) => ({
-    workflowId: file.replace(/\.json$/, ''),
-    history: historyFromJSON(JSON.parse(readFileSync(join(dir, file), 'utf8'))),
-  }));
+  .map((file) => {
+    const history = historyFromJSON(JSON.parse(readFileSync(join(dir, file), 'utf8')));
+    // Replayed under the id it ran under (an exchange's id is the API's, not its file's name), else its file's name.
+    const workflowId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowId || file.replace(/\.json$/, '');
+    return { file, workflowId, history };
+  });
 
 const workflowType = ({ history }: (typeof histories)[number]) =>
   history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name;
@@ -26,10 +28,15 @@ it('has at least 3 recorded executions of different outcomes', () => {
   expect(histories.length).toBeGreaterThanOrEqual(3);
 });
 
+it('has a recorded history of each workflow the recorder runs: runs, their batches, an exchange and a page view', () => {
+  expect(new Set(histories.map(workflowType))).toEqual(new Set(['secretSanta', 'notifyBatch', 'exchange', 'exchangePage']));
+});
+
 it('replays every recorded history on the current workflow code', async () => {
   const results = await replay({ workflowBundle: workflowBundle() });
-  expect(results.map((r) => ({ id: r.workflowId, error: r.error?.message }))).toEqual(
-    histories.map((h) => ({ id: h.workflowId, error: undefined })),
+  const fileOf = new Map(histories.map((h) => [h.workflowId, h.file]));
+  expect(results.map((r) => ({ file: fileOf.get(r.workflowId), error: r.error?.message }))).toEqual(
+    histories.map((h) => ({ file: h.file, error: undefined })),
   );
 });
 
