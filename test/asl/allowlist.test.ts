@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app';
 import { until } from '../../testkit/until';
 import { TemporalRunner } from './support/temporal-runner';
+import { STATE_MACHINE_TASKS } from '../../activities/examples/names';
 
 let runner: TemporalRunner;
 let app: FastifyInstance;
@@ -34,7 +35,14 @@ beforeEach(() => {
   loadBatchCalls.length = 0;
 });
 
-const ALLOWED = 'rollDie, fetchRecords, processBatch, saveResults, addToTeam, recordMember, notifyOnboarding';
+// The examples' activities and the runtime's service integrations: never the pipeline's own.
+const ALLOWED = STATE_MACHINE_TASKS.join(', ');
+
+it('binds Tasks to the examples and the integrations only', () => {
+  expect(ALLOWED).toMatch(/^rollDie, fetchRecords, processBatch, saveResults, addToTeam, recordMember, notifyOnboarding, integration:/);
+  for (const pipeline of ['loadBatch', 'allocate', 'notifyEmail', 'notifySms', 'loadStateMachine'])
+    expect(STATE_MACHINE_TASKS).not.toContain(pipeline);
+});
 const refusal = (name: string) => `'${name}' is not an activity registered for state machines (allowed: ${ALLOWED})`;
 const task = (fields: Record<string, unknown>) => ({ StartAt: 'Load', States: { Load: { Type: 'Task', End: true, ...fields } } });
 const invoke = (parameters: Record<string, unknown>) =>
