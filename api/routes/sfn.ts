@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { STATE_MACHINE_ACTIVITIES } from '../../activities/examples/names';
+import { STATE_MACHINE_TASKS } from '../../activities/examples/names';
 import type { Config } from '../../lib/config';
 import { MachineRegistry } from '../../storage/sfn-machines';
 import type { ObjectStore } from '../../storage/object-store';
@@ -64,7 +64,7 @@ export default async function sfnRoutes(app: FastifyInstance, options: SfnRouteO
   const definitions = new StateMachineStore(store);
   const registry = new MachineRegistry(store, definitions);
   const tokens = new TaskTokens(taskTokenSecret(config));
-  const deps = { client, arns, registry, definitions, temporal: config.temporal, activities: STATE_MACHINE_ACTIVITIES };
+  const deps = { client, arns, registry, definitions, temporal: config.temporal, activities: STATE_MACHINE_TASKS };
   const { requireMachine, requireExecution, ...executions } = executionActions(deps);
   const actions: Record<string, (body: Body) => Promise<unknown>> = {
     ...machineActions(deps),

@@ -878,7 +878,8 @@ async function runMap(v: Visit): Promise<Outcome> {
     checkPayload(items, `The items of Map state '${v.name}'`);
     if (!Array.isArray(items)) {
       throw runtimeError(
-        `The Map state '${v.name}' needs an array of items, but ${v.jsonata ? 'Items' : `ItemsPath '${state.ItemsPath ?? '$'}'`} gave ${typeName(items)}`,
+        `The Map state '${v.name}' needs an array of items, ` +
+          `but ${v.jsonata ? 'Items' : `ItemsPath '${state.ItemsPath ?? '$'}'`} gave ${typeName(items)}`,
       );
     }
     const batched = await batch(v, items, effective);
