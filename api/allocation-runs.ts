@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
+import { type Client, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { NotifyResult } from '../activities/notify-types';
 import type { ObjectStore } from '../storage/object-store';
@@ -9,6 +9,7 @@ import { linkId, openForLink } from '../lib/codec/draw-seal';
 import { ErrorType } from '../lib/errors';
 import type { Channel } from '../lib/types';
 import { ApiError } from './api-error';
+import { startOnce } from './start-once';
 import { allocate } from '../lib/allocation/allocate';
 import { type TemporalConfig, workflowUiLink } from '../lib/config';
 import { readLiveStatus } from './live-status';
@@ -95,17 +96,7 @@ export class AllocationRuns {
       draw: { singleCycle: options.singleCycle, avoidKey: options.avoidPrevious ? allocationKey(options.avoidPrevious) : undefined },
       notifyRetryBudgetMs: this.temporal.notifyRetryBudgetMs,
     };
-    try {
-      // Idempotency keys race here: the first start wins and the others find its run.
-      await this.client.workflow.start(secretSanta, {
-        workflowId: id,
-        taskQueue: this.temporal.taskQueue,
-        args: [input],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      });
-    } catch (error) {
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    if (!(await startOnce(this.client, secretSanta, { workflowId: id, taskQueue: this.temporal.taskQueue, args: [input] }))) {
       return { id, status: (await this.state(id)) ?? 'RUNNING' };
     }
     return { id, status: 'RUNNING' };

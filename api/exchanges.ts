@@ -1,11 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import {
-  type Client,
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowFailedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-} from '@temporalio/client';
+import { type Client, WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ExchangePageView, ExchangeSettings } from '../activities/exchange-types';
 import { allocate } from '../lib/allocation/allocate';
@@ -19,6 +13,7 @@ import { allocationKey, uploadParticipants } from '../storage/run-data';
 import { actUpdate, drawNowUpdate, exchange, exchangePage, exchangeStatusQuery } from '../workflows';
 import type { ExchangeInput, ExchangeStatus } from '../workflows/exchange';
 import { ApiError } from './api-error';
+import { startOnce } from './start-once';
 
 export type ExchangeState = 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
 
@@ -77,16 +72,7 @@ export class ExchangeRuns {
       draw: { singleCycle: options.singleCycle, avoidKey },
       notifyRetryBudgetMs: this.temporal.notifyRetryBudgetMs,
     };
-    try {
-      await this.client.workflow.start(exchange, {
-        workflowId: id,
-        taskQueue: this.temporal.taskQueue,
-        args: [input],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      });
-    } catch (error) {
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    if (!(await startOnce(this.client, exchange, { workflowId: id, taskQueue: this.temporal.taskQueue, args: [input] }))) {
       return { id, status: (await this.state(id)) ?? 'RUNNING' };
     }
     return { id, status: 'RUNNING' };

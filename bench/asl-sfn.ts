@@ -23,6 +23,7 @@ import type { ObjectStore } from '../storage/object-store';
 import { until } from '../testkit/until';
 import { median, type Progress } from './report';
 import type { BenchStack } from './stack';
+import { callbackMachine } from '../testkit/callback-machine';
 
 const STARTS = 300;
 const CONCURRENCY = 16;
@@ -49,22 +50,7 @@ export interface SfnResult {
 
 const PASS: Definition = { StartAt: 'Done', States: { Done: { Type: 'Pass', End: true } } } as unknown as Definition;
 
-const CALLBACK = {
-  StartAt: 'Ask',
-  States: {
-    Ask: {
-      Type: 'Task',
-      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-      Parameters: {
-        FunctionName: 'saveResults',
-        Payload: { source: { 'name.$': '$.name', total: 0, 'token.$': '$$.Task.Token' }, processed: 0, total: 0 },
-      },
-      ResultPath: '$.answer',
-      Next: 'Next',
-    },
-    Next: { Type: 'Pass', End: true },
-  },
-};
+const CALLBACK = callbackMachine({ after: { Type: 'Pass', End: true } });
 
 /**
  * Calls per second of `n` calls of `call(i)`, `concurrency` at a time, and the cores this process used meanwhile

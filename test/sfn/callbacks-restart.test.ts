@@ -12,6 +12,7 @@ import { DevServer } from '../../scripts/dev-server';
 import { createObjectStore, type ObjectStore } from '../../storage/object-store';
 import { until } from '../../testkit/until';
 import { createMachine, ended, type SfnStack, startSfnStack, unique } from './sfn-client';
+import { callbackMachine } from '../../testkit/callback-machine';
 
 let server: DevServer;
 let s: SfnStack;
@@ -41,22 +42,11 @@ afterAll(async () => {
 });
 
 it('waits through a server and worker restart; SendTaskSuccess sent while no worker runs completes it', async () => {
-  const machine = await createMachine(s.sfn, unique('cb-restart'), {
-    StartAt: 'Ask',
-    States: {
-      Ask: {
-        Type: 'Task',
-        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-        Parameters: {
-          FunctionName: 'saveResults',
-          Payload: { source: { 'name.$': '$.name', total: 0, 'token.$': '$$.Task.Token' }, processed: 0, total: 0 },
-        },
-        ResultPath: '$.answer',
-        Next: 'After',
-      },
-      After: { Type: 'Pass', Result: 'went on', ResultPath: '$.after', End: true },
-    },
-  });
+  const machine = await createMachine(
+    s.sfn,
+    unique('cb-restart'),
+    callbackMachine({ after: { Type: 'Pass', Result: 'went on', ResultPath: '$.after', End: true } }),
+  );
   const name = unique('restart');
   const { executionArn } = await s.sfn.send(new StartExecutionCommand({ stateMachineArn: machine, input: JSON.stringify({ name }) }));
   const token = await until('the Lambda to receive the token', async () => {

@@ -17,6 +17,7 @@ import { taskTokenSecret } from '../../lib/sfn-task-token-secret';
 import { createObjectStore, type ObjectStore } from '../../storage/object-store';
 import { until } from '../../testkit/until';
 import { createMachine, ended, type SfnStack, startSfnStack, unique } from './sfn-client';
+import { callbackMachine } from '../../testkit/callback-machine';
 
 let s: SfnStack;
 let store: ObjectStore;
@@ -32,22 +33,7 @@ afterAll(async () => {
 });
 
 /** A callback Task whose Lambda (saveResults) stores the token under the execution's input `name`. */
-const callback = (timing: Record<string, number>) => ({
-  StartAt: 'Ask',
-  States: {
-    Ask: {
-      Type: 'Task',
-      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-      Parameters: {
-        FunctionName: 'saveResults',
-        Payload: { source: { 'name.$': '$.name', total: 0, 'token.$': '$$.Task.Token' }, processed: 0, total: 0 },
-      },
-      ResultPath: '$.answer',
-      ...timing,
-      End: true,
-    },
-  },
-});
+const callback = (timing: Record<string, number>) => callbackMachine({ timing });
 
 /** Starts an execution of `machine` and answers the token its Lambda received. */
 async function startWaiting(machine: string): Promise<{ executionArn: string; token: string }> {

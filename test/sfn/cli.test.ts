@@ -10,6 +10,7 @@ import { startTestStack, type TestStack } from '../support/stack';
 import { until } from '../../testkit/until';
 import { resultsKey } from '../../activities/examples/records';
 import { createObjectStore } from '../../storage/object-store';
+import { callbackMachine } from '../../testkit/callback-machine';
 
 let stack: TestStack;
 let endpoint: string;
@@ -111,20 +112,7 @@ it('fails as AWS does: the exception name on stderr, a service error exit', asyn
 
 it('send-task-success answers a callback Task: the waiting execution goes on with its output', async () => {
   const name = `cli-cb-${Date.now().toString(36)}`;
-  const waits = JSON.stringify({
-    StartAt: 'Ask',
-    States: {
-      Ask: {
-        Type: 'Task',
-        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-        Parameters: {
-          FunctionName: 'saveResults',
-          Payload: { source: { name, total: 0, 'token.$': '$$.Task.Token' }, processed: 0, total: 0 },
-        },
-        End: true,
-      },
-    },
-  });
+  const waits = JSON.stringify(callbackMachine({ name, resultPath: null }));
   const made = await aws('create-state-machine', '--name', name, '--definition', waits, '--role-arn', 'arn:aws:iam::000000000000:role/x');
   const started = await aws('start-execution', '--state-machine-arn', made.json.stateMachineArn);
   const store = createObjectStore(stack.config.storage);
