@@ -36,7 +36,9 @@ interface Stack {
 /** scripts/start.ts on the test's ports with `dataDir`, nothing else of its state given: it makes its own keys. */
 async function startStack(dataDir: string): Promise<Stack> {
   let output = '';
-  const child = spawn(join(root, 'node_modules/.bin/tsx'), ['scripts/start.ts'], {
+  // As scripts/start.sh runs it: node with tsx's loader, so SIGTERM reaches start.ts itself (the tsx command's relay
+  // kills a child too busy to acknowledge it within 30 ms, exit 143).
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
