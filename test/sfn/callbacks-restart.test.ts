@@ -60,8 +60,8 @@ it('waits through a server and worker restart; SendTaskSuccess sent while no wor
     // The server came back from its file: the execution still waits, and the answer is stored with no worker.
     expect((await s.sfn.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('RUNNING');
     await s.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ approved: 'after restarts' }) }));
-    const history = await s.stack.temporal.client.workflow.getHandle(executionArn!).fetchHistory();
-    expect(history.events?.filter((event) => event.workflowExecutionSignaledEventAttributes)).toHaveLength(1);
+    // Not looked for in the history here: a workflow task the stopped worker had started holds new signals back until
+    // it times out. The answer was sent only while no worker ran, so the output below shows it was kept.
     expect((await s.sfn.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('RUNNING');
   } finally {
     await s.stack.startStateMachines();
