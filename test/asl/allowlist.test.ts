@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app';
-import { until } from '../../testkit/until';
 import { TemporalRunner } from './support/temporal-runner';
 import { STATE_MACHINE_TASKS } from '../../activities/examples/names';
+import { executionFinished } from './support/finished';
 
 let runner: TemporalRunner;
 let app: FastifyInstance;
@@ -50,20 +50,7 @@ const invoke = (parameters: Record<string, unknown>) =>
 const loadBatch = { Type: 'Task', Resource: 'loadBatch', End: true };
 const example = (name: string) => JSON.parse(readFileSync(join(__dirname, '../../examples/state-machines', `${name}.asl.json`), 'utf8'));
 
-/** GET /executions/:id until it is no longer RUNNING (an answer other than 200 is the wait's last error). */
-function finished(id: string) {
-  // The execution's view as the API answers it, untyped like the tests' other answers.
-  return until<Record<string, any>>(
-    `execution ${id} to finish`,
-    async () => {
-      const res = await app.inject({ method: 'GET', url: `/executions/${id}` });
-      if (res.statusCode !== 200) throw new Error(`GET /executions/${id} answered ${res.statusCode}: ${res.body}`);
-      return res.json().status === 'RUNNING' ? undefined : res.json();
-    },
-    30_000,
-    50,
-  );
-}
+const finished = (id: string) => executionFinished(app, id);
 
 async function execute(machine: string, input: Record<string, unknown> = {}) {
   const post = await app.inject({ method: 'POST', url: `/state-machines/${machine}/executions`, payload: input });

@@ -1,8 +1,8 @@
 /** The States Language API on a real worker: store (checked first), start, read the outcome. */
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app';
-import { until } from '../../testkit/until';
 import { TemporalRunner } from './support/temporal-runner';
+import { executionFinished } from './support/finished';
 
 let runner: TemporalRunner;
 let app: FastifyInstance;
@@ -24,20 +24,7 @@ const hello = {
 };
 const records = (...values: number[]) => values.map((value, id) => ({ id, value }));
 
-/** GET /executions/:id until it is no longer RUNNING (an answer other than 200 is the wait's last error). */
-function finished(id: string) {
-  // The execution's view as the API answers it, untyped like the tests' other answers.
-  return until<Record<string, any>>(
-    `execution ${id} to finish`,
-    async () => {
-      const res = await app.inject({ method: 'GET', url: `/executions/${id}` });
-      if (res.statusCode !== 200) throw new Error(`GET /executions/${id} answered ${res.statusCode}: ${res.body}`);
-      return res.json().status === 'RUNNING' ? undefined : res.json();
-    },
-    30_000,
-    50,
-  );
-}
+const finished = (id: string) => executionFinished(app, id);
 
 it('PUT refuses an invalid definition with 400 and every problem with its JSON path', async () => {
   const res = await app.inject({
