@@ -1,5 +1,6 @@
 /**
- * `arn:aws:states:::http:invoke`: Method, ApiEndpoint, Headers, QueryParameters, RequestBody; answers
+ * `arn:aws:states:::http:invoke`: Method, ApiEndpoint, Headers, QueryParameters, RequestBody (JSON, or a form with
+ * Transform's URL_ENCODED: url-encoded.ts); answers
  * {Headers, ResponseBody, StatusCode, StatusText} (a JSON body parsed), any status outside 2xx failing as
  * `States.Http.StatusCode.<code>`, a connection that fails as `States.Http.Socket`. Credentials come from the
  * operator's configuration by Authentication.ConnectionArn, never from the definition; hosts are checked against
@@ -14,6 +15,7 @@ import { MAX_PAYLOAD_BYTES } from '../quotas';
 import { badRequest, tooLarge } from './errors';
 import type { HostPolicy } from './hosts';
 import { asText, type Json, request } from './shapes';
+import { bodyEncoding, urlEncode } from './url-encoded';
 
 /** What a connection adds to a request: EventBridge connections' authorization kinds. */
 export type Connection =
@@ -70,8 +72,12 @@ export function httpActivities(policy: HostPolicy, connections: Readonly<Record<
         const [name, value] = authorization(connections[arn]);
         headers[name.toLowerCase()] = value;
       }
+      const encoding = bodyEncoding(args.Transform);
       let body: string | undefined;
-      if (args.RequestBody !== undefined) {
+      if (args.RequestBody !== undefined && encoding.urlEncoded) {
+        body = urlEncode(args.RequestBody, encoding.arrayFormat);
+        headers['content-type'] ??= 'application/x-www-form-urlencoded';
+      } else if (args.RequestBody !== undefined) {
         body = asText(args.RequestBody);
         if (typeof args.RequestBody !== 'string') headers['content-type'] ??= 'application/json';
       }
