@@ -13,6 +13,7 @@ import {
   startStateMachine,
   stopExecution,
 } from 'states-language-temporal/client';
+import type { Definition } from 'states-language-temporal';
 import type { TemporalConfig } from '../../lib/config';
 import type { MachineRecord, MachineRegistry } from '../../storage/sfn-machines';
 import type { StateMachineStore } from '../../storage/state-machines';
@@ -98,11 +99,25 @@ export function executionActions(deps: ExecutionDeps) {
     }
   };
 
-  async function start(record: MachineRecord, body: Body, generated: boolean) {
+  /**
+   * The machine's record and, read at the same time (one storage round trip's wait, not two in a row), its
+   * definition: awaited only once the request is found valid, so the errors and their order stay as they were.
+   */
+  const machineToStart = async (arn: unknown) => {
+    const definition = definitions.get(arns.parseStateMachine(arn));
+    definition.catch(() => undefined); // Not left unhandled when the record's lookup answers an error first.
+    return { record: await machineOf(arn), definition };
+  };
+
+  async function start(
+    { record, definition: read }: { record: MachineRecord; definition: Promise<Definition | undefined> },
+    body: Body,
+    generated: boolean,
+  ) {
     const name = generated ? randomUUID() : (optionalString(body, 'name', 80) ?? randomUUID());
     if (!STATE_MACHINE_NAME.test(name)) throw new SfnError('InvalidName', `Invalid Name: '${name}' (1 to 80 letters, digits, - and _)`);
     const input = inputOf(body);
-    const definition = await definitions.get(record.name);
+    const definition = await read;
     if (!definition) throw new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arns.stateMachine(record.name)}'`);
     const executionArn = arns.execution(record.name, name);
     const startDate = Date.now();
@@ -132,20 +147,21 @@ export function executionActions(deps: ExecutionDeps) {
 
   return {
     async StartExecution(body: Body) {
-      const { executionArn, startDate } = await start(await machineOf(body.stateMachineArn), body, false);
+      const { executionArn, startDate } = await start(await machineToStart(body.stateMachineArn), body, false);
       return { executionArn, startDate: epochSeconds(startDate) };
     },
 
     /** EXPRESS machines only, as AWS: the answer waits for the end (at most five minutes, AWS's limit for them). */
     async StartSyncExecution(body: Body) {
-      const record = await machineOf(body.stateMachineArn);
+      const machine = await machineToStart(body.stateMachineArn);
+      const { record } = machine;
       if (record.type !== 'EXPRESS') {
         throw new SfnError(
           'StateMachineTypeNotSupported',
           `This operation is not supported by this type of state machine: '${record.type}'`,
         );
       }
-      const { executionArn, name, startDate, input, handle } = await start(record, body, body.name === undefined);
+      const { executionArn, name, startDate, input, handle } = await start(machine, body, body.name === undefined);
       if (!handle) throw new SfnError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<'timeout'>((resolve) => {

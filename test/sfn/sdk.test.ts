@@ -304,6 +304,10 @@ it('StartExecution is idempotent for the same name and input while it runs; stop
     error: 'Manual',
     cause: 'enough waiting',
   });
+  // Ended, the same name and input is no longer the same execution.
+  await expect(sfn.send(new StartExecutionCommand({ stateMachineArn: machine, name: 'one', input: '{"n":1}' }))).rejects.toBeInstanceOf(
+    ExecutionAlreadyExists,
+  );
   const { events } = await sfn.send(new GetExecutionHistoryCommand({ executionArn: first.executionArn }));
   expect(events!.map((e) => e.type)).toEqual(['ExecutionStarted', 'WaitStateEntered', 'ExecutionAborted']);
   expect(events![2].executionAbortedEventDetails).toEqual({ error: 'Manual', cause: 'enough waiting' });
