@@ -3,48 +3,81 @@
  * process of its own, as the other asl parts run it:
  * - StartExecution calls per second through the SDK (SigV4, JSON 1.0, the API's lookups of the machine and its
  *   definition, then the workflow's start), against bare `client.workflow.start` of the same workflow with the same
- *   arguments (startStateMachine, as the API calls it): STARTS calls each, CONCURRENCY at a time, ROUNDS alternating
- *   rounds, medians. Target: at least 0.8× the bare rate. The machine is one Pass state, so the executions end.
+ *   arguments (startStateMachine, as the API calls it): STARTS calls a side, CONCURRENCY in flight as a busy client
+ *   keeps them, ROUNDS rounds; the side that goes first alternates, and each side starts once the executions
+ *   started before it have all ended (else one side's executions, still running on the worker, slow the other's
+ *   starts). Figure: the median of the rounds' ratios. Target: at least 0.8× the bare rate. The machine is one Pass.
+ *   Where an SDK call's time goes, medians of each call's spans: the SDK and HTTP (the call's time less the API's),
+ *   the API's own work before and after Temporal (SigV4, Fastify, the machine's lookups), and Temporal's start as
+ *   the API's client timed it (an interceptor), beside a bare start's.
  * - A callback's round trip: a lambda:invoke.waitForTaskToken Task (saveResults stores the token; read from the
  *   store before the clock starts), then a Pass that ends the execution. Timed from SendTaskSuccess sent until the
  *   workflow's result arrives (a long poll, not a poll loop): the answer stored as a signal, the worker's workflow
  *   task, the next state, the completion. An upper bound on "SendTaskSuccess to the next state entered".
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
 import { CreateStateMachineCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { Client } from '@temporalio/client';
 import type { Definition } from 'states-language-temporal';
-import { startStateMachine } from 'states-language-temporal/client';
-import { STATE_MACHINE_TASKS } from '../activities/examples/names';
+import { STATE_MACHINE_WORKFLOW } from 'states-language-temporal/client';
 import { resultsKey } from '../activities/examples/records';
 import { buildApp } from '../api/app';
-import { activityTaskQueuePrefix } from '../api/sfn/executions';
+import { createDataConverter } from '../lib/codec/data-converter';
+import type { Config } from '../lib/config';
 import type { ObjectStore } from '../storage/object-store';
-import { until } from '../testkit/until';
-import { median, type Progress } from './report';
-import type { BenchStack } from './stack';
 import { callbackMachine } from '../testkit/callback-machine';
+import { until } from '../testkit/until';
+import type { AslPart } from './asl-part';
+import { CALLER_SETTINGS_ENV, type CallerAnswer, type CallerRound, type CallerSettings } from './asl-sfn-caller';
+import { formatMs, markdownTable, median, type Progress } from './report';
+import type { BenchStack } from './stack';
 
-const STARTS = 300;
+const STARTS = 200;
 const CONCURRENCY = 16;
-const ROUNDS = 3;
+const ROUNDS = 7;
 const CALLBACKS = 30;
 export const TARGET = 0.8;
+
+/** Medians of one side's calls in one round, in ms. */
+interface Spans {
+  /** The call as its caller saw it. */
+  call: number;
+  /** Temporal's start as the client timed it (interceptor). */
+  temporalStart: number;
+  /** From the request's arrival at the API to its answer sent (SDK side only). */
+  api?: number;
+}
+
+/** One side of a round: its rate, the cores its caller's process and the API's (the bench's) used, its spans. */
+export interface Side {
+  perSecond: number;
+  cores: { caller: number; api: number };
+  spans: Spans;
+}
+
+export interface SfnRound {
+  /** Which side went first. */
+  first: 'sdk' | 'bare';
+  sdk: Side;
+  bare: Side;
+  ratio: number;
+}
 
 export interface SfnResult {
   starts: number;
   concurrency: number;
-  rounds: number;
+  rounds: SfnRound[];
   target: number;
-  /** Calls per second of each round. */
-  sdk: number[];
-  bare: number[];
   medians: { sdk: number; bare: number };
-  /** The API's median time for a StartExecution (arrival to answer) in each SDK round. */
-  apiMs: number[];
-  /** Cores the bench's process used in each round (the SDK, the API and the client in one process). */
-  cores: { sdk: number[]; bare: number[] };
+  /** The median of the rounds' ratios, SDK / bare. */
   ratio: number;
+  /** Medians over the rounds of each span's median, in ms. */
+  spans: { sdk: Spans; bare: Spans };
   callbacks: { count: number; ms: number[]; p50: number; p95: number };
 }
 
@@ -52,31 +85,70 @@ const PASS: Definition = { StartAt: 'Done', States: { Done: { Type: 'Pass', End:
 
 const CALLBACK = callbackMachine({ after: { Type: 'Pass', End: true } });
 
-/**
- * Calls per second of `n` calls of `call(i)`, `concurrency` at a time, and the cores this process used meanwhile
- * (the SDK, the API and the Temporal client share it: near 1, the process itself is the bound).
- */
-async function rate(n: number, concurrency: number, call: (i: number) => Promise<unknown>): Promise<{ perSecond: number; cores: number }> {
-  let next = 0;
-  const started = performance.now();
-  const cpu = process.cpuUsage();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < n) await call(next++);
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  const used = process.cpuUsage(cpu);
-  return { perSecond: n / seconds, cores: (used.user + used.system) / 1e6 / seconds };
-}
-
 const percentile = (values: number[], p: number) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(p * values.length))];
+
+/** A client like the API's (same connection, namespace and codec) that times each workflow start. */
+function timingClient(client: Client, config: Config, starts: number[]): Client {
+  return new Client({
+    connection: client.connection,
+    namespace: config.temporal.namespace,
+    dataConverter: createDataConverter(config.encryption),
+    interceptors: {
+      workflow: [
+        {
+          async startWithDetails(input, next) {
+            const t = performance.now();
+            try {
+              return await next(input);
+            } finally {
+              starts.push(performance.now() - t);
+            }
+          },
+        },
+      ],
+    },
+  });
+}
+
+/** bench/asl-sfn-caller.ts in a process of its own: one round at a time. */
+async function startCaller(config: Config, settings: CallerSettings) {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'asl-sfn-caller.ts')], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: config.temporal.address,
+      TEMPORAL_NAMESPACE: config.temporal.namespace,
+      TEMPORAL_ASL_TASK_QUEUE: config.temporal.aslTaskQueue,
+      [CALLER_SETTINGS_ENV]: JSON.stringify(settings),
+    },
+  });
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const exited = once(child, 'exit');
+  const next = async (): Promise<string> => {
+    const line = await Promise.race([lines.next(), exited.then(([code]) => ({ done: true, value: `exit ${code}` }))]);
+    if (line.done) throw new Error(`the sfn bench's caller process ended (${line.value ?? 'its output closed'})`);
+    return line.value;
+  };
+  if ((await next()) !== 'ready') throw new Error("the sfn bench's caller process did not say ready");
+  return {
+    async round(round: CallerRound): Promise<CallerAnswer> {
+      child.stdin!.write(`${JSON.stringify(round)}\n`);
+      return JSON.parse(await next()) as CallerAnswer;
+    },
+    async close() {
+      child.stdin!.end();
+      await exited;
+    },
+  };
+}
 
 export async function sfnApiBench({ env, config }: BenchStack, store: ObjectStore, progress: Progress): Promise<SfnResult> {
   // The rate limit (1,000 requests a minute from one address by default) is not what is measured here.
   const api = { ...config.api, rateLimit: { ...config.api.rateLimit, max: 1_000_000 } };
-  const app = await buildApp({ config: { ...config, api }, client: env.client, logger: false });
+  const temporalStarts: number[] = [];
+  const client = timingClient(env.client, config, temporalStarts);
+  const app = await buildApp({ config: { ...config, api }, client, logger: false });
   // The time the API took for each request, from its arrival to the answer sent: the rest of an SDK call's time is
   // the SDK's and the connection's.
   const served: number[] = [];
@@ -93,6 +165,7 @@ export async function sfnApiBench({ env, config }: BenchStack, store: ObjectStor
     maxAttempts: 1,
   });
   const run = Date.now().toString(36);
+  let caller: Awaited<ReturnType<typeof startCaller>> | undefined;
   try {
     const create = async (name: string, definition: unknown) =>
       (
@@ -105,45 +178,59 @@ export async function sfnApiBench({ env, config }: BenchStack, store: ObjectStor
         )
       ).stateMachineArn!;
     const passArn = await create(`bench-pass-${run}`, PASS);
-    const input = JSON.stringify({ n: 1 });
-    const viaSdk = (round: number) => (i: number) =>
-      sfn.send(new StartExecutionCommand({ stateMachineArn: passArn, name: `sdk-${round}-${i}`, input }));
-    // The API's own start, minus the API: the same workflow, id form, queue, arguments and memo.
-    const bare = (round: number) => (i: number) =>
-      startStateMachine(env.client, {
-        workflowId: `${passArn.replace(':stateMachine:', ':execution:')}:bare-${round}-${i}`,
-        taskQueue: config.temporal.aslTaskQueue,
-        definition: PASS,
-        input: { n: 1 },
-        name: `bench-pass-${run}`,
-        activities: STATE_MACHINE_TASKS,
-        executionName: `bare-${round}-${i}`,
-        activityTaskQueuePrefix: activityTaskQueuePrefix(config.temporal),
-        memo: { sfnInputDigest: 'bench', sfnType: 'STANDARD' },
-      });
-    progress('warming up (50 starts each way)');
-    await rate(50, CONCURRENCY, viaSdk(0));
-    await rate(50, CONCURRENCY, bare(0));
-    const rates = { sdk: [] as number[], bare: [] as number[] };
-    const cores = { sdk: [] as number[], bare: [] as number[] };
-    const apiMs: number[] = [];
-    for (let round = 1; round <= ROUNDS; round++) {
-      const b = await rate(STARTS, CONCURRENCY, bare(round));
+    caller = await startCaller(config, {
+      endpoint,
+      stateMachineArn: passArn,
+      machineName: `bench-pass-${run}`,
+      definition: PASS,
+      secret: config.api.token ?? 'bench',
+    });
+    /** Until every execution started so far has ended: each side starts on an idle worker and server. */
+    const drained = () =>
+      until(
+        'the executions started so far to end',
+        async () =>
+          (await env.client.workflow.count(`WorkflowType = '${STATE_MACHINE_WORKFLOW}' AND ExecutionStatus = 'Running'`)).count === 0
+            ? true
+            : undefined,
+        { timeoutMs: 120_000, everyMs: 50 },
+      );
+    const side = async (which: 'sdk' | 'bare', round: number) => {
+      await drained();
       served.length = 0;
-      const k = await rate(STARTS, CONCURRENCY, viaSdk(round));
-      apiMs.push(median(served));
-      rates.bare.push(b.perSecond);
-      rates.sdk.push(k.perSecond);
-      cores.bare.push(b.cores);
-      cores.sdk.push(k.cores);
+      temporalStarts.length = 0;
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      const r = await caller!.round({ side: which, round, n: STARTS, concurrency: CONCURRENCY });
+      const used = process.cpuUsage(cpu);
+      const apiCores = (used.user + used.system) / 1e3 / (performance.now() - started);
+      const spans: Spans =
+        which === 'sdk'
+          ? { call: r.callMs, temporalStart: median(temporalStarts), api: median(served) }
+          : { call: r.callMs, temporalStart: r.temporalStartMs ?? Number.NaN };
+      return { perSecond: r.perSecond, cores: { caller: r.cores, api: apiCores }, spans };
+    };
+    progress('warming up (50 starts each way)');
+    await caller.round({ side: 'sdk', round: 0, n: 50, concurrency: CONCURRENCY });
+    await caller.round({ side: 'bare', round: 0, n: 50, concurrency: CONCURRENCY });
+    const rounds: SfnRound[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const first = round % 2 === 1 ? 'bare' : 'sdk';
+      const a = await side(first, round);
+      const b = await side(first === 'bare' ? 'sdk' : 'bare', round);
+      const [sdk, bareSide] = first === 'sdk' ? [a, b] : [b, a];
+      rounds.push({ first, sdk, bare: bareSide, ratio: sdk.perSecond / bareSide.perSecond });
+      const ms = (n: number | undefined) => `${(n ?? Number.NaN).toFixed(1)} ms`;
+      const cores = ({ cores: c }: Side) => `caller ${c.caller.toFixed(2)} + API ${c.api.toFixed(2)} cores`;
       progress(
-        `round ${round}: bare ${b.perSecond.toFixed(0)}/s (${b.cores.toFixed(2)} cores), ` +
-          `SDK ${k.perSecond.toFixed(0)}/s (${k.cores.toFixed(2)} cores; the API's median time ${apiMs.at(-1)!.toFixed(1)} ms, ` +
-          `a bare start's mean ${((CONCURRENCY * 1000) / b.perSecond).toFixed(1)} ms, an SDK call's ` +
-          `${((CONCURRENCY * 1000) / k.perSecond).toFixed(1)} ms)`,
+        `round ${round} (${first} first): bare ${bareSide.perSecond.toFixed(0)}/s (${cores(bareSide)}; a start ` +
+          `${ms(bareSide.spans.call)}), SDK ${sdk.perSecond.toFixed(0)}/s (${cores(sdk)}; a call ` +
+          `${ms(sdk.spans.call)}, the API ${ms(sdk.spans.api)}, its Temporal start ${ms(sdk.spans.temporalStart)}): ` +
+          `${rounds.at(-1)!.ratio.toFixed(2)}×`,
       );
     }
 
+    await drained();
     const callbackArn = await create(`bench-callback-${run}`, CALLBACK);
     const ms: number[] = [];
     for (let i = 0; i < CALLBACKS; i++) {
@@ -168,21 +255,80 @@ export async function sfnApiBench({ env, config }: BenchStack, store: ObjectStor
       if (output.answer.i !== i) throw new Error(`callback ${i}: the execution's output is ${JSON.stringify(output)}`);
     }
     progress(`callbacks: p50 ${median(ms).toFixed(0)} ms, p95 ${percentile(ms, 0.95).toFixed(0)} ms`);
-    const medians = { sdk: median(rates.sdk), bare: median(rates.bare) };
+    const medianOf = (pick: (r: SfnRound) => number | undefined) => median(rounds.map(pick).filter((n) => n !== undefined));
     return {
       starts: STARTS,
       concurrency: CONCURRENCY,
-      rounds: ROUNDS,
+      rounds,
       target: TARGET,
-      ...rates,
-      medians,
-      cores,
-      apiMs,
-      ratio: medians.sdk / medians.bare,
+      medians: { sdk: medianOf((r) => r.sdk.perSecond), bare: medianOf((r) => r.bare.perSecond) },
+      ratio: medianOf((r) => r.ratio),
+      spans: {
+        sdk: {
+          call: medianOf((r) => r.sdk.spans.call),
+          api: medianOf((r) => r.sdk.spans.api),
+          temporalStart: medianOf((r) => r.sdk.spans.temporalStart),
+        },
+        bare: { call: medianOf((r) => r.bare.spans.call), temporalStart: medianOf((r) => r.bare.spans.temporalStart) },
+      },
       callbacks: { count: CALLBACKS, ms, p50: median(ms), p95: percentile(ms, 0.95) },
     };
   } finally {
+    await caller?.close();
     sfn.destroy();
     await app.close();
   }
 }
+
+const perSecond = (n: number) => `${n.toFixed(0)}/s`;
+
+export const sfnPart: AslPart<SfnResult> = {
+  name: 'sfn',
+  title: 'Step Functions API: StartExecution through the AWS SDK, and a callback round trip',
+  run: async ({ stack, store, progress, aslWorker }) => {
+    await aslWorker();
+    return sfnApiBench(stack, store, progress);
+  },
+  markdown: (r) => {
+    const { sdk, bare } = r.spans;
+    const api = sdk.api ?? Number.NaN;
+    return [
+      `\`@aws-sdk/client-sfn\` StartExecution against the API (SigV4, AWS JSON 1.0), against bare ` +
+        `\`client.workflow.start\` of the same workflow with the API's arguments: ${r.starts} calls a side, ` +
+        `${r.concurrency} in flight, ${r.rounds.length} rounds, the side going first alternating, each side started ` +
+        `once the executions before it had ended; a one-Pass machine on the States Language worker's own process. ` +
+        `Target: at least ${r.target}× the bare rate; the figure is the median of the rounds' ratios.`,
+      '',
+      markdownTable(
+        ['round', 'first', 'bare `client.workflow.start` (floor)', 'SDK StartExecution', 'ratio'],
+        r.rounds.map((round, i) => [
+          String(i + 1),
+          round.first,
+          perSecond(round.bare.perSecond),
+          perSecond(round.sdk.perSecond),
+          `${round.ratio.toFixed(2)}×`,
+        ]),
+      ),
+      '',
+      `Ratio: **${r.ratio.toFixed(3)}×** (medians: bare ${perSecond(r.medians.bare)}, SDK ${perSecond(r.medians.sdk)}): ` +
+        `${r.ratio >= r.target ? `within the target (≥ ${r.target}×)` : `**under the target** (< ${r.target}×)`}.`,
+      '',
+      `Where a call's time goes (medians of the rounds' medians, ${r.concurrency} in flight):`,
+      '',
+      markdownTable(
+        ['span', 'SDK StartExecution', 'bare start'],
+        [
+          ['the call, as its caller saw it', formatMs(sdk.call), formatMs(bare.call)],
+          ["the SDK and HTTP (the call less the API's time)", formatMs(sdk.call - api), ''],
+          ['the API, arrival to answer sent', formatMs(api), ''],
+          ["the API's work around Temporal (SigV4, Fastify, JSON, the machine's lookups)", formatMs(api - sdk.temporalStart), ''],
+          ["Temporal's start (client interceptor)", formatMs(sdk.temporalStart), formatMs(bare.temporalStart)],
+        ],
+      ),
+      '',
+      `A callback's round trip (${r.callbacks.count} executions one after another: SendTaskSuccess sent until the ` +
+        `execution, whose next state is a Pass that ends it, has ended): p50 ${formatMs(r.callbacks.p50)}, ` +
+        `p95 ${formatMs(r.callbacks.p95)}.`,
+    ].join('\n');
+  },
+};

@@ -24,6 +24,8 @@ export interface SuiteResult {
   data: unknown;
   /** Only some of the suite ran (a quick try): nothing is written. */
   partial?: boolean;
+  /** Each part of the markdown says where and when it ran (parts run separately): no machine line above them all. */
+  stampedParts?: boolean;
 }
 
 export type Progress = (message: string) => void;
@@ -68,14 +70,48 @@ export function markdownTable(headers: string[], rows: string[][]): string {
   return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
-/** Where the numbers came from, and how busy the machine was: they only compare within one run. */
-export function machine(): string {
+/** Where and when figures were measured, and how busy the machine was: they only compare within one run. */
+export interface Stamp {
+  /** ISO date and time. */
+  date: string;
+  /** Node's version, the cores and their model. */
+  machine: string;
+  /** The 1-minute load average when the figures were taken. */
+  load: number;
+}
+
+export function stamp(): Stamp {
   const cpu = cpus();
-  const load = loadavg()[0].toFixed(1);
-  return (
-    `Node ${process.version}, ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, load ` +
-    `${load} at the end, ${new Date().toISOString().slice(0, 10)}`
-  );
+  return {
+    date: new Date().toISOString(),
+    machine: `Node ${process.version}, ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}`,
+    load: loadavg()[0],
+  };
+}
+
+/** "Node v20.20.2, 2 × AMD EPYC, load 3.1 at the end, 2026-12-03". */
+export function formatStamp({ machine, load, date }: Stamp): string {
+  return `${machine}, load ${load.toFixed(1)} at the end, ${date.slice(0, 10)}`;
+}
+
+/** The stamp a machine line written by formatStamp stood for (results written before stamps were kept). */
+export function parseStamp(line: string): Stamp | undefined {
+  const match = /^(.*), load ([\d.]+) at the end, (\d{4}-\d\d-\d\d)$/.exec(line);
+  return match ? { machine: match[1], load: Number(match[2]), date: match[3] } : undefined;
+}
+
+export function machine(): string {
+  return formatStamp(stamp());
+}
+
+/** What bench/results/<suite>.json holds from the suite's last run; undefined when there is none. */
+export function lastSuiteResult(suite: string): { machine?: string; data?: unknown } | undefined {
+  try {
+    return JSON.parse(readFileSync(join(BENCH_DIR, 'results', `${suite}.json`), 'utf8')) as { machine?: string; data?: unknown };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new Error(`bench/results/${suite}.json: ${(error as Error).message}`);
+  }
 }
 
 /** Writes bench/results/<suite>.json and replaces the suite's section of bench/RESULTS.md. */
@@ -83,7 +119,7 @@ export function writeSuiteResult(suite: string, result: SuiteResult): void {
   const dir = join(BENCH_DIR, 'results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `${suite}.json`), JSON.stringify({ suite, machine: machine(), data: result.data }, null, 2) + '\n');
-  const section = `_${machine()}_\n\n${result.markdown.trim()}`;
+  const section = result.stampedParts ? result.markdown.trim() : `_${machine()}_\n\n${result.markdown.trim()}`;
   writeFileSync(RESULTS_MD, replaceSection(readResults(), suite, section));
 }
 
@@ -108,3 +144,6 @@ export function replaceSection(document: string, suite: string, body: string): s
   if (start >= 0 && end > start) return document.slice(0, start) + block + document.slice(end + close.length);
   return `${document.trimEnd()}\n\n${block}\n`;
 }
+
+/** "10,000". */
+export const formatCount = (n: number): string => n.toLocaleString('en');
