@@ -97,6 +97,8 @@ export default async function sfnRoutes(app: FastifyInstance, options: SfnRouteO
 
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
     if (error instanceof SfnError) return fail(reply, error);
+    // The API's rate limit (api/plugins/rate-limit.ts): AWS's throttling answer, which the SDKs retry as throttling.
+    if (error.statusCode === 429) return fail(reply, new SfnError('ThrottlingException', `Rate exceeded: ${error.message}`));
     if (error.statusCode === 413)
       return fail(reply, new SfnError('ValidationException', `the request body is over ${MAX_BODY_BYTES} bytes`, 413));
     if (error.statusCode && error.statusCode < 500)

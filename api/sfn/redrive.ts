@@ -2,8 +2,9 @@
  * RedriveExecution: a FAILED, TIMED_OUT or ABORTED execution goes on from the state that did not succeed, with the
  * input and variables it had, keeping what succeeded before it, as AWS's redrive does. The closed run answers where
  * (RESUME_POINT_QUERY: the last point between two top-level states, the worker replaying its history to answer); a
- * new run of the same workflow id starts there with `redrive` counted. A failure inside a Parallel or Map reruns that
- * whole state (AWS reruns only its unsuccessful branches or iterations).
+ * new run of the same workflow id starts there with `redrive` counted. When that state is a Parallel or Map, the point
+ * carries the outputs of the branches or iterations that succeeded (`kept`): only the others run again, as AWS's
+ * redrive does. The execution's TimeoutSeconds counts again from the redrive, as AWS resets it.
  */
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { ResumePoint } from 'states-language-temporal';

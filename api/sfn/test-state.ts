@@ -7,18 +7,22 @@
  *
  * Tasks: AWS's TestState calls the real service. Here a Task (any Resource: a Lambda bound to an activity, an
  * integration, a callback Task, an activity ARN) is never called: it needs `mock` (result or errorOutput), else the
- * request is a ValidationException saying so; a mock on a state of another type is one too (AWS allows Map and
- * Parallel mocks; here they run inline, and a Task inside them fails as unmocked). Retry runs as in an execution,
- * without waiting (Wait states do not wait either), so RETRIABLE is never answered: a retried mock error ends
- * FAILED or CAUGHT_ERROR. inspectionData (DEBUG and TRACE): input, afterParameters and result for a Task, the
- * state's output as afterResultPath, and variables; afterInputPath and afterResultSelector are not given.
+ * request is a ValidationException saying so. A Map or Parallel may be mocked too, as AWS allows: its branches do
+ * not run, the mock is its result (or error), and the rest of the state (paths, ResultSelector, Retry, Catch,
+ * Assign, Output) applies as usual; unmocked, it runs inline and a Task inside it fails as unmocked. A mocked error
+ * that a Retrier would retry (stateConfiguration.retrierRetryCount attempts done, 0 by default) is RETRIABLE, as on
+ * AWS: one attempt is tested, not the retries. Wait states do not wait. inspectionData (DEBUG and TRACE): input,
+ * afterInputPath, afterParameters, result, afterResultSelector, afterResultPath, variables, errorDetails.
  */
 import { randomUUID } from 'node:crypto';
 import {
+  backoffSeconds,
   checkDefinition,
   type Definition,
   type ExecutionHost,
   executionContext,
+  firstMatch,
+  type Retrier,
   type ResumePoint,
   runExecution,
   StatesError,
@@ -75,6 +79,68 @@ interface Mock {
 
 class Stopped extends Error {}
 
+/** What a mocked Map or Parallel has but a Task does not: the part a mock stands in for. */
+const MOCKED_AWAY = [
+  'Branches',
+  'ItemProcessor',
+  'Iterator',
+  'ItemsPath',
+  'Items',
+  'ItemSelector',
+  'ItemReader',
+  'ItemBatcher',
+  'ResultWriter',
+  'MaxConcurrency',
+  'MaxConcurrencyPath',
+  'ToleratedFailureCount',
+  'ToleratedFailureCountPath',
+  'ToleratedFailurePercentage',
+  'ToleratedFailurePercentagePath',
+  'Label',
+  'Parameters',
+  'Arguments',
+];
+
+/** A mocked Map or Parallel as a Task on an activity that the mock answers: its paths, Retry and Catch kept. */
+function mockedAsTask(state: StateJson): StateJson {
+  const task: StateJson = { ...state, Type: 'Task', Resource: 'arn:aws:states:us-east-1:000000000000:activity:TestStateMock' };
+  for (const field of MOCKED_AWAY) delete task[field];
+  return task;
+}
+
+/** A JSONPath field's value, applied by the interpreter as in an execution: a Pass state with just that field. */
+async function applied(
+  field: 'InputPath' | 'Parameters',
+  value: unknown,
+  name: string,
+  input: unknown,
+  variables: Record<string, unknown>,
+) {
+  const machine = { StartAt: name, States: { [name]: { Type: 'Pass', [field]: value, End: true } } } as unknown as Definition;
+  const host: ExecutionHost = {
+    now: () => Date.now(),
+    random: () => Math.random(),
+    uuid: () => randomUUID(),
+    sleep: async () => {},
+    runActivity: async () => undefined,
+    startExecution: async () => undefined,
+    cancellable: (fn) => ({ promise: fn(), cancel() {} }),
+  };
+  const context = executionContext('TestState', randomUUID(), input, Date.now());
+  return runExecution(machine, input, { host, context, resume: { state: name, input, variables } }).catch(() => undefined);
+}
+
+/** stateConfiguration.retrierRetryCount: how many retries of the matching Retrier have already happened. */
+function retriesDone(body: Body): number {
+  const config = body.stateConfiguration;
+  if (config === undefined) return 0;
+  if (typeof config !== 'object' || config === null) throw validation('stateConfiguration: an object');
+  const count = (config as { retrierRetryCount?: unknown }).retrierRetryCount;
+  if (count === undefined) return 0;
+  if (!Number.isInteger(count) || (count as number) < 0) throw validation('stateConfiguration.retrierRetryCount: an integer, 0 or more');
+  return count as number;
+}
+
 /** The definition checked as CreateStateMachine checks it: InvalidDefinition with every problem. */
 function checker(activities: readonly string[]) {
   return (text: string): Definition => {
@@ -85,6 +151,26 @@ function checker(activities: readonly string[]) {
     }
     return JSON.parse(text) as Definition;
   };
+}
+
+/** DEBUG's afterInputPath and afterResultSelector, for a JSONPath state that has those fields (AWS's inspectionData). */
+async function pathsApplied(
+  state: StateJson,
+  jsonata: boolean,
+  name: string,
+  input: unknown,
+  variables: Record<string, unknown>,
+  inspection: { result?: unknown },
+): Promise<Record<string, string>> {
+  if (jsonata) return {};
+  const out: Record<string, string> = {};
+  const effective = await applied('InputPath', state.InputPath, name, input, variables);
+  if (effective !== undefined) out.afterInputPath = JSON.stringify(effective);
+  if (state.ResultSelector !== undefined && 'result' in inspection) {
+    const selected = await applied('Parameters', state.ResultSelector, name, inspection.result, variables);
+    if (selected !== undefined) out.afterResultSelector = JSON.stringify(selected);
+  }
+  return out;
 }
 
 export function testStateAction(activities: readonly string[]) {
@@ -107,29 +193,47 @@ export function testStateAction(activities: readonly string[]) {
       }
       const mocked = mock?.result === undefined ? undefined : parseJson(mock.result, 'mock.result');
 
+      const retried = retriesDone(body);
       const { machine, name } = machineOf(definition, optionalString(body, 'stateName', 80), check);
       const state = machine.States[name] as unknown as StateJson;
-      if (mock && state.Type !== 'Task') throw validation(`mock: only a Task state is mocked here, not a ${String(state.Type)} state`);
+      const jsonata = (state.QueryLanguage ?? machine.QueryLanguage) === 'JSONata';
+      if (mock && !['Task', 'Map', 'Parallel'].includes(state.Type as string))
+        throw validation(`mock: a Task, Map or Parallel state is mocked, not a ${String(state.Type)} state`);
       if (!mock && state.Type === 'Task') {
         throw validation('TestState calls no Task here: give mock.result or mock.errorOutput for the Task state');
       }
+      if (mock && state.Type !== 'Task') machine.States[name] = mockedAsTask(state) as Definition['States'][string];
 
-      const inspection: { afterParameters?: unknown; result?: unknown; errorCaught?: boolean } = {};
+      const inspection: { afterParameters?: unknown; result?: unknown; mockFailed?: boolean } = {};
       // A lambda:invoke Task's mock is Lambda's whole Invoke response, as on AWS; the interpreter wraps what the bound
       // activity returns as its Payload (StatusCode 200, $LATEST), so the mock's Payload is handed on.
       const lambda = typeof state.Resource === 'string' && state.Resource.startsWith('arn:aws:states:::lambda:invoke');
       const answer = async (): Promise<unknown> => {
         if (!mock) throw new StatesError('States.Runtime', 'TestState calls no Task: a Task inside this state is not mocked');
-        if (mock.errorOutput) throw new StatesError(mock.errorOutput.error, mock.errorOutput.cause);
+        if (mock.errorOutput) {
+          inspection.mockFailed = true;
+          throw new StatesError(mock.errorOutput.error, mock.errorOutput.cause);
+        }
         inspection.result = mocked;
         return lambda && typeof mocked === 'object' && mocked !== null && 'Payload' in mocked ? mocked.Payload : mocked;
       };
       let next: ResumePoint | undefined;
+      // The mocked error's Retrier, when it would retry: the test ends RETRIABLE there (AWS tests one attempt).
+      const retriers = (Array.isArray(state.Retry) ? state.Retry : []) as Retrier[];
+      let retriable: { retryIndex: number; retryBackoffIntervalSeconds: number } | undefined;
       const host: ExecutionHost = {
         now: () => Date.now(),
         random: () => Math.random(),
         uuid: () => randomUUID(),
-        sleep: async () => {},
+        // Called for a Wait (which does not wait here) and before a retry.
+        sleep: async () => {
+          if (!inspection.mockFailed || !mock?.errorOutput) return;
+          const retryIndex = firstMatch(retriers, mock.errorOutput.error);
+          const retrier = retriers[retryIndex];
+          if (!retrier || retried >= (retrier.MaxAttempts ?? 3)) return;
+          retriable = { retryIndex, retryBackoffIntervalSeconds: Math.round(backoffSeconds(retrier, retried, () => 1)) };
+          throw new Stopped('the tested state would be retried');
+        },
         runActivity: answer,
         runStepFunctionsActivity: answer,
         issueTaskToken: async () => `test-state-${randomUUID()}`,
@@ -158,14 +262,16 @@ export function testStateAction(activities: readonly string[]) {
         });
       } catch (error) {
         if (next) output = next.input;
+        else if (retriable && mock?.errorOutput) failed = new StatesError(mock.errorOutput.error, mock.errorOutput.cause);
         else if (error instanceof StatesError) failed = error;
         else throw validation((error as Error).message);
       }
       // Caught: the state went on to one of its Catch targets rather than its Next.
       const catchers = Array.isArray(state.Catch) ? (state.Catch as StateJson[]).map((c) => c.Next) : [];
       const caught = next !== undefined && next.state !== state.Next && catchers.includes(next.state);
-      const status = failed ? 'FAILED' : caught ? 'CAUGHT_ERROR' : 'SUCCEEDED';
+      const status = retriable ? 'RETRIABLE' : failed ? 'FAILED' : caught ? 'CAUGHT_ERROR' : 'SUCCEEDED';
       const json = (value: unknown) => JSON.stringify(value);
+      const errorDetails = retriable ?? (caught ? { catchIndex: catchers.indexOf(next!.state) } : undefined);
       return {
         status,
         ...(failed ? { error: failed.error, cause: failed.cause } : { output: json(output) }),
@@ -175,10 +281,13 @@ export function testStateAction(activities: readonly string[]) {
           : {
               inspectionData: {
                 input: inputText,
-                ...('afterParameters' in inspection ? { afterParameters: json(inspection.afterParameters) } : {}),
+                ...(await pathsApplied(state, jsonata, name, input, variables as Record<string, unknown>, inspection)),
+                // A mocked Map or Parallel has no parameters of its own.
+                ...('afterParameters' in inspection && state.Type === 'Task' ? { afterParameters: json(inspection.afterParameters) } : {}),
                 ...('result' in inspection ? { result: json(inspection.result) } : {}),
                 ...(failed ? {} : { afterResultPath: json(output) }),
                 variables: json(next ? next.variables : variables),
+                ...(errorDetails ? { errorDetails } : {}),
               },
             }),
       };

@@ -6,10 +6,12 @@
  */
 import {
   DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
   SendTaskFailureCommand,
   SendTaskHeartbeatCommand,
   SendTaskSuccessCommand,
   StartExecutionCommand,
+  StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { TaskTokens } from 'states-language-temporal/client';
 import { resultsKey } from '../../activities/examples/records';
@@ -57,10 +59,12 @@ it('SendTaskSuccess ends the wait with its output; the token is spent then, and 
   await expect(s.sfn.send(new SendTaskSuccessCommand({ taskToken: altered, output: '{}' }))).rejects.toMatchObject({
     name: 'InvalidToken',
   });
-  // A well-signed token for a key never issued: the answer goes to the running execution as a signal (durable, no
-  // worker needed), which drops it; the output below is the real token's, not this '{}'.
+  // A well-signed token for a key the running execution never issued: its worker says so (the output below is the
+  // real token's).
   const stranger = new TaskTokens(taskTokenSecret(s.stack.config)).callback(executionArn).token;
-  await expect(s.sfn.send(new SendTaskSuccessCommand({ taskToken: stranger, output: '{"stranger":true}' }))).resolves.toBeDefined();
+  await expect(s.sfn.send(new SendTaskSuccessCommand({ taskToken: stranger, output: '{"stranger":true}' }))).rejects.toMatchObject({
+    name: 'TaskDoesNotExist',
+  });
   await expect(s.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: 'not json' }))).rejects.toMatchObject({
     name: 'InvalidOutput',
   });
@@ -74,6 +78,33 @@ it('SendTaskSuccess ends the wait with its output; the token is spent then, and 
   expect(done.status).toBe('SUCCEEDED');
   expect(JSON.parse(done.output!).answer).toEqual({ approved: true });
   await expect(s.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }))).rejects.toMatchObject({ name: 'TaskTimedOut' });
+});
+
+it('a running execution refuses a token already answered, and one whose Task timed out: TaskTimedOut', async () => {
+  const sleepy = { Type: 'Wait', Seconds: 3600, End: true };
+  const answered = await startWaiting(await createMachine(s.sfn, unique('cb-spent'), callbackMachine({ after: sleepy })));
+  await s.sfn.send(new SendTaskSuccessCommand({ taskToken: answered.token, output: '"first"' }));
+  // The second answer and a heartbeat, while the execution waits in its next state.
+  await until('the execution to leave the Task', async () => {
+    const refused = await s.sfn.send(new SendTaskSuccessCommand({ taskToken: answered.token, output: '"second"' })).catch((e) => e);
+    return refused instanceof Error ? refused : undefined;
+  }).then((refused) => expect(refused).toMatchObject({ name: 'TaskTimedOut' }));
+  await expect(s.sfn.send(new SendTaskHeartbeatCommand({ taskToken: answered.token }))).rejects.toMatchObject({ name: 'TaskTimedOut' });
+  expect((await s.sfn.send(new DescribeExecutionCommand({ executionArn: answered.executionArn }))).status).toBe('RUNNING');
+
+  const timingOut = callbackMachine({ timing: { TimeoutSeconds: 2 }, after: sleepy });
+  const caught = { ...timingOut.States.Ask, Catch: [{ ErrorEquals: ['States.Timeout'], Next: 'After' }] };
+  const late = await startWaiting(
+    await createMachine(s.sfn, unique('cb-late'), { ...timingOut, States: { ...timingOut.States, Ask: caught } }),
+  );
+  await until('the Task to time out', async () => {
+    const history = await s.sfn.send(new GetExecutionHistoryCommand({ executionArn: late.executionArn }));
+    return history.events?.some((event) => event.type === 'WaitStateEntered') || undefined;
+  });
+  await expect(s.sfn.send(new SendTaskFailureCommand({ taskToken: late.token, error: 'Too.Late' }))).rejects.toMatchObject({
+    name: 'TaskTimedOut',
+  });
+  for (const { executionArn } of [answered, late]) await s.sfn.send(new StopExecutionCommand({ executionArn }));
 });
 
 it('SendTaskFailure fails the Task with its error and cause', async () => {

@@ -18,6 +18,13 @@ export const TASK_OUTCOME_UPDATE = 'stepFunctionsTaskOutcome';
  */
 export const TASK_OUTCOME_SIGNAL = 'stepFunctionsTaskOutcomeSignal';
 
+/**
+ * The query that says, before an answer is sent, whether the running execution would refuse it: a TaskRefusal, or
+ * null when a callback Task waits for the key. Asked with a short deadline: with no worker to answer, the signal goes
+ * anyway (nothing lost), and a refusal is then not known to the caller.
+ */
+export const TASK_REFUSAL_QUERY = 'stepFunctionsTaskRefusal';
+
 /** The local activity a worker registers (createTaskTokenActivities) to issue a callback Task's token. */
 export const ISSUE_TASK_TOKEN_ACTIVITY = 'issueStepFunctionsTaskToken';
 

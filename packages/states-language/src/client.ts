@@ -148,6 +148,7 @@ export {
   MAX_TASK_TOKEN_CHARS,
   TASK_OUTCOME_SIGNAL,
   TASK_OUTCOME_UPDATE,
+  TASK_REFUSAL_QUERY,
   type TaskOutcome,
   type TaskOutcomeUpdate,
   type TaskRefusal,

@@ -9,11 +9,13 @@ export { describeError, type ErrorOutput, errorMatches, StatesError, StatesError
 export { executionArn, executionContext, stateMachineArn } from './executions';
 export {
   type Branch,
+  type BranchOutcomes,
   type ChildExecutionRequest,
   type ChildMachineRequest,
   type Definition,
   type ExecutionContext,
   type ExecutionHost,
+  type KeptBranches,
   type QueryLanguage,
   type ResumePoint,
   type RunOptions,
@@ -22,6 +24,7 @@ export {
   type TaskOptions,
 } from './interpreter';
 export { Cancellation, ExecutionCancelled } from './cancellation';
+export { backoffSeconds, firstMatch, type Retrier } from './retry';
 export { INTEGRATION_ACTIVITIES } from './integrations/catalog';
 export {
   MAX_ASSIGN_BYTES,

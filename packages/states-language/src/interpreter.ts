@@ -92,6 +92,26 @@ export interface ResumePoint {
   state: string;
   input: unknown;
   variables: Record<string, unknown>;
+  /**
+   * Set by a redrive whose state is a Parallel or Map: the branches or iterations that succeeded in the run redriven,
+   * which the state's first attempt keeps instead of running them again (AWS's redrive reruns only the others).
+   */
+  kept?: KeptBranches;
+}
+
+/** The outputs of a Parallel's branches or a Map's iterations that succeeded, by index, out of `count`. */
+export interface KeptBranches {
+  count: number;
+  outputs: Record<string, unknown>;
+}
+
+/**
+ * Told, for a top-level Parallel or Map, when an attempt begins (with how many branches or iterations) and each one
+ * that succeeds (kept ones too): what a redrive of the state keeps if it does not succeed.
+ */
+export interface BranchOutcomes {
+  started(state: string, count: number): void;
+  succeeded(state: string, index: number, output: unknown): void;
 }
 
 /** JSONata steps (in all branches) between two breaths: about half a second of a workflow's thread. */
@@ -117,8 +137,15 @@ export interface RunOptions {
   host: ExecutionHost;
   context: ExecutionContext;
   cancel?: Cancellation;
-  /** Go on from this point (a run continued as new) instead of StartAt. */
+  /** Go on from this point (a run continued as new, or redriven) instead of StartAt. */
   resume?: ResumePoint;
+  /** Told which branches and iterations of top-level Parallel and Map states succeeded (a redrive keeps those). */
+  branchOutcomes?: BranchOutcomes;
+  /**
+   * When the execution's TimeoutSeconds began to count, if not at its start: its latest redrive (AWS resets the
+   * execution's timeout when it is redriven).
+   */
+  timeoutFrom?: number;
   /**
    * Results as before issue 14's fidelity with AWS (a runtime error's Cause without where, JSONata's failures as
    * States.Runtime, States.Format as JSON, `$$.State.RetryCount` everywhere, fractional seconds, no "1" from a
@@ -158,10 +185,10 @@ async function runUnguarded(definition: Definition, input: unknown, options: Run
       ? { random: () => options.host.random(), uuid: () => options.host.uuid(), formatAsJson: true }
       : options.host,
   };
-  const top: TopLevel = { resume: options.resume };
+  const top: TopLevel = { resume: options.resume, branchOutcomes: options.branchOutcomes };
   if (definition.TimeoutSeconds === undefined) return runBranch(definition, input, env, top);
-  // A run continued as new keeps the execution's deadline: the time already spent counts.
-  const spent = (options.host.now() - Date.parse(options.context.Execution.StartTime)) / 1000;
+  // A run continued as new keeps the execution's deadline: the time already spent counts (since a redrive, if any).
+  const spent = (options.host.now() - (options.timeoutFrom ?? Date.parse(options.context.Execution.StartTime))) / 1000;
   const seconds = options.resume ? Math.max(0, definition.TimeoutSeconds - spent) : definition.TimeoutSeconds;
   return withTimeout(definition, input, env, seconds, top, definition.TimeoutSeconds);
 }
@@ -169,6 +196,7 @@ async function runUnguarded(definition: Definition, input: unknown, options: Run
 /** The top-level branch: it may start from a resume point, and offers the host each point between two states. */
 interface TopLevel {
   resume?: ResumePoint;
+  branchOutcomes?: BranchOutcomes;
 }
 
 async function withTimeout(
@@ -314,6 +342,8 @@ class Visit {
   retryCount = 0;
   /** A callback Task's token for this attempt: `$$.Task.Token`. */
   taskToken?: string;
+  /** A top-level state's redrive: the branches or iterations kept (first attempt only), and who is told of them. */
+  redrive?: { kept?: KeptBranches; outcomes?: BranchOutcomes };
 
   constructor(
     readonly name: string,
@@ -530,6 +560,7 @@ async function runBranch(branch: Branch, input: unknown, env: Env, top?: TopLeve
     const state = Object.prototype.hasOwnProperty.call(branch.States, name) ? branch.States[name] : undefined;
     if (!state) throw runtimeError(`There is no state named '${name}'`);
     const visit = new Visit(name, state, raw, scoped);
+    if (top) visit.redrive = { kept: first ? top.resume?.kept : undefined, outcomes: top.branchOutcomes };
     visit.enteredEvent = traced(env, { kind: 'entered', state: name, type: state.Type, input: raw });
     let result: Outcome;
     try {
@@ -806,6 +837,7 @@ async function runConcurrently(
   limit: number,
   job: (i: number, env: Env) => Promise<unknown>,
   tolerance?: Tolerance,
+  redrive?: BranchesRedrive,
 ): Promise<unknown[]> {
   const results = new Array<unknown>(count);
   if (count === 0) return results;
@@ -823,7 +855,9 @@ async function runConcurrently(
     while (next < count && failure === undefined) {
       const i = next++;
       try {
-        results[i] = await job(i, jobs);
+        const kept = redrive?.kept(i);
+        results[i] = kept ? kept.output : await job(i, jobs);
+        redrive?.succeeded(i, results[i]);
       } catch (error) {
         if (failure !== undefined) continue; // stopped because another job failed
         if (tolerance && error instanceof StatesError) {
@@ -842,6 +876,31 @@ async function runConcurrently(
   return results;
 }
 
+/** What runConcurrently does for a redrive: a job's output kept from the run redriven, and each success told. */
+interface BranchesRedrive {
+  kept(i: number): { output: unknown } | undefined;
+  succeeded(i: number, output: unknown): void;
+}
+
+/**
+ * A top-level Parallel or Map attempt's part in redrives: the host is told which branches or iterations succeed, and
+ * on a redrive's first attempt those the redriven run kept give their output without running again. Undefined
+ * elsewhere (nested states are rerun with the branch or iteration around them).
+ */
+function branchesRedrive(v: Visit, count: number): BranchesRedrive | undefined {
+  if (!v.redrive) return undefined;
+  const { kept, outcomes } = v.redrive;
+  // The first attempt only: a Retry of the state runs every branch again, as within one run.
+  v.redrive = { outcomes };
+  const outputs = kept?.count === count ? kept.outputs : undefined;
+  if (!outputs && !outcomes) return undefined;
+  outcomes?.started(v.name, count);
+  return {
+    kept: (i) => (outputs && Object.hasOwn(outputs, i) ? { output: outputs[i] } : undefined),
+    succeeded: (i, output) => outcomes?.succeeded(v.name, i, output),
+  };
+}
+
 function branchEnv(v: Visit, cancel: Cancellation, mapItem?: Env['mapItem']): Env {
   return { ...v.env, cancel, variables: new Variables(v.env.variables), mapItem };
 }
@@ -855,8 +914,13 @@ async function runParallel(v: Visit): Promise<Outcome> {
     else input = v.state.Parameters === undefined ? effective : applyTemplate(v.state.Parameters, v.scope(effective), v.env.intrinsics);
     checkPayload(input, `The input of the branches of state '${v.name}'`);
     const langOf = (b: Branch) => b.QueryLanguage ?? (v.jsonata ? 'JSONata' : v.env.queryLanguage);
-    return runConcurrently(v.env, branches.length, branches.length, (i, env) =>
-      runBranch(branches[i], input, { ...branchEnv(v, env.cancel), queryLanguage: langOf(branches[i]) }),
+    return runConcurrently(
+      v.env,
+      branches.length,
+      branches.length,
+      (i, env) => runBranch(branches[i], input, { ...branchEnv(v, env.cancel), queryLanguage: langOf(branches[i]) }),
+      undefined,
+      branchesRedrive(v, branches.length),
     );
   });
 }
@@ -935,6 +999,7 @@ async function runMap(v: Visit): Promise<Outcome> {
         return tracedIteration(i, () => checked(applyTemplate(selector, { ...v.scope(effective), context }, v.env.intrinsics)));
       },
       tolerance,
+      branchesRedrive(v, batched.length),
     );
     return state.ResultWriter ? writeResults(v, effective, results) : results;
   });

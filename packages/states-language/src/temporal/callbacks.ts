@@ -44,11 +44,17 @@ export class CallbackWaits {
     return issued.token;
   }
 
+  /** Why an answer for `key` would be dropped: answered or timed out already, or never issued; undefined when awaited. */
+  refusal(key: string): TaskRefusal | undefined {
+    const pending = this.pending.get(key);
+    if (pending && pending.outcome === undefined) return undefined;
+    return pending || this.spent.has(key) ? 'TaskTimedOut' : 'TaskDoesNotExist';
+  }
+
   /** The update's validator (not run on replay): throws the refusal the API answers with. */
   validate({ key, outcome }: TaskOutcomeUpdate): void {
-    const pending = this.pending.get(key);
-    if (pending && pending.outcome === undefined) return;
-    const refusal: TaskRefusal = pending || this.spent.has(key) ? 'TaskTimedOut' : 'TaskDoesNotExist';
+    const refusal = this.refusal(key);
+    if (refusal === undefined) return;
     const what = outcome.kind === 'heartbeat' ? 'heartbeat' : 'answer';
     throw ApplicationFailure.create({ type: refusal, message: `no callback Task waits for this token's ${what}`, nonRetryable: true });
   }

@@ -8,10 +8,11 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { TASK_OUTCOME_SIGNAL, TASK_OUTCOME_UPDATE, type TaskOutcomeUpdate } from '../callbacks';
+import { TASK_OUTCOME_SIGNAL, TASK_OUTCOME_UPDATE, TASK_REFUSAL_QUERY, type TaskOutcomeUpdate, type TaskRefusal } from '../callbacks';
 import { checkDefinition } from '../checker';
 import { StatesError, StatesErrors } from '../errors';
 import { executionContext } from '../executions';
+import { SucceededBranches } from '../branch-outcomes';
 import { type Definition, type ResumePoint, runExecution } from '../interpreter';
 import { ExecutionTrace, RESUME_POINT_QUERY, TRACE_QUERY, type TraceView } from '../trace';
 import { type ExecutionFailureDetails, WorkflowHost } from './host';
@@ -73,9 +74,16 @@ export async function stateMachine(args: StateMachineInput): Promise<unknown> {
   const trace = patched('asl-trace') ? new ExecutionTrace() : undefined;
   setHandler(defineQuery<TraceView | null>(TRACE_QUERY), () => trace?.view() ?? null);
   // Where a redrive goes on from: the last point between two top-level states (the state that failed, with the
-  // input and variables it had), else where this run began. Only a handler: histories replay as they were.
+  // input and variables it had), else where this run began; with the branches or iterations that succeeded when that
+  // state is a Parallel or Map. Only a handler, and memory: histories replay as they were.
   let host: WorkflowHost | undefined;
-  setHandler(defineQuery<ResumePoint | null>(RESUME_POINT_QUERY), () => host?.lastPoint ?? resumePointOf(resume) ?? null);
+  const succeeded = new SucceededBranches();
+  setHandler(defineQuery<ResumePoint | null>(RESUME_POINT_QUERY), () => {
+    const point = host?.lastPoint ?? resumePointOf(resume);
+    const kept = succeeded.keptAt(point?.state ?? definition.StartAt);
+    if (!kept) return point ?? null;
+    return { ...(point ?? { state: definition.StartAt, input: resume ? resume.executionInput : input, variables: {} }), kept };
+  });
   const sfnActivities = args.activityTaskQueuePrefix !== undefined;
   const problems = checkDefinition(definition, { ...(activities ? { activities } : {}), stepFunctionsActivities: sfnActivities });
   if (problems.length > 0) {
@@ -105,13 +113,22 @@ export async function stateMachine(args: StateMachineInput): Promise<unknown> {
   // The same answers as a signal (what the API sends: stored by the server even while no worker runs). deliver()
   // ignores a key never issued or already spent; a handler adds no command, so old histories replay as they ran.
   setHandler(defineSignal<[TaskOutcomeUpdate]>(TASK_OUTCOME_SIGNAL), (update) => host.callbacks.deliver(update));
+  // Whether such an answer would be dropped, asked by the API before it signals. A key this run does not know, in an
+  // execution that had runs before (continued as new, redriven), was spent in one of them: TaskTimedOut.
+  setHandler(defineQuery<TaskRefusal | null, [string]>(TASK_REFUSAL_QUERY), (key) => {
+    const refusal = host.callbacks.refusal(key) ?? null;
+    return refusal === 'TaskDoesNotExist' && (resume || args.redrive) ? 'TaskTimedOut' : refusal;
+  });
   try {
     const context = executionContext(name, args.executionName ?? info.workflowId, executionInput, startTime);
     if (args.redrive) context.Execution.RedriveCount = args.redrive.count;
     return await runExecution(definition, executionInput, {
       host,
       context,
-      resume,
+      // Redrives that keep branches, and count the timeout from the redrive, as AWS's do: new command sequences.
+      resume: resume?.kept && !patched('asl-redrive-branches') ? resumePointOf(resume) : resume,
+      branchOutcomes: succeeded,
+      ...(args.redrive && patched('asl-redrive-timeout') ? { timeoutFrom: args.redrive.date } : {}),
       // Executions begun before issue 14's fidelity with AWS (Causes, JSONata errors, States.Format, $$.State,
       // integer seconds) keep the results they had, so their histories replay as they ran.
       earlierResults: !patched('asl-aws-fidelity'),
