@@ -2,7 +2,7 @@
  * The API's rate limit on `POST /` answers as AWS throttles in the JSON protocol: HTTP 400, `__type` and
  * `X-Amzn-Errortype` ThrottlingException, a name the AWS SDK classifies as throttling (and retries with its backoff).
  */
-import { ListActivitiesCommand } from '@aws-sdk/client-sfn';
+import { ListActivitiesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { type SfnStack, startSfnStack } from './sfn-client';
 
 let s: SfnStack;
@@ -22,6 +22,21 @@ it('past the rate limit the SDK gets ThrottlingException with HTTP 400, as from 
   for (const refused of outcomes.slice(3)) {
     expect(refused).toMatchObject({ name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 400 } });
     expect((refused as Error).message).toMatch(/^Rate exceeded: too many requests: at most 3 in 1 hour/);
+  }
+  // The SDK retries it as throttling (a plain 400 it would not retry): two attempts, both throttled here.
+  const retrying = new SFNClient({
+    endpoint: s.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'sfn-throttling-organiser-token' },
+    maxAttempts: 2,
+  });
+  try {
+    await expect(retrying.send(new ListActivitiesCommand({}))).rejects.toMatchObject({
+      name: 'ThrottlingException',
+      $metadata: { attempts: 2 },
+    });
+  } finally {
+    retrying.destroy();
   }
   // The raw answer: the header and body the SDKs of other languages read.
   const raw = await fetch(s.endpoint, {
