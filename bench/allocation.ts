@@ -350,6 +350,8 @@ function checkReport(results: CheckResult[]): string {
     `the floor's, from the same run, then each round's own. Target: at most ${CHECK_TARGET}×. Both files are valid and built`,
     "from a fixed seed: people's first and last names (some with accents; in the 100,000 a middle initial too), an",
     'email each, a phone for one in three, a group for one in four, exclusions spelt as their rows spell them.',
+    'The check reads plain RFC 4180 records itself (lib/participants/plain-records.ts) and hands csv-parse the',
+    'file from the first record that is not plain, if any (a broken quote, say), for its errors.',
     '',
     markdownTable(['file', 'the check found', 'csv-parse (floor)', 'check', '÷ floor', `≤ ${CHECK_TARGET}×`, 'each round'], rows),
   ].join('\n');
@@ -501,8 +503,11 @@ function personNames(n: number): string[] {
   });
 }
 
-/** One participants file: a header, then name, email, phone, exclusions (names joined by "; "), group. */
-function participantsFile(names: string[], exclusions: number[][], rng: Rng): Buffer {
+/**
+ * One participants file: a header, then name, email, phone, exclusions (names joined by "; "), group;
+ * with `quoted`, every cell in double quotes, as some spreadsheets write them.
+ */
+function participantsFile(names: string[], exclusions: number[][], rng: Rng, quoted = false): Buffer {
   const lines = ['name,email,phone,exclusions,group'];
   for (const [i, name] of names.entries()) {
     const local = name
@@ -513,7 +518,8 @@ function participantsFile(names: string[], exclusions: number[][], rng: Rng): Bu
       .join('.');
     const phone = i % 3 === 0 ? `+44 7700 ${String(900000 + rng.int(100000)).padStart(6, '0')}` : '';
     const group = i % 4 === 0 ? `Team ${1 + rng.int(50)}` : '';
-    lines.push([name, `${local}.${i + 1}@example.com`, phone, exclusions[i].map((j) => names[j]).join('; '), group].join(','));
+    const cells = [name, `${local}.${i + 1}@example.com`, phone, exclusions[i].map((j) => names[j]).join('; '), group];
+    lines.push((quoted ? cells.map((cell) => `"${cell}"`) : cells).join(','));
   }
   return Buffer.from(lines.join('\n') + '\n');
 }
@@ -539,8 +545,9 @@ function checkFiles(): CheckFile[] {
       bytes: participantsFile(names, exclusions, rng),
     });
   }
-  // The largest draw the product is built for: 100,000 people, 5% excluding 3 others.
-  {
+  // The largest draw the product is built for: 100,000 people, 5% excluding 3 others; and the same
+  // people with every cell quoted, which the check reads by another way than bare cells.
+  for (const quoted of [false, true]) {
     const n = 100_000;
     const rng = createRng(12);
     const names = personNames(n);
@@ -556,10 +563,10 @@ function checkFiles(): CheckFile[] {
     });
     const count = exclusions.reduce((sum, e) => sum + e.length, 0);
     files.push({
-      name: '100,000 people, 5% excluding 3 others',
+      name: `100,000 people, 5% excluding 3 others${quoted ? ', every cell quoted' : ''}`,
       people: n,
       exclusions: count,
-      bytes: participantsFile(names, exclusions, rng),
+      bytes: participantsFile(names, exclusions, rng, quoted),
     });
   }
   return files;

@@ -1,6 +1,7 @@
 import { Parser } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
 import type { Problem } from '../types';
+import { readPlainRecords } from './plain-records';
 
 /** One CSV record: its cells, trimmed, and the 1-based line where it starts. */
 export interface CsvRecord {
@@ -35,7 +36,9 @@ export function readCsvRecords(input: CsvText, each?: (record: CsvRecord) => voi
   const records: CsvRecord[] = [];
   const take = each ?? ((record: CsvRecord) => records.push(record));
   const problems: Problem[] = source.mayHoldNul && source.text().includes('\u0000') ? nulProblems(lines()) : [];
-  let first = 0; // index in `lines` where the chunk being read starts
+  // Plain records need nothing of csv-parse; it reads on from the first that is not plain, if any.
+  let first = problems.length === 0 ? readPlainRecords(source.text(), take) : 0; // index in `lines` where the chunk being read starts
+  if (first < 0) return { records, problems };
   for (;;) {
     let lastEnd = 0; // chunk line where the last good record ended
     const offset = first;

@@ -3,6 +3,7 @@ import { InvalidParticipantsError } from '../errors';
 import type { Participant, ParticipantRow, Problem } from '../types';
 import { cleanName, cleanNameKey, formulaStart, hiddenCharacter, isEmail, normalisePhone, quoted } from './fields';
 import { decodeParticipantsFile } from './decode';
+import { FirstRows } from './first-rows';
 import { parseParticipantsCsv } from './parse';
 import type { CsvText } from './records';
 
@@ -26,19 +27,20 @@ export function validateParticipants(rows: ParticipantRow[]): { participants: Pa
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
     const name = cleanName(row.name);
-    const key = cleanNameKey(name);
     names.names[i] = name;
-    names.keys[i] = key;
-    const earlier = names.byKey.get(key);
-    if (name === '') report(row.line, 'name', 'the name is missing');
-    else if (earlier !== undefined) {
-      report(row.line, 'name', `${quoted(name)} is already on line ${rows[earlier].line} (names must be unique, ignoring case)`);
-    } else {
-      const trouble = textProblem(name, 'name');
-      if (trouble) report(row.line, 'name', trouble);
-      names.byKey.set(key, i);
-      keep[i] = 1;
+    names.keys[i] = cleanNameKey(name);
+    if (name === '') {
+      report(row.line, 'name', 'the name is missing');
+      continue;
     }
+    const first = names.byKey.add(i);
+    if (first !== i) {
+      report(row.line, 'name', `${quoted(name)} is already on line ${rows[first].line} (names must be unique, ignoring case)`);
+      continue;
+    }
+    const trouble = textProblem(name, 'name');
+    if (trouble) report(row.line, 'name', trouble);
+    keep[i] = 1;
   }
 
   // Second pass: every row's other cells, even a row already in trouble, so nothing waits for a second try.
@@ -106,7 +108,8 @@ class Names {
   readonly names: string[];
   /** Each row's key (nameKey). */
   readonly keys: string[];
-  readonly byKey = new Map<string, number>();
+  /** The first row that holds each key. */
+  readonly byKey: FirstRows;
   /**
    * Names that exclusions have used more than once, by their spelling as kept: exclusions can name
    * the same people again and again (a 28 MB file holds two million), mostly as their rows spell
@@ -124,6 +127,7 @@ class Names {
   constructor(rows: number) {
     this.names = new Array<string>(rows);
     this.keys = new Array<string>(rows);
+    this.byKey = new FirstRows(this.keys);
     this.spelt = new Uint8Array(rows);
     this.lastCell = new Int32Array(rows);
   }
@@ -150,8 +154,8 @@ class Names {
     }
     const wanted = cleanName(piece);
     this.wanted = wanted;
-    const row = wanted === '' ? undefined : this.byKey.get(cleanNameKey(wanted));
-    if (row === undefined) return -1;
+    const row = wanted === '' ? -1 : this.byKey.get(cleanNameKey(wanted));
+    if (row < 0) return -1;
     // Remembered from the second time on: a name excluded only once (as most are in a large draw) costs no entry.
     if (this.names[row] === wanted) {
       if (this.spelt[row] === 1) this.bySpelling.set(wanted, row);

@@ -1,7 +1,8 @@
 /**
  * The participants check's shortcuts (bench/allocation.ts measures them) answer as the long way
- * round would: UTF-8 bytes read without decoding them first, csv-parse's parser read directly
- * rather than through on_record, and exclusions found by their spelling before their key.
+ * round would: UTF-8 bytes read without decoding them first, plain records read without csv-parse,
+ * csv-parse's parser read directly rather than through on_record, exclusions found by their
+ * spelling before their key, and names' first rows found in a table of their own.
  */
 import fc from 'fast-check';
 import { decodeParticipantsFile } from '../../lib/participants/decode';
@@ -34,6 +35,33 @@ describe('readCsvRecords', () => {
         expect(fallback!(text)).toEqual(readCsvRecords(text));
       }),
       { numRuns: 1000 },
+    );
+  });
+});
+
+/** CSV made mostly of what makes records plain or not: quotes, commas, newlines, spaces around them. */
+const csvText = fc.string({
+  unit: fc.constantFrom('a', 'Bo', 'é', ' ', '\t', '\u00A0', '\f', ',', ',', '\n', '\n', '"', '""', '\r\n', '\u0000', '\uFEFF'),
+  maxLength: 60,
+});
+
+describe('readCsvRecords, plain records', () => {
+  it('reads what csv-parse alone reads, up to the first record that is not plain and on from there', () => {
+    let csvParseOnly: typeof readCsvRecords | undefined;
+    jest.isolateModules(() => {
+      // No record is plain: csv-parse reads them all.
+      jest.doMock('../../lib/participants/plain-records', () => ({ readPlainRecords: () => 0 }));
+      csvParseOnly = (require('../../lib/participants/records') as typeof import('../../lib/participants/records')).readCsvRecords;
+    });
+    jest.dontMock('../../lib/participants/plain-records');
+    for (const text of TEXTS) expect(readCsvRecords(text)).toEqual(csvParseOnly!(text));
+    fc.assert(
+      fc.property(fc.oneof(csvText, hostileText(300)), (text) => {
+        expect(readCsvRecords(text)).toEqual(csvParseOnly!(text));
+        const bytes = Buffer.from(text);
+        expect(readCsvRecords({ utf8: bytes })).toEqual(csvParseOnly!({ utf8: bytes }));
+      }),
+      { numRuns: 3000 },
     );
   });
 });
