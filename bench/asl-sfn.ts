@@ -3,23 +3,27 @@
  * process of its own, as the other asl parts run it:
  * - StartExecution calls per second through the SDK (SigV4, JSON 1.0, the API's lookups of the machine and its
  *   definition, then the workflow's start), against bare `client.workflow.start` of the same workflow with the same
- *   arguments (startStateMachine, as the API calls it): STARTS calls a side, CONCURRENCY in flight as a busy client
- *   keeps them, ROUNDS rounds; the side that goes first alternates, and each side starts once the executions
- *   started before it have all ended (else one side's executions, still running on the worker, slow the other's
- *   starts). Figure: the median of the rounds' ratios. Target: at least 0.8× the bare rate. The machine is one Pass.
- *   Where an SDK call's time goes, medians of each call's spans: the SDK and HTTP (the call's time less the API's),
- *   the API's own work before and after Temporal (SigV4, Fastify, the machine's lookups), and Temporal's start as
- *   the API's client timed it (an interceptor), beside a bare start's.
+ *   arguments (startStateMachine, as the API calls it). Both callers run in a process of their own, as a real
+ *   client does (bench/asl-sfn-caller.ts); the API in the bench's. STARTS calls a side, CONCURRENCY in flight as a
+ *   busy client keeps them, ROUNDS rounds; the side that goes first alternates, and each side starts once the
+ *   executions started before it have all ended (else one side's executions, still running on the worker, slow the
+ *   other's starts). Figure: the median of the rounds' ratios. Target: at least 0.8× the bare rate. The machine is
+ *   one Pass. Where an SDK call's time goes, medians of each call's spans: the SDK and HTTP (the call's time less
+ *   the API's), the API's own work before and after Temporal (SigV4, Fastify, the machine's lookups), and Temporal's
+ *   start as the API's client timed it (an interceptor), beside a bare start's. And the CPU a start costs in each
+ *   process (caller, API, dev server, worker, from /proc), with how busy the machine was: on a machine with no core
+ *   to spare, the ratio follows the CPU each side needs, whatever the latencies.
  * - A callback's round trip: a lambda:invoke.waitForTaskToken Task (saveResults stores the token; read from the
  *   store before the clock starts), then a Pass that ends the execution. Timed from SendTaskSuccess sent until the
  *   workflow's result arrives (a long poll, not a poll loop): the answer stored as a signal, the worker's workflow
  *   task, the next state, the completion. An upper bound on "SendTaskSuccess to the next state entered".
  */
 import { spawn } from 'node:child_process';
+import { cpus } from 'node:os';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { CreateStateMachineCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { Client } from '@temporalio/client';
@@ -36,10 +40,12 @@ import type { AslPart } from './asl-part';
 import { CALLER_SETTINGS_ENV, type CallerAnswer, type CallerRound, type CallerSettings } from './asl-sfn-caller';
 import { formatMs, markdownTable, median, type Progress } from './report';
 import type { BenchStack } from './stack';
+import type { WorkerProcess } from './asl-worker-process';
+import { devServerPid, machineCpuSeconds, processCpuSeconds } from './proc-cpu';
 
 const STARTS = 200;
 const CONCURRENCY = 16;
-const ROUNDS = 7;
+const ROUNDS = 9;
 const CALLBACKS = 30;
 export const TARGET = 0.8;
 
@@ -51,12 +57,32 @@ interface Spans {
   temporalStart: number;
   /** From the request's arrival at the API to its answer sent (SDK side only). */
   api?: number;
+  /**
+   * The mean delay of the bench's process's event loop while the calls ran: how long a callback that is ready (an
+   * answer from Temporal, a request) waits for its turn in the API's process.
+   */
+  apiLoopDelay: number;
 }
 
-/** One side of a round: its rate, the cores its caller's process and the API's (the bench's) used, its spans. */
+/**
+ * CPU milliseconds a start cost in each process, from the side's first start until its executions had all ended: on a
+ * machine with no core to spare, what one side takes more, the dev server (which does every start's work) lacks.
+ */
+interface CpuPerStart {
+  caller: number;
+  /** The bench's process: the API and its Temporal client (idle on the bare side but for the drain's polls). */
+  api: number;
+  devServer?: number;
+  /** The States Language worker's process, running the executions (its CPU is reported twice a second). */
+  aslWorker: number;
+}
+
+/** One side of a round: its rate, the CPU a start cost where, its spans. */
 export interface Side {
   perSecond: number;
-  cores: { caller: number; api: number };
+  cpuMs: CpuPerStart;
+  /** The share of the machine's cores busy (with anyone's work) meanwhile. */
+  machineBusy?: number;
   spans: Spans;
 }
 
@@ -78,6 +104,9 @@ export interface SfnResult {
   ratio: number;
   /** Medians over the rounds of each span's median, in ms. */
   spans: { sdk: Spans; bare: Spans };
+  /** Medians over the rounds of each side's CPU a start, in ms, and of the machine's busy share. */
+  cpuMs: { sdk: CpuPerStart; bare: CpuPerStart };
+  machineBusy: number;
   callbacks: { count: number; ms: number[]; p50: number; p95: number };
 }
 
@@ -143,7 +172,12 @@ async function startCaller(config: Config, settings: CallerSettings) {
   };
 }
 
-export async function sfnApiBench({ env, config }: BenchStack, store: ObjectStore, progress: Progress): Promise<SfnResult> {
+export async function sfnApiBench(
+  { env, config }: BenchStack,
+  store: ObjectStore,
+  worker: WorkerProcess,
+  progress: Progress,
+): Promise<SfnResult> {
   // The rate limit (1,000 requests a minute from one address by default) is not what is measured here.
   const api = { ...config.api, rateLimit: { ...config.api.rateLimit, max: 1_000_000 } };
   const temporalStarts: number[] = [];
@@ -195,24 +229,42 @@ export async function sfnApiBench({ env, config }: BenchStack, store: ObjectStor
             : undefined,
         { timeoutMs: 120_000, everyMs: 50 },
       );
-    const side = async (which: 'sdk' | 'bare', round: number) => {
-      await drained();
+    const devServer = devServerPid(env.address);
+    const side = async (which: 'sdk' | 'bare', round: number): Promise<Side> => {
       served.length = 0;
       temporalStarts.length = 0;
-      const cpu = process.cpuUsage();
-      const started = performance.now();
+      const before = { api: process.cpuUsage(), devServer: devServer && processCpuSeconds(devServer), worker: worker.cpuSeconds() };
+      const machine = machineCpuSeconds();
+      const loop = monitorEventLoopDelay({ resolution: 5 });
+      loop.enable();
       const r = await caller!.round({ side: which, round, n: STARTS, concurrency: CONCURRENCY });
-      const used = process.cpuUsage(cpu);
-      const apiCores = (used.user + used.system) / 1e3 / (performance.now() - started);
+      loop.disable();
+      const apiLoopDelay = loop.mean / 1e6;
+      await drained();
+      const api = process.cpuUsage(before.api);
+      const devServerNow = devServer && processCpuSeconds(devServer);
+      const machineNow = machineCpuSeconds();
+      const perStart = (seconds: number) => (seconds * 1000) / STARTS;
       const spans: Spans =
         which === 'sdk'
-          ? { call: r.callMs, temporalStart: median(temporalStarts), api: median(served) }
-          : { call: r.callMs, temporalStart: r.temporalStartMs ?? Number.NaN };
-      return { perSecond: r.perSecond, cores: { caller: r.cores, api: apiCores }, spans };
+          ? { call: r.callMs, temporalStart: median(temporalStarts), api: median(served), apiLoopDelay }
+          : { call: r.callMs, temporalStart: r.temporalStartMs ?? Number.NaN, apiLoopDelay };
+      return {
+        perSecond: r.perSecond,
+        cpuMs: {
+          caller: (r.cores * 1000) / r.perSecond,
+          api: perStart((api.user + api.system) / 1e6),
+          ...(before.devServer !== undefined && devServerNow !== undefined ? { devServer: perStart(devServerNow - before.devServer) } : {}),
+          aslWorker: perStart(worker.cpuSeconds() - before.worker),
+        },
+        ...(machine && machineNow ? { machineBusy: (machineNow.busy - machine.busy) / (machineNow.total - machine.total) } : {}),
+        spans,
+      };
     };
     progress('warming up (50 starts each way)');
     await caller.round({ side: 'sdk', round: 0, n: 50, concurrency: CONCURRENCY });
     await caller.round({ side: 'bare', round: 0, n: 50, concurrency: CONCURRENCY });
+    await drained();
     const rounds: SfnRound[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       const first = round % 2 === 1 ? 'bare' : 'sdk';
@@ -221,11 +273,14 @@ export async function sfnApiBench({ env, config }: BenchStack, store: ObjectStor
       const [sdk, bareSide] = first === 'sdk' ? [a, b] : [b, a];
       rounds.push({ first, sdk, bare: bareSide, ratio: sdk.perSecond / bareSide.perSecond });
       const ms = (n: number | undefined) => `${(n ?? Number.NaN).toFixed(1)} ms`;
-      const cores = ({ cores: c }: Side) => `caller ${c.caller.toFixed(2)} + API ${c.api.toFixed(2)} cores`;
+      const cpu = ({ cpuMs: c, machineBusy }: Side) =>
+        `CPU a start: caller ${c.caller.toFixed(1)}, API ${c.api.toFixed(1)}, dev server ${(c.devServer ?? Number.NaN).toFixed(1)}, ` +
+        `worker ${c.aslWorker.toFixed(1)} ms; machine ${((machineBusy ?? Number.NaN) * 100).toFixed(0)}% busy`;
       progress(
-        `round ${round} (${first} first): bare ${bareSide.perSecond.toFixed(0)}/s (${cores(bareSide)}; a start ` +
-          `${ms(bareSide.spans.call)}), SDK ${sdk.perSecond.toFixed(0)}/s (${cores(sdk)}; a call ` +
-          `${ms(sdk.spans.call)}, the API ${ms(sdk.spans.api)}, its Temporal start ${ms(sdk.spans.temporalStart)}): ` +
+        `round ${round} (${first} first): bare ${bareSide.perSecond.toFixed(0)}/s (${cpu(bareSide)}; a start ` +
+          `${ms(bareSide.spans.call)}), SDK ${sdk.perSecond.toFixed(0)}/s (${cpu(sdk)}; a call ` +
+          `${ms(sdk.spans.call)}, the API ${ms(sdk.spans.api)}, its Temporal start ${ms(sdk.spans.temporalStart)}, its loop's delay ` +
+          `${ms(sdk.spans.apiLoopDelay)}): ` +
           `${rounds.at(-1)!.ratio.toFixed(2)}×`,
       );
     }
@@ -256,6 +311,12 @@ export async function sfnApiBench({ env, config }: BenchStack, store: ObjectStor
     }
     progress(`callbacks: p50 ${median(ms).toFixed(0)} ms, p95 ${percentile(ms, 0.95).toFixed(0)} ms`);
     const medianOf = (pick: (r: SfnRound) => number | undefined) => median(rounds.map(pick).filter((n) => n !== undefined));
+    const cpuMedians = (sideOf: (r: SfnRound) => Side): CpuPerStart => ({
+      caller: medianOf((r) => sideOf(r).cpuMs.caller),
+      api: medianOf((r) => sideOf(r).cpuMs.api),
+      devServer: medianOf((r) => sideOf(r).cpuMs.devServer),
+      aslWorker: medianOf((r) => sideOf(r).cpuMs.aslWorker),
+    });
     return {
       starts: STARTS,
       concurrency: CONCURRENCY,
@@ -268,9 +329,16 @@ export async function sfnApiBench({ env, config }: BenchStack, store: ObjectStor
           call: medianOf((r) => r.sdk.spans.call),
           api: medianOf((r) => r.sdk.spans.api),
           temporalStart: medianOf((r) => r.sdk.spans.temporalStart),
+          apiLoopDelay: medianOf((r) => r.sdk.spans.apiLoopDelay),
         },
-        bare: { call: medianOf((r) => r.bare.spans.call), temporalStart: medianOf((r) => r.bare.spans.temporalStart) },
+        bare: {
+          call: medianOf((r) => r.bare.spans.call),
+          temporalStart: medianOf((r) => r.bare.spans.temporalStart),
+          apiLoopDelay: medianOf((r) => r.bare.spans.apiLoopDelay),
+        },
       },
+      cpuMs: { sdk: cpuMedians((r) => r.sdk), bare: cpuMedians((r) => r.bare) },
+      machineBusy: median(rounds.flatMap((r) => [r.sdk.machineBusy, r.bare.machineBusy]).filter((n) => n !== undefined)),
       callbacks: { count: CALLBACKS, ms, p50: median(ms), p95: percentile(ms, 0.95) },
     };
   } finally {
@@ -281,17 +349,18 @@ export async function sfnApiBench({ env, config }: BenchStack, store: ObjectStor
 }
 
 const perSecond = (n: number) => `${n.toFixed(0)}/s`;
+const cpuCell = (ms: number | undefined) => (ms === undefined || !Number.isFinite(ms) ? '–' : `${ms.toFixed(1)} ms`);
+const total = (c: CpuPerStart) => c.caller + c.api + (c.devServer ?? Number.NaN) + c.aslWorker;
+const machineCores = () => cpus().length;
 
 export const sfnPart: AslPart<SfnResult> = {
   name: 'sfn',
   title: 'Step Functions API: StartExecution through the AWS SDK, and a callback round trip',
-  run: async ({ stack, store, progress, aslWorker }) => {
-    await aslWorker();
-    return sfnApiBench(stack, store, progress);
-  },
+  run: async ({ stack, store, progress, aslWorker }) => sfnApiBench(stack, store, await aslWorker(), progress),
   markdown: (r) => {
     const { sdk, bare } = r.spans;
     const api = sdk.api ?? Number.NaN;
+    const cpu = r.cpuMs;
     return [
       `\`@aws-sdk/client-sfn\` StartExecution against the API (SigV4, AWS JSON 1.0), against bare ` +
         `\`client.workflow.start\` of the same workflow with the API's arguments: ${r.starts} calls a side, ` +
@@ -323,7 +392,30 @@ export const sfnPart: AslPart<SfnResult> = {
           ['the API, arrival to answer sent', formatMs(api), ''],
           ["the API's work around Temporal (SigV4, Fastify, JSON, the machine's lookups)", formatMs(api - sdk.temporalStart), ''],
           ["Temporal's start (client interceptor)", formatMs(sdk.temporalStart), formatMs(bare.temporalStart)],
+          [
+            "the bench's (the API's) process: mean event loop delay, sampled every 5 ms (an idle loop reads about 5 ms)",
+            formatMs(sdk.apiLoopDelay),
+            formatMs(bare.apiLoopDelay),
+          ],
         ],
+      ),
+      '',
+      `CPU a start cost, in each process, from a side's first start until its executions had all ended (medians; ` +
+        `the machine's ${machineCores()} cores were ${(r.machineBusy * 100).toFixed(0)}% busy meanwhile, with ` +
+        `everyone's work): with no core to spare, the CPU one side takes more is taken from the dev server, which does ` +
+        `every start's work.`,
+      '',
+      markdownTable(
+        ['process', 'SDK StartExecution', 'bare start'],
+        (
+          [
+            ['the caller (the AWS SDK; the bare Temporal client)', cpu.sdk.caller, cpu.bare.caller],
+            ["the API and its Temporal client (the bench's process)", cpu.sdk.api, cpu.bare.api],
+            ['the Temporal dev server', cpu.sdk.devServer, cpu.bare.devServer],
+            ['the States Language worker (the executions)', cpu.sdk.aslWorker, cpu.bare.aslWorker],
+            ['**all**', total(cpu.sdk), total(cpu.bare)],
+          ] as [string, number | undefined, number | undefined][]
+        ).map(([name, sdkMs, bareMs]) => [name, cpuCell(sdkMs), cpuCell(bareMs)]),
       ),
       '',
       `A callback's round trip (${r.callbacks.count} executions one after another: SendTaskSuccess sent until the ` +

@@ -9,7 +9,8 @@
  *   `client.workflow.start` (target at least 0.8×), and a callback's round trip p50 (bench/asl-sfn.ts).
  * ASL_PARTS=loop,isolation runs only those parts: their figures replace theirs in bench/results/asl.json, the other
  * parts keep their last ones, each stamped with when and where it ran, and the asl section of bench/RESULTS.md is
- * written again from them all. Add a part by writing an AslPart (bench/asl-part.ts) and listing it in PARTS.
+ * written again from them all (ASL_PARTS= with no part only writes it again). Add a part by writing an AslPart
+ * (bench/asl-part.ts) and listing it in PARTS.
  */
 import { createObjectStore } from '../storage/object-store';
 import { interpreterPart } from './asl-interpreter';
@@ -26,6 +27,7 @@ import {
   lastSuiteResult,
   markdownTable,
   parseStamp,
+  type Progress,
   type Stamp,
   type Suite,
   stamp,
@@ -214,40 +216,49 @@ function report(records: Record<string, PartRecord>): string {
     .join('\n\n');
 }
 
+/** Runs `parts` on one bench stack, in order, each one's figures into `records` with its stamp as it ends. */
+async function runParts(parts: AnyAslPart[], records: Record<string, PartRecord>, progress: Progress): Promise<void> {
+  const stack = await startBenchStack('asl', progress);
+  const store = createObjectStore(stack.config.storage);
+  let aslWorker: Promise<WorkerProcess> | undefined;
+  const startAslWorker = () => {
+    aslWorker ??= (async () => {
+      progress(`starting the States Language worker in a process of its own (queue ${stack.config.temporal.aslTaskQueue})`);
+      return startStateMachineWorkerProcess(stack.env.address, stack.config, (crash) =>
+        progress(
+          `the States Language worker's process died (${crash.signal ?? `exit ${crash.code}`}: ` +
+            `${crash.reason ?? 'no reason printed'}); starting it again, as compose's restart: unless-stopped does`,
+        ),
+      );
+    })();
+    return aslWorker;
+  };
+  try {
+    await stack.worker.runUntil(async () => {
+      for (const part of parts) {
+        progress(`part ${part.name}`);
+        const result = await part.run({ stack, store, progress, aslWorker: startAslWorker });
+        records[part.name] = { ran: stamp(), result };
+      }
+    });
+  } finally {
+    await (await aslWorker?.catch(() => undefined))?.close();
+    store.close();
+    await stack.close();
+  }
+}
+
 export const suite: Suite = {
   name: 'asl',
   async run(progress) {
     const parts = aslParts();
-    progress(`parts: ${parts.map((part) => part.name).join(', ')}`);
+    progress(
+      parts.length > 0
+        ? `parts: ${parts.map((part) => part.name).join(', ')}`
+        : 'no part to run: the asl section is written again from the last figures',
+    );
     const records = lastRecords();
-    const stack = await startBenchStack('asl', progress);
-    const store = createObjectStore(stack.config.storage);
-    let aslWorker: Promise<WorkerProcess> | undefined;
-    const startAslWorker = () => {
-      aslWorker ??= (async () => {
-        progress(`starting the States Language worker in a process of its own (queue ${stack.config.temporal.aslTaskQueue})`);
-        return startStateMachineWorkerProcess(stack.env.address, stack.config, (crash) =>
-          progress(
-            `the States Language worker's process died (${crash.signal ?? `exit ${crash.code}`}: ` +
-              `${crash.reason ?? 'no reason printed'}); starting it again, as compose's restart: unless-stopped does`,
-          ),
-        );
-      })();
-      return aslWorker;
-    };
-    try {
-      await stack.worker.runUntil(async () => {
-        for (const part of parts) {
-          progress(`part ${part.name}`);
-          const result = await part.run({ stack, store, progress, aslWorker: startAslWorker });
-          records[part.name] = { ran: stamp(), result };
-        }
-      });
-    } finally {
-      await (await aslWorker?.catch(() => undefined))?.close();
-      store.close();
-      await stack.close();
-    }
+    if (parts.length > 0) await runParts(parts, records, progress);
     const kept = PARTS.filter((part) => records[part.name] && !parts.includes(part)).map((part) => part.name);
     if (kept.length > 0) progress(`the last figures of ${kept.join(', ')} are kept as they were`);
     const data = Object.fromEntries(PARTS.filter((part) => records[part.name]).map((part) => [part.name, records[part.name]]));
