@@ -14,6 +14,15 @@ import { QueryBudget } from './jsonata-limits';
 import { checkPayload, jsonBytes, MAX_ASSIGN_BYTES, MAX_SECONDS, MAX_VARIABLES_BYTES } from './quotas';
 import { isActivityArn, lambdaFunctionName, resolveResource, stateMachineName } from './resource';
 import { ITEM_READER_ACTIVITY, RESULT_WRITER_ACTIVITY } from './integrations/catalog';
+import {
+  isSliced,
+  type MapShardRequest,
+  type MapShardSummary,
+  SLICED_MAP_LIMITS,
+  type SlicedItems,
+  type SlicingRequest,
+  toleratedFailures,
+} from './map-slices';
 import { type Catcher, firstMatch, type Retrier, retryDelay } from './retry';
 import { applyTemplate, dynamicValue } from './template';
 import type { TraceEvent } from './trace';
@@ -64,6 +73,13 @@ export interface ExecutionHost {
    * thrown as a StatesError with the iteration's Error and Cause. Without it, such Maps run inline.
    */
   runChildMachine?(request: ChildMachineRequest, cancel: Cancellation): Promise<unknown>;
+  /**
+   * Runs one shard of a DISTRIBUTED Map whose items are too many to hold (map-slices.ts): a child execution that
+   * reads its slice, runs its iterations as children and answers a summary; failing as the Map then fails.
+   */
+  runMapShard?(request: { definition: Definition; name: string; request: MapShardRequest }, cancel: Cancellation): Promise<MapShardSummary>;
+  /** Whether this execution may slice an ItemReader's items (a workflow's patched(): not when replaying one begun before). */
+  slicesItems?(): boolean;
   /**
    * Called between two states of the top-level branch, where nothing else is under way: a workflow continues as new
    * from here (carrying the point) before its history grows too long. Resolving lets the run go on.
@@ -824,7 +840,9 @@ function call(v: Visit, args: unknown, options: TaskOptions): Promise<unknown> {
 
 interface Tolerance {
   /** The replacement result of a failed item, or the error to fail the whole state with. */
-  onFailure(error: StatesError): { value: unknown } | { error: StatesError };
+  onFailure(error: StatesError, index: number): { value: unknown } | { error: StatesError };
+  /** The indexes of the failures tolerated so far: ResultWriter lists them as FAILED. */
+  failed: number[];
 }
 
 /**
@@ -861,7 +879,7 @@ async function runConcurrently(
       } catch (error) {
         if (failure !== undefined) continue; // stopped because another job failed
         if (tolerance && error instanceof StatesError) {
-          const decision = tolerance.onFailure(error);
+          const decision = tolerance.onFailure(error, i);
           if ('value' in decision) results[i] = decision.value;
           else fail(decision.error);
         } else fail(error);
@@ -932,8 +950,12 @@ async function runMap(v: Visit): Promise<Outcome> {
   const distributed = processor.ProcessorConfig?.Mode === 'DISTRIBUTED';
   return v.guarded(async () => {
     let items: unknown;
-    if (state.ItemReader) items = await readItems(v, effective);
-    else if (v.jsonata) items = state.Items === undefined ? v.raw : await v.eval(state.Items, 'Items');
+    if (state.ItemReader) {
+      const reader = await readItems(v, effective, distributed);
+      items = reader.items;
+      // Too many to hold: shards read them (map-slices.ts).
+      if (isSliced(items)) return runSlicedMap(v, effective, { ...reader, sliced: items.Sliced }, processor);
+    } else if (v.jsonata) items = state.Items === undefined ? v.raw : await v.eval(state.Items, 'Items');
     else items = readPath(state.ItemsPath ?? '$', v.scope(effective));
     // Items that JSONata computed and that are not an array are the expression's error, as in AWS.
     if (v.jsonata && !v.env.earlier && !state.ItemReader && !Array.isArray(items))
@@ -1001,7 +1023,7 @@ async function runMap(v: Visit): Promise<Outcome> {
       tolerance,
       branchesRedrive(v, batched.length),
     );
-    return state.ResultWriter ? writeResults(v, effective, results) : results;
+    return state.ResultWriter ? writeResults(v, effective, results, tolerance?.failed) : results;
   });
 }
 
@@ -1012,26 +1034,137 @@ async function ioParameters(v: Visit, effective: unknown, field: 'ItemReader' | 
   return io.Parameters === undefined ? {} : applyTemplate(io.Parameters, v.scope(effective), v.env.intrinsics);
 }
 
-/** A Distributed Map's items from S3, read by the worker (integrations/items.ts). */
-async function readItems(v: Visit, effective: unknown): Promise<unknown> {
+interface ItemReading {
+  /** What was asked of the reader, and what it answered: the items, or where they lie (SlicedItems). */
+  request: Record<string, unknown>;
+  items: unknown;
+  /** The items an iteration takes when the reader may answer slices. */
+  perIteration?: number;
+}
+
+/**
+ * A Distributed Map's items from S3, read by the worker (integrations/items.ts). When the host runs shards (a
+ * workflow, for executions begun since it could: patched), the reader may answer slices instead of the items.
+ */
+async function readItems(v: Visit, effective: unknown, distributed: boolean): Promise<ItemReading> {
   const reader = v.state.ItemReader as StateDefinition;
   const { MaxItemsPath, ...config } = (reader.ReaderConfig ?? {}) as StateDefinition;
   if (MaxItemsPath !== undefined) config.MaxItems = readPath(MaxItemsPath, v.scope(effective));
   else if (v.jsonata && isExpression(config.MaxItems)) config.MaxItems = await v.eval(config.MaxItems, 'ItemReader.ReaderConfig.MaxItems');
-  const request = { Resource: reader.Resource, ReaderConfig: config, Parameters: await ioParameters(v, effective, 'ItemReader') };
-  return v.env.host.runActivity(ITEM_READER_ACTIVITY, request, {}, v.env.cancel);
+  const request: Record<string, unknown> = {
+    Resource: reader.Resource,
+    ReaderConfig: config,
+    Parameters: await ioParameters(v, effective, 'ItemReader'),
+  };
+  const { host } = v.env;
+  const perIteration = distributed && host.runMapShard && host.slicesItems?.() ? await itemsPerIteration(v, effective) : undefined;
+  if (perIteration !== undefined) request.Slicing = { ItemsPerIteration: perIteration } satisfies SlicingRequest;
+  return { request, items: await host.runActivity(ITEM_READER_ACTIVITY, request, {}, v.env.cancel), perIteration };
+}
+
+/** ItemBatcher's MaxItemsPerBatch (1 without a batcher); undefined when a batch takes every item. */
+async function itemsPerIteration(v: Visit, effective: unknown): Promise<number | undefined> {
+  const batcher = v.state.ItemBatcher as StateDefinition | undefined;
+  if (!batcher) return 1;
+  let size: unknown = batcher.MaxItemsPerBatch;
+  if (size === undefined && batcher.MaxItemsPerBatchPath !== undefined) size = readPath(batcher.MaxItemsPerBatchPath, v.scope(effective));
+  if (v.jsonata && isExpression(size)) size = await v.eval(size, 'ItemBatcher.MaxItemsPerBatch');
+  return typeof size === 'number' && Number.isInteger(size) && size > 0 ? size : undefined;
+}
+
+/**
+ * A DISTRIBUTED Map over items too many to hold: one shard (a child execution) a slice, at most
+ * SLICED_MAP_LIMITS.openChildren iterations open at once across them (and MaxConcurrency); each shard answers its
+ * counts, the parent sums them against ToleratedFailure*, and with a ResultWriter the shards wrote the results
+ * themselves, so the manifest is all that is left to write.
+ */
+async function runSlicedMap(
+  v: Visit,
+  effective: unknown,
+  reading: ItemReading & { sliced: SlicedItems['Sliced'] },
+  processor: Branch,
+): Promise<unknown> {
+  const { state } = v;
+  const lang = processor.QueryLanguage ?? (v.jsonata ? 'JSONata' : v.env.queryLanguage);
+  const { host } = v.env;
+  const { sliced } = reading;
+  const perIteration = reading.perIteration ?? 1;
+  const iterations = Math.ceil(sliced.ItemCount / perIteration);
+  const maxConcurrency = (await v.numberField('MaxConcurrency', effective)) ?? 0;
+  const count = await v.numberField('ToleratedFailureCount', effective);
+  const percentage = await v.numberField('ToleratedFailurePercentage', effective);
+  const tolerance =
+    count === undefined && percentage === undefined
+      ? undefined
+      : { failures: toleratedFailures(count, percentage, iterations), iterations };
+  const batcher = state.ItemBatcher as StateDefinition | undefined;
+  let batchInput: { value: unknown } | undefined;
+  if (batcher?.BatchInput !== undefined)
+    batchInput = {
+      value: v.jsonata
+        ? await v.eval(batcher.BatchInput, 'ItemBatcher.BatchInput')
+        : applyTemplate(batcher.BatchInput, v.scope(effective), v.env.intrinsics),
+    };
+  const template = state.ItemSelector ?? state.Parameters;
+  const selector =
+    template === undefined
+      ? undefined
+      : { template, jsonata: v.jsonata, input: v.jsonata ? v.raw : effective, context: v.context, variables: v.env.variables.all() };
+  const writer = state.ResultWriter ? await mapRun(v, effective) : undefined;
+  const open = Math.min(maxConcurrency === 0 ? SLICED_MAP_LIMITS.openChildren : maxConcurrency, SLICED_MAP_LIMITS.openChildren);
+  const perShard = Math.min(open, SLICED_MAP_LIMITS.iterationsPerSlice);
+  const definition: Definition = { StartAt: processor.StartAt, States: processor.States, QueryLanguage: lang };
+  traced(v.env, { kind: 'mapStarted', state: v.name, length: iterations });
+  let failed = 0;
+  const summaries = await runConcurrently(v.env, sliced.Slices.length, Math.max(1, Math.floor(open / perShard)), async (i, env) => {
+    const slice = sliced.Slices[i];
+    const request: MapShardRequest = {
+      map: v.name,
+      shard: i,
+      read: { ...reading.request, Slicing: undefined, Slice: { ...slice, CSVHeaders: sliced.CSVHeaders, ETag: sliced.ETag } },
+      firstIteration: slice.First / perIteration,
+      ...(batcher ? { batcher: { size: perIteration, ...(batchInput ? { batchInput } : {}) } } : {}),
+      ...(selector ? { selector } : {}),
+      concurrency: perShard,
+      ...(tolerance ? { tolerance } : {}),
+      ...(writer ? { writer } : {}),
+    };
+    checkPayload(request, `What a shard of Map state '${v.name}' is given (its input and variables, for ItemSelector)`);
+    const summary = await host.runMapShard!({ definition, name: `${v.env.context.StateMachine.Name}-${v.name}`, request }, env.cancel);
+    failed += summary.failed;
+    if (tolerance && failed > tolerance.failures) {
+      throw new StatesError(
+        StatesErrors.ExceedToleratedFailureThreshold,
+        `The Map state '${v.name}' failed because ${failed} of ${iterations} items failed, more than it tolerates`,
+      );
+    }
+    return summary;
+  });
+  if (writer) {
+    const details = await host.runActivity(RESULT_WRITER_ACTIVITY, { ...writer, Manifest: true }, {}, v.env.cancel);
+    return { MapRunArn: writer.MapRunArn, ResultWriterDetails: details };
+  }
+  const results = (summaries as MapShardSummary[]).flatMap((summary) => summary.results ?? []);
+  checkPayload(results, `The results of Map state '${v.name}'`);
+  return results;
 }
 
 /** ResultWriter: the results go to S3 (Step Functions' manifest and result files); the Map answers where. */
-async function writeResults(v: Visit, effective: unknown, results: unknown[]): Promise<unknown> {
+async function writeResults(v: Visit, effective: unknown, results: unknown[], failed: number[] = []): Promise<unknown> {
+  const run = await mapRun(v, effective);
+  const request = { ...run, Results: results, ...(failed.length > 0 ? { Failed: [...failed].sort((a, b) => a - b) } : {}) };
+  const details = await v.env.host.runActivity(RESULT_WRITER_ACTIVITY, request, {}, v.env.cancel);
+  return { MapRunArn: run.MapRunArn, ResultWriterDetails: details };
+}
+
+/** ResultWriter's destination, and the Map run's id and ARN its files are named after. */
+async function mapRun(v: Visit, effective: unknown): Promise<NonNullable<MapShardRequest['writer']>> {
   const params = (await ioParameters(v, effective, 'ResultWriter')) as { Bucket?: unknown; Prefix?: unknown };
   if (typeof params.Bucket !== 'string') throw runtimeError(`The ResultWriter of Map state '${v.name}' needs a Bucket string`);
   const id = v.env.host.uuid();
   const machine = v.env.context.StateMachine.Id;
   const MapRunArn = `${machine.replace(':stateMachine:', ':mapRun:')}/${v.name}:${id}`;
-  const request = { Bucket: params.Bucket, Prefix: params.Prefix, MapRunArn, MapRunId: id, Results: results };
-  const details = await v.env.host.runActivity(RESULT_WRITER_ACTIVITY, request, {}, v.env.cancel);
-  return { MapRunArn, ResultWriterDetails: details };
+  return { Bucket: params.Bucket, Prefix: params.Prefix as string | undefined, MapRunArn, MapRunId: id };
 }
 
 /** ItemBatcher: items grouped as {Items: [...], BatchInput}. */
@@ -1057,9 +1190,12 @@ async function toleranceOf(v: Visit, effective: unknown, total: number): Promise
   const percentage = await v.numberField('ToleratedFailurePercentage', effective);
   if (count === undefined && percentage === undefined) return undefined;
   let failed = 0;
+  const indexes: number[] = [];
   return {
-    onFailure(error) {
+    failed: indexes,
+    onFailure(error, index) {
       failed++;
+      indexes.push(index);
       const overCount = count !== undefined && failed > count;
       const overPercentage = percentage !== undefined && (failed * 100) / total > percentage;
       if (!overCount && !overPercentage) return { value: error.output };

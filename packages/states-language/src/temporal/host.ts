@@ -28,6 +28,7 @@ import type { ExecutionTrace, TraceEvent } from '../trace';
 import { CallbackWaits } from './callbacks';
 import { activityTaskQueue, SFN_ACTIVITY_TYPE } from '../sfn-activities';
 import type { ChildExecutionRequest, ChildMachineRequest, Definition, ExecutionHost, ResumePoint, TaskOptions } from '../interpreter';
+import type { MapShardRequest, MapShardSummary } from '../map-slices';
 
 /** What a failed execution carries, so the client reads Error and Cause exactly (either may be absent). */
 export interface ExecutionFailureDetails {
@@ -90,6 +91,13 @@ export function failureDetails(failure: unknown): ExecutionFailureDetails | unde
     cause = (cause as Error & { cause?: unknown }).cause;
   }
   return undefined;
+}
+
+/** A child's failure as the StatesError it ended with (a Distributed Map's iteration or shard); anything else as is. */
+function childError(error: unknown): unknown {
+  if (isCancellation(error) || !(error instanceof ChildWorkflowFailure)) return error;
+  const details = failureDetails(error) ?? { Error: 'States.Runtime', Cause: error.cause?.message ?? error.message };
+  return new StatesError(details.Error, details.Cause);
 }
 
 export class WorkflowHost implements ExecutionHost {
@@ -212,10 +220,33 @@ export class WorkflowHost implements ExecutionHost {
         ],
       });
     } catch (error) {
-      if (isCancellation(error) || !(error instanceof ChildWorkflowFailure)) throw error;
-      const details = failureDetails(error) ?? { Error: 'States.Runtime', Cause: error.cause?.message ?? error.message };
-      throw new StatesError(details.Error, details.Cause);
+      throw childError(error);
     }
+  }
+
+  /** A shard of a DISTRIBUTED Map too large to hold: the same workflow, given `mapShard` (map-shard.ts). */
+  async runMapShard(shard: { definition: Definition; name: string; request: MapShardRequest }): Promise<MapShardSummary> {
+    try {
+      return await executeChild(this.workflowType, {
+        workflowId: `${workflowInfo().workflowId}-${uuid4()}`,
+        args: [
+          {
+            definition: shard.definition,
+            name: shard.name,
+            activities: this.activities,
+            activityTaskQueuePrefix: this.activityTaskQueuePrefix,
+            mapShard: shard.request,
+          },
+        ],
+      });
+    } catch (error) {
+      throw childError(error);
+    }
+  }
+
+  /** Executions begun before Maps could shard replay as they ran: their readers answered the items. */
+  slicesItems(): boolean {
+    return patched('asl-distributed-map-slices');
   }
 
   async startExecution(request: ChildExecutionRequest): Promise<unknown> {

@@ -16,6 +16,8 @@ import { SucceededBranches } from '../branch-outcomes';
 import { type Definition, type ResumePoint, runExecution } from '../interpreter';
 import { ExecutionTrace, RESUME_POINT_QUERY, TRACE_QUERY, type TraceView } from '../trace';
 import { type ExecutionFailureDetails, WorkflowHost } from './host';
+import type { MapShardRequest } from '../map-slices';
+import { runMapShard } from './map-shard';
 
 export interface StateMachineInput {
   definition: Definition;
@@ -45,6 +47,8 @@ export interface StateMachineInput {
   activityTaskQueuePrefix?: string;
   /** Set by RedriveExecution: how many times the execution was redriven, and when last (`$$.Execution.RedriveCount`). */
   redrive?: { count: number; date: number };
+  /** Set by a DISTRIBUTED Map too large to hold: this run is one of its shards (map-shard.ts), `definition` its processor. */
+  mapShard?: MapShardRequest;
 }
 
 /** What loadStateMachine answers (../activities.ts): a stored definition, and the only activities its Tasks may bind to. */
@@ -70,6 +74,8 @@ export const INLINE_MACHINE = 'inline';
  */
 export async function stateMachine(args: StateMachineInput): Promise<unknown> {
   const { definition, input = {}, name = INLINE_MACHINE, activities, resume } = args;
+  const { mapShard } = args;
+  if (mapShard) return runMapShard({ ...args, mapShard }).catch((error: unknown) => failWith(error));
   // Executions recorded before the trace replay without it (and answer the query with null).
   const trace = patched('asl-trace') ? new ExecutionTrace() : undefined;
   setHandler(defineQuery<TraceView | null>(TRACE_QUERY), () => trace?.view() ?? null);
@@ -141,6 +147,10 @@ export async function stateMachine(args: StateMachineInput): Promise<unknown> {
 
 function resumePointOf(resume: Resume | undefined): ResumePoint | undefined {
   return resume ? { state: resume.state, input: resume.input, variables: resume.variables } : undefined;
+}
+
+function failWith(error: unknown): never {
+  throw error instanceof StatesError ? failure(error.output) : error;
 }
 
 function failure(details: ExecutionFailureDetails): ApplicationFailure {
