@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { Definition } from 'states-language-temporal';
 import { createIntegrations } from 'states-language-temporal/integrations';
 import { TemporalRunner } from '../asl/support/temporal-runner';
+import { answerGithub, GITHUB_CONNECTIONS, JOBS_COST, JOBS_MINUTES } from './github';
 import { type Stand, startHttpApi, startStandIns } from './servers';
 
 let stand: Stand;
@@ -19,29 +20,18 @@ let runner: TemporalRunner;
 let api: Awaited<ReturnType<typeof startHttpApi>>;
 const saved = { ...process.env };
 let flaky = 0; // how many more times /flaky answers 503
-/** A run's jobs as GitHub's REST API lists them: 2m30s on Linux (3 billable minutes), 61 s on Windows (2), 10 min on macOS (10). */
-const JOBS = [
-  { id: 1, labels: ['ubuntu-latest'], started_at: '2026-12-01T10:00:00Z', completed_at: '2026-12-01T10:02:30Z' },
-  { id: 2, labels: ['windows-latest'], started_at: '2026-12-01T10:00:00Z', completed_at: '2026-12-01T10:01:01Z' },
-  { id: 3, labels: ['macos-14'], started_at: '2026-12-01T10:00:00Z', completed_at: '2026-12-01T10:10:00Z' },
-];
-
 beforeAll(async () => {
   stand = await startStandIns();
   api = await startHttpApi((path, headers) => {
     if (path.startsWith('/flaky')) return flaky-- > 0 ? [503, { message: 'try again' }] : [200, { ok: true }];
     if (path.startsWith('/missing')) return [404, { message: 'Not Found' }];
-    if (path.startsWith('/repos/santa/app/actions/runs/'))
-      return path.includes('/runs/404/') || headers.authorization !== 'Bearer gh-token'
-        ? [404, { message: 'Not Found' }]
-        : [200, { total_count: 3, jobs: JOBS }];
-    return [200, { path, authorization: headers.authorization ?? null }];
+    return answerGithub(path, headers) ?? [200, { path, authorization: headers.authorization ?? null }];
   });
   // What an operator sets: the SDK's own endpoint variables, and the credentials of one HTTP connection.
   Object.assign(process.env, stand.env, {
     STATES_HTTP_CONNECTIONS: JSON.stringify({
       'arn:aws:events:us-east-1:123456789012:connection/github/x': { BearerToken: 'from-config' },
-      'arn:aws:events:us-east-1:123456789012:connection/github/chargebacks': { BearerToken: 'gh-token' },
+      ...GITHUB_CONNECTIONS,
     }),
   });
   runner = await TemporalRunner.start();
@@ -252,6 +242,32 @@ it('HTTP: query parameters, credentials from configuration, Retry on a 503, a 40
   ]);
 });
 
+it('HTTP: Transform URL_ENCODED sends the RequestBody as a form, arrays as ArrayFormat says', async () => {
+  const before = api.requests.length;
+  const definition: Definition = {
+    StartAt: 'Form',
+    States: {
+      Form: {
+        ...task('arn:aws:states:::http:invoke', {
+          'ApiEndpoint.$': "States.Format('{}/form', $.api)",
+          Method: 'POST',
+          Headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+          RequestBody: { 'items.$': '$.items', customer: { name: 'Jo & co' } },
+          Transform: { RequestBodyEncoding: 'URL_ENCODED', RequestEncodingOptions: { ArrayFormat: 'BRACKETS' } },
+        }),
+        ResultSelector: { 'Status.$': '$.StatusCode' },
+        End: true,
+      },
+    },
+  };
+  expect(await runner.run(definition, { api: api.url, items: ['a', 'b'] })).toEqual({ status: 'SUCCEEDED', output: { Status: 200 } });
+  const [sent] = api.requests.slice(before);
+  expect([sent.headers['content-type'], sent.body]).toEqual([
+    'application/x-www-form-urlencoded',
+    'items[]=a&items[]=b&customer[name]=Jo%20%26%20co',
+  ]);
+});
+
 it('HTTP: hosts outside the operator’s list are never connected to, and an unknown connection is refused', async () => {
   const only = createIntegrations({ httpAllowedHosts: ['api.github.com', '10.0.0.0/8'] });
   const invoke = only['integration:http:invoke'] as (input: unknown) => Promise<unknown>;
@@ -349,7 +365,7 @@ it('Chargebacks machine: jobs from the GitHub API, the cost by runner OS, the to
   for (const id of [41, 42]) {
     expect(await runner.run(definition, input(id))).toEqual({
       status: 'SUCCEEDED',
-      output: { repo: 'santa/app', run: id, billableMinutes: 15, cost: 0.856 },
+      output: { repo: 'santa/app', run: id, billableMinutes: JOBS_MINUTES, cost: JOBS_COST },
     });
   }
   expect(await runner.run(definition, input(404))).toMatchObject({ status: 'FAILED', error: 'Chargebacks.Failed' });
