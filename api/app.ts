@@ -19,6 +19,7 @@ import exchangeRoutes from './routes/exchanges';
 import { ExchangeRuns } from './exchanges';
 import rootRoutes, { PAGE_PATHS } from './routes/root';
 import stateMachineRoutes from './routes/state-machines';
+import webhookRoutes, { GITHUB_WEBHOOK_PATH } from './routes/webhooks';
 import sfnRoutes from './routes/sfn';
 import { StateMachineRuns } from './state-machine-runs';
 import { StateMachineStore } from '../storage/state-machines';
@@ -46,6 +47,8 @@ export async function buildApp({ config, client, logger = true }: AppDeps) {
       DOCS_PREFIX,
       `${DOCS_PREFIX}/*`,
       ...CODEC_PATHS,
+      // GitHub sends no bearer token: with a webhook secret, the delivery's signature is the check instead.
+      ...(config.githubWebhook.secret ? [GITHUB_WEBHOOK_PATH] : []),
     ],
   });
   await app.register(csvBody);
@@ -63,6 +66,7 @@ export async function buildApp({ config, client, logger = true }: AppDeps) {
   const machines = new StateMachineRuns(client, config.temporal, new StateMachineStore(store));
   await app.register(stateMachineRoutes, { runs: machines });
   await app.register(executionRoutes, { runs: machines });
+  await app.register(webhookRoutes, { runs: machines, config: config.githubWebhook });
   // The AWS Step Functions API on the same machines and store (POST / with X-Amz-Target).
   await app.register(sfnRoutes, { client, config, store });
   // The operator's: CODEC_TOKEN opens it, API_TOKEN never does (the organiser does not see the steps decoded).

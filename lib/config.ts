@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { type EncryptionKeys, parseEncryptionKeys } from './codec/keys';
+import { type GithubWebhookConfig, githubWebhookConfig } from './github-webhook-config';
 
 /** Environment names of the contract, read in one place. */
 export interface TemporalConfig {
@@ -54,6 +55,8 @@ export interface Config {
   publicUrl: string;
   /** Exchanges: how long their sealed content is kept after gift day (SANTA_RETENTION_DAYS, default 30), in ms. */
   exchangeRetentionMs: number;
+  /** POST /webhooks/github: its secret and the chargebacks machine it starts (lib/github-webhook-config.ts). */
+  githubWebhook: GithubWebhookConfig;
 }
 
 /** At most `max` requests per client address in any `windowMs`. */
@@ -130,6 +133,7 @@ export function loadConfig(env: Env = process.env): Config {
       nonEmpty(env.SANTA_PUBLIC_URL) ?? `http://${nonEmpty(env.HOST) ?? '127.0.0.1'}:${Number(nonEmpty(env.PORT) ?? 3000)}`
     ).replace(/\/+$/, ''),
     exchangeRetentionMs: retentionDays(nonEmpty(env.SANTA_RETENTION_DAYS) ?? '30'),
+    githubWebhook: githubWebhookConfig(env),
   };
 }
 
