@@ -7,6 +7,8 @@
  *   without (bench/asl-isolation.ts). The target is at most 1.2×.
  * - sfn: the Step Functions API through the AWS SDK: StartExecution calls per second against bare
  *   `client.workflow.start` (target at least 0.8×), and a callback's round trip p50 (bench/asl-sfn.ts).
+ * - distributed-map: the 100,000-item Distributed Map over a CSV object in MinIO (time, children, longest history,
+ *   largest payload; bench/asl-distributed-map.ts).
  * ASL_PARTS=loop,isolation runs only those parts: their figures replace theirs in bench/results/asl.json, the other
  * parts keep their last ones, each stamped with when and where it ran, and the asl section of bench/RESULTS.md is
  * written again from them all (ASL_PARTS= with no part only writes it again). Add a part by writing an AslPart
@@ -17,6 +19,7 @@ import { interpreterPart } from './asl-interpreter';
 import { type IsolationResult, latencyUnderHostileLoad, type PhaseResult, TARGET as ISOLATION_TARGET } from './asl-isolation';
 import { fiveThousandPages, type LoopResult, type LoopRun } from './asl-loop';
 import type { AnyAslPart, AslPart } from './asl-part';
+import { distributedMapPart } from './asl-distributed-map';
 import { sfnPart } from './asl-sfn';
 import { startStateMachineWorkerProcess, type WorkerProcess } from './asl-worker-process';
 import {
@@ -161,7 +164,7 @@ const isolationPart: AslPart<IsolationResult> = {
 };
 
 /** In the report's order. */
-const PARTS: readonly AnyAslPart[] = [interpreterPart, loopPart, isolationPart, sfnPart];
+const PARTS: readonly AnyAslPart[] = [interpreterPart, loopPart, isolationPart, sfnPart, distributedMapPart];
 
 function aslParts(): AnyAslPart[] {
   const named = process.env.ASL_PARTS?.split(',')
