@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Channel } from '../../lib/types';
 import type { AllocationRuns } from '../allocation-runs';
-import { allocationView, errorAnswer, startedAnswer } from './schemas';
+import { allocationView, errorAnswer, participantsUpload } from './schemas';
 
 interface StartQuery {
   seed?: number;
@@ -34,7 +34,6 @@ export default async function allocationRoutes(app: FastifyInstance, { runs }: {
           'every problem by line and field, an impossible draw 422 naming who blocks it. Otherwise the run starts and the ' +
           'answer links to its status and to the run in the Temporal UI. The same Idempotency-Key always answers with the same run.',
         tags: ['allocations'],
-        consumes: ['text/csv'],
         querystring: {
           type: 'object',
           properties: {
@@ -51,13 +50,7 @@ export default async function allocationRoutes(app: FastifyInstance, { runs }: {
           },
           additionalProperties: false,
         },
-        headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } } },
-        body: { type: 'string' },
-        response: {
-          202: startedAnswer,
-          400: { ...errorAnswer, properties: { ...errorAnswer.properties, details: { type: 'array' } } },
-          422: errorAnswer,
-        },
+        ...participantsUpload,
       },
     },
     async (request, reply) => {

@@ -5,6 +5,7 @@ import type { ParticipantAction } from '../../lib/exchange/schedule';
 import { ApiError } from '../api-error';
 import { document, escape, exchangePage, NOT_VALID } from '../exchange-page-html';
 import type { ExchangeRuns } from '../exchanges';
+import { sendSecretPage } from './secret-page';
 
 /**
  * An exchange participant's page, on the same path as a run's (`/p/<id>/<token>`: the id tells them apart), public
@@ -29,17 +30,7 @@ type Params = { ref: string; token: string };
 const CSS = readFileSync(join(__dirname, '../public/exchange.css'));
 
 function send(reply: FastifyReply, status: number, html: string) {
-  return (
-    reply
-      .code(status)
-      .type('text/html; charset=utf-8')
-      // The page holds secrets: no cache keeps it, no other site learns its address, no script runs on it.
-      .header('cache-control', 'no-store')
-      .header('referrer-policy', 'no-referrer')
-      .header('x-robots-tag', 'noindex')
-      .header('content-security-policy', "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'")
-      .send(document(html))
-  );
+  return sendSecretPage(reply, status, document(html));
 }
 
 export default async function exchangePageRoutes(app: FastifyInstance, { exchanges }: { exchanges: ExchangeRuns }) {

@@ -4,7 +4,7 @@ import { checkDates } from '../../lib/exchange/schedule';
 import { ApiError } from '../api-error';
 import type { ExchangeRuns, ExchangeView } from '../exchanges';
 import { requireCsvBody } from './allocations';
-import { errorAnswer, startedAnswer } from './schemas';
+import { errorAnswer, participantsUpload } from './schemas';
 
 interface StartQuery {
   title: string;
@@ -82,7 +82,6 @@ export default async function exchangeRoutes(app: FastifyInstance, { exchanges }
           'giftDay every Santa is reminded; on giftDay, with reveal=true, each person learns who their Santa was; SANTA_RETENTION_DAYS ' +
           'later everything the exchange kept is deleted.',
         tags: ['exchanges'],
-        consumes: ['text/csv'],
         querystring: {
           type: 'object',
           properties: {
@@ -97,13 +96,7 @@ export default async function exchangeRoutes(app: FastifyInstance, { exchanges }
           required: ['title', 'drawAt', 'giftDay'],
           additionalProperties: false,
         },
-        headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } } },
-        body: { type: 'string' },
-        response: {
-          202: startedAnswer,
-          400: { ...errorAnswer, properties: { ...errorAnswer.properties, details: { type: 'array' } } },
-          422: errorAnswer,
-        },
+        ...participantsUpload,
       },
     },
     async (request, reply) => {

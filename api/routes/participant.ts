@@ -3,6 +3,7 @@ import { linkId } from '../../lib/codec/draw-seal';
 import type { Channel } from '../../lib/types';
 import type { AllocationRuns } from '../allocation-runs';
 import { ApiError } from '../api-error';
+import { sendSecretPage } from './secret-page';
 
 /** A participant's page: the link is their key, so these routes are public even with API_TOKEN set. */
 export const PARTICIPANT_PATHS = ['/p/:runId/:token', '/p/:runId/:token/resend'];
@@ -19,19 +20,11 @@ const params = {
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function page(reply: FastifyReply, status: number, body: string) {
-  return (
-    reply
-      .code(status)
-      .type('text/html; charset=utf-8')
-      // The page holds a secret: no cache keeps it, no other site learns its address.
-      .header('cache-control', 'no-store')
-      .header('referrer-policy', 'no-referrer')
-      .header('x-robots-tag', 'noindex')
-      .header('content-security-policy', "default-src 'none'; style-src 'self'; form-action 'self'")
-      .send(
-        '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
-          `<title>Your Secret Santa</title><link rel="stylesheet" href="/page.css"></head><body><main>${body}</main></body></html>`,
-      )
+  return sendSecretPage(
+    reply,
+    status,
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
+      `<title>Your Secret Santa</title><link rel="stylesheet" href="/page.css"></head><body><main>${body}</main></body></html>`,
   );
 }
 

@@ -42,3 +42,15 @@ export const startedAnswer = {
     links: { type: 'object', properties: { self: { type: 'string' }, ui: { type: 'string' } } },
   },
 } as const;
+
+/** What the routes that start from a participants file share: its CSV body, an Idempotency-Key, and their answers. */
+export const participantsUpload = {
+  consumes: ['text/csv'],
+  headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } } },
+  body: { type: 'string' },
+  response: {
+    202: startedAnswer,
+    400: { ...errorAnswer, properties: { ...errorAnswer.properties, details: { type: 'array' } } },
+    422: errorAnswer,
+  },
+};
