@@ -260,8 +260,10 @@ export const suite: Suite = {
         ? `parts: ${parts.map((part) => part.name).join(', ')}`
         : 'no part to run: the asl section is written again from the last figures',
     );
-    const records = lastRecords();
-    if (parts.length > 0) await runParts(parts, records, progress);
+    const fresh: Record<string, PartRecord> = {};
+    if (parts.length > 0) await runParts(parts, fresh, progress);
+    // Read once this run's parts have ended: what another run wrote meanwhile is kept too.
+    const records = { ...lastRecords(), ...fresh };
     const kept = PARTS.filter((part) => records[part.name] && !parts.includes(part)).map((part) => part.name);
     if (kept.length > 0) progress(`the last figures of ${kept.join(', ')} are kept as they were`);
     const data = Object.fromEntries(PARTS.filter((part) => records[part.name]).map((part) => [part.name, records[part.name]]));
