@@ -6,11 +6,23 @@
 import { randomUUID } from 'node:crypto';
 import { exchangeKeys } from '../../storage/exchange-data';
 import { createObjectStore } from '../../storage/object-store';
-import { allocationKey, uploadParticipants } from '../../storage/run-data';
+import { allocationKey } from '../../storage/run-data';
 import { until } from '../../testkit/until';
-import { exchange, exchangeStatusQuery } from '../../workflows';
+import { exchangeStatusQuery } from '../../workflows';
 import { startTestStack, type TestStack } from '../support/stack';
-import { act, iso, linksFrom, ORGANISER_TOKEN, openPage, organiser, PUBLIC_URL, startExchange, untilView, view } from './support';
+import {
+  act,
+  iso,
+  linksFrom,
+  ORGANISER_TOKEN,
+  openPage,
+  organiser,
+  PUBLIC_URL,
+  startExchange,
+  startExchangeWorkflow,
+  untilView,
+  view,
+} from './support';
 
 const people = ['Eve', 'Finn', 'Gus', 'Hal', 'Ivy'];
 const email = (name: string) => `${name.toLowerCase()}@example.com`;
@@ -177,21 +189,11 @@ describe('texts a page sends', () => {
 
 it('continues as new when its history grows, keeping links, counts and content', async () => {
   const id = `exchange-${randomUUID()}`;
-  const store = createObjectStore(stack.config.storage);
-  const csvKey = await uploadParticipants(store, id, csv);
-  store.close();
   const now = Date.now();
-  const handle = await stack.temporal.client.workflow.start(exchange, {
-    workflowId: id,
-    taskQueue: stack.config.temporal.taskQueue,
-    args: [
-      {
-        csvKey,
-        settings: { title: 'Long season', drawAt: now + DAY, giftDay: now + 2 * DAY, reveal: false },
-        retentionMs: DAY,
-        continueAsNewAfter: 60,
-      },
-    ],
+  const handle = await startExchangeWorkflow(stack, id, csv, {
+    settings: { title: 'Long season', drawAt: now + DAY, giftDay: now + 2 * DAY, reveal: false },
+    retentionMs: DAY,
+    continueAsNewAfter: 60,
   });
   await until('the invitations', async () =>
     (await handle.query(exchangeStatusQuery)).counts.invited === people.length ? true : undefined,

@@ -3,12 +3,11 @@
  * nothing lost across the runs.
  */
 import { randomUUID } from 'node:crypto';
-import { createObjectStore } from '../../storage/object-store';
-import { uploadParticipants } from '../../storage/run-data';
 import { peopleCsv } from '../../testkit/people';
 import { until } from '../../testkit/until';
-import { exchange, exchangeStatusQuery } from '../../workflows';
+import { exchangeStatusQuery } from '../../workflows';
 import { startTestStack, type TestStack } from '../support/stack';
+import { startExchangeWorkflow } from './support';
 
 const PEOPLE = 1000;
 const LIMIT = 3000;
@@ -24,22 +23,12 @@ afterAll(async () => {
 
 it(`invites and draws ${PEOPLE} people, continuing as new past ${LIMIT} events, every history small`, async () => {
   const id = `exchange-${randomUUID()}`;
-  const store = createObjectStore(stack.config.storage);
-  const csvKey = await uploadParticipants(store, id, peopleCsv(PEOPLE, { contact: () => ({ email: true }) }));
-  store.close();
   const now = Date.now();
-  const handle = await stack.temporal.client.workflow.start(exchange, {
-    workflowId: id,
-    taskQueue: stack.config.temporal.taskQueue,
-    args: [
-      {
-        csvKey,
-        settings: { title: 'Big office', drawAt: now, giftDay: now + 86_400_000, reveal: false },
-        retentionMs: 0,
-        maxConcurrency: 20,
-        continueAsNewAfter: LIMIT,
-      },
-    ],
+  const handle = await startExchangeWorkflow(stack, id, peopleCsv(PEOPLE, { contact: () => ({ email: true }) }), {
+    settings: { title: 'Big office', drawAt: now, giftDay: now + 86_400_000, reveal: false },
+    retentionMs: 0,
+    maxConcurrency: 20,
+    continueAsNewAfter: LIMIT,
   });
   const status = await until(
     'everyone invited and told whom they give to',
