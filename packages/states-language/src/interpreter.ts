@@ -1112,7 +1112,9 @@ async function runSlicedMap(
       : { template, jsonata: v.jsonata, input: v.jsonata ? v.raw : effective, context: v.context, variables: v.env.variables.all() };
   const writer = state.ResultWriter ? await mapRun(v, effective) : undefined;
   const open = Math.min(maxConcurrency === 0 ? SLICED_MAP_LIMITS.openChildren : maxConcurrency, SLICED_MAP_LIMITS.openChildren);
-  const perShard = Math.min(open, SLICED_MAP_LIMITS.iterationsPerSlice);
+  // As many shards at once as their iterations fill `open`: slices cut by bytes may hold only a few iterations each.
+  const largest = Math.max(...sliced.Slices.map((slice) => Math.ceil(slice.Count / perIteration)));
+  const perShard = Math.min(open, largest);
   const definition: Definition = { StartAt: processor.StartAt, States: processor.States, QueryLanguage: lang };
   traced(v.env, { kind: 'mapStarted', state: v.name, length: iterations });
   let failed = 0;
