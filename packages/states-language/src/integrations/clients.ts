@@ -32,6 +32,7 @@ export function standardClients(env: NodeJS.ProcessEnv = process.env): AwsClient
     s3: once(() => new S3Client({ ...common, forcePathStyle })),
     dynamodb: once(() => new DynamoDBClient(common)),
     sns: once(() => new SNSClient(common)),
-    sqs: once(() => new SQSClient(common)),
+    // A stand-in's queue URLs name hosts of its own making (sqs.REGION.127.0.0.1:port): with an endpoint set, it is used.
+    sqs: once(() => new SQSClient({ ...common, useQueueUrlAsEndpoint: !(env.AWS_ENDPOINT_URL_SQS || env.AWS_ENDPOINT_URL) })),
   };
 }
