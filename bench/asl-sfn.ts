@@ -352,6 +352,10 @@ const perSecond = (n: number) => `${n.toFixed(0)}/s`;
 const cpuCell = (ms: number | undefined) => (ms === undefined || !Number.isFinite(ms) ? '–' : `${ms.toFixed(1)} ms`);
 const total = (c: CpuPerStart) => c.caller + c.api + (c.devServer ?? Number.NaN) + c.aslWorker;
 const machineCores = () => cpus().length;
+const spread = (rounds: SfnRound[]) => {
+  const ratios = rounds.map((round) => round.ratio);
+  return `${Math.min(...ratios).toFixed(2)}× to ${Math.max(...ratios).toFixed(2)}×`;
+};
 
 export const sfnPart: AslPart<SfnResult> = {
   name: 'sfn',
@@ -380,7 +384,9 @@ export const sfnPart: AslPart<SfnResult> = {
       ),
       '',
       `Ratio: **${r.ratio.toFixed(3)}×** (medians: bare ${perSecond(r.medians.bare)}, SDK ${perSecond(r.medians.sdk)}): ` +
-        `${r.ratio >= r.target ? `within the target (≥ ${r.target}×)` : `**under the target** (< ${r.target}×)`}.`,
+        `${r.ratio >= r.target ? `within the target (≥ ${r.target}×)` : `**under the target** (< ${r.target}×)`}. ` +
+        `The rounds' ratios run from ${spread(r.rounds)}: the machine's other work comes and goes within seconds, so ` +
+        'one round tells little and a whole run may land either side of the target (see the CPU figures below).',
       '',
       `Where a call's time goes (medians of the rounds' medians, ${r.concurrency} in flight):`,
       '',
