@@ -170,7 +170,8 @@ export const distributedMapPart: AslPart<DistributedMapResult> = {
         `(a Pass counting its items), MaxConcurrency ${r.maxConcurrency}, the results written by ResultWriter. ` +
         `The items are more than an execution may hold, so the parent holds only where its slices lie: each ` +
         `shard (a child) reads its slice of the object and writes its results itself. Every history read back ` +
-        `from the dev server; the totals checked in the result files. The States Language worker runs in the ` +
+        `from the dev server (iterations open at once: from when their shards started them and saw them end); ` +
+        `the totals checked in the result files. The States Language worker runs in the ` +
         `bench's process.`,
       '',
       markdownTable(
@@ -180,6 +181,7 @@ export const distributedMapPart: AslPart<DistributedMapResult> = {
           'longest history (events)',
           'largest payload (bytes)',
           'most children open in one workflow',
+          'most iterations open at once',
           'items counted in the results',
         ],
         [
@@ -189,6 +191,7 @@ export const distributedMapPart: AslPart<DistributedMapResult> = {
             within(r.histories.longest, LIMITS.events),
             within(r.histories.largestPayload, LIMITS.payloadBytes),
             within(r.histories.mostOpenChildren, LIMITS.pendingChildren),
+            `${count(r.histories.mostOpenAtOnce[2] ?? 0)} (MaxConcurrency ${r.maxConcurrency})`,
             `${count(r.itemsCounted)} of ${count(r.rows)} (${count(r.batchesSucceeded)} batches, ${count(r.resultFiles)} result files)`,
           ],
         ],

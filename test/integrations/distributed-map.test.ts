@@ -117,7 +117,9 @@ it('20,000 CSV rows in batches of 50: shards read and write their slices, failur
   expect(figures.byDepth[1]).toBeGreaterThan(1);
   expect(figures.longest).toBeLessThan(LIMITS.events);
   expect(figures.largestPayload).toBeLessThan(LIMITS.payload);
+  // MaxConcurrency across all the shards, as in one workflow.
   expect(figures.mostOpenChildren).toBeLessThanOrEqual(40);
+  expect(figures.mostOpenAtOnce[2]).toBeLessThanOrEqual(40);
 }, 180_000);
 
 it('a JSON array of 3,000 items, in batches of 10 with an ItemSelector: the results come back to the parent in order', async () => {
