@@ -4,13 +4,12 @@
  * endpoint holding the operator's CODEC_TOKEN in the path (`…/codec/t/<token>`), as `npm start` configures it.
  * Screenshots go to test-results/browser/.
  */
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { allocationKey } from '../../storage/run-data';
 import { loadAllocation } from '../../activities/store-allocations';
 import { buildApp } from '../../api/app';
@@ -19,6 +18,7 @@ import { quiet, Supervisor } from '../../scripts/supervisor';
 import { freePort } from '../../testkit/net';
 import { type FakeProviders, startFakeProviders } from '../../testkit/providers';
 import { until } from '../../testkit/until';
+import { launchChromium } from '../support/browser';
 import { testConfig } from '../support/config';
 import { connectTestTemporal, createTestWorker, type TestTemporal, uniqueTaskQueue } from '../support/temporal';
 
@@ -107,20 +107,7 @@ beforeAll(async () => {
   await startUi(codecUiPort, `${api}/codec/t/${CODEC_TOKEN}`);
   uiWithoutCodec = await startUi(await freePort());
 
-  browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'santa-chromium-')), {
-    executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1400, height: 1600 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium({ viewport: { width: 1400, height: 1600 } });
 }, 120_000);
 
 afterAll(async () => {

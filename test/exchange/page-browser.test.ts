@@ -3,13 +3,13 @@
  * people use it: open the link from the message, write a wishlist, ask the giftee a question, answer one's own
  * Santa. Screenshots go to test-results/exchange/ (the README's come from here).
  */
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { loadAllocation } from '../../activities/store-allocations';
 import { allocationKey } from '../../storage/run-data';
+import { launchChromium } from '../support/browser';
 import { startTestStack, type TestStack } from '../support/stack';
 import { iso, linksFrom, ORGANISER_TOKEN, PUBLIC_URL, startExchange, untilView } from './support';
 
@@ -41,22 +41,7 @@ beforeAll(async () => {
   await untilView(stack.app, id, 'the draw', (v) => v.stage === 'drawn');
   links = linksFrom(stack.providers.mailgun.messages, id);
   recipientOf = new Map((await loadAllocation(stack.config, allocationKey(id))).pairs.map((p) => [p.giver, p.recipient]));
-  browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'santa-chromium-')), {
-    executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
 }, 120_000);
 
 afterAll(async () => {
