@@ -156,3 +156,52 @@ it('a JSON array of 3,000 items, in batches of 10 with an ItemSelector: the resu
   expect(figures.longest).toBeLessThan(LIMITS.events);
   expect(figures.largestPayload).toBeLessThan(LIMITS.payload);
 }, 180_000);
+
+it('a Map small enough to hold: its tolerated failures go to FAILED_0.json, listed in the manifest beside SUCCEEDED_0.json', async () => {
+  const key = `distributed-map/small-${Date.now()}.json`;
+  await put(key, JSON.stringify(Array.from({ length: 6 }, (_, i) => ({ i, odd: i % 2 === 1 }))));
+  const definition: Definition = {
+    StartAt: 'Each',
+    States: {
+      Each: {
+        Type: 'Map',
+        ItemReader: {
+          Resource: 'arn:aws:states:::s3:getObject',
+          ReaderConfig: { InputType: 'JSON' },
+          Parameters: { Bucket: BUCKET(), Key: key },
+        },
+        ToleratedFailureCount: 3,
+        ItemProcessor: {
+          ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+          StartAt: 'Check',
+          States: {
+            Check: { Type: 'Choice', Choices: [{ Variable: '$.odd', BooleanEquals: true, Next: 'Odd' }], Default: 'Even' },
+            Odd: { Type: 'Fail', Error: 'Item.Odd', Cause: 'an odd one' },
+            Even: { Type: 'Pass', End: true },
+          },
+        },
+        ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: BUCKET(), Prefix: 'distributed-map-small' } },
+        End: true,
+      },
+    },
+  };
+  const handle = await runner.startExecution(definition, {});
+  const output = (await handle.result()) as { ResultWriterDetails: { Key: string } };
+  const manifest = await read(output.ResultWriterDetails.Key);
+  expect(manifest.ResultFiles.SUCCEEDED.map((f: { Key: string }) => f.Key)).toEqual([expect.stringMatching(/\/SUCCEEDED_0\.json$/)]);
+  expect(manifest.ResultFiles.FAILED.map((f: { Key: string }) => f.Key)).toEqual([expect.stringMatching(/\/FAILED_0\.json$/)]);
+  const succeeded = await read(manifest.ResultFiles.SUCCEEDED[0].Key);
+  const failed = await read(manifest.ResultFiles.FAILED[0].Key);
+  expect(succeeded.map((r: { Name: string; Output: string }) => [r.Name, JSON.parse(r.Output)])).toEqual([
+    ['0', { i: 0, odd: false }],
+    ['2', { i: 2, odd: false }],
+    ['4', { i: 4, odd: false }],
+  ]);
+  expect(failed.map((r: { Name: string; Status: string; Error: string; Cause: string }) => [r.Name, r.Status, r.Error, r.Cause])).toEqual([
+    ['1', 'FAILED', 'Item.Odd', 'an odd one'],
+    ['3', 'FAILED', 'Item.Odd', 'an odd one'],
+    ['5', 'FAILED', 'Item.Odd', 'an odd one'],
+  ]);
+  // Held by the execution: no shard between it and the iterations.
+  expect((await histories(handle.workflowId)).byDepth).toEqual([1, 6]);
+});
