@@ -18,7 +18,7 @@ import { createObjectStore } from '../storage/object-store';
 import { interpreterPart } from './asl-interpreter';
 import { type IsolationResult, latencyUnderHostileLoad, type PhaseResult, TARGET as ISOLATION_TARGET } from './asl-isolation';
 import { fiveThousandPages, type LoopResult, type LoopRun } from './asl-loop';
-import type { AnyAslPart, AslPart } from './asl-part';
+import { type AnyAslPart, type AslPart, keptRecords, type PartRecord, partsReport } from './asl-part';
 import { distributedMapPart } from './asl-distributed-map';
 import { sfnPart } from './asl-sfn';
 import { startStateMachineWorkerProcess, type WorkerProcess } from './asl-worker-process';
@@ -177,48 +177,6 @@ function aslParts(): AnyAslPart[] {
   return PARTS.filter((part) => named.includes(part.name));
 }
 
-/** A part's figures in bench/results/asl.json: when and where they were measured, and what. */
-interface PartRecord {
-  ran: Stamp;
-  result: unknown;
-}
-
-/**
- * The parts' last figures as asl.json keeps them. Results written before parts were stamped (one machine line for
- * all, each part's result bare) take the file's machine line as their stamp.
- */
-function lastRecords(): Record<string, PartRecord> {
-  const last = lastSuiteResult('asl');
-  const data = (last?.data ?? {}) as Record<string, unknown>;
-  const fileStamp = last?.machine ? parseStamp(last.machine) : undefined;
-  const records: Record<string, PartRecord> = {};
-  for (const [name, value] of Object.entries(data)) {
-    const record = value as Partial<PartRecord>;
-    if (record.ran && 'result' in record) records[name] = record as PartRecord;
-    else if (fileStamp) records[name] = { ran: fileStamp, result: value };
-  }
-  return records;
-}
-
-/** The asl section: each part that has figures, under its heading and its stamp. */
-function report(records: Record<string, PartRecord>): string {
-  return PARTS.filter((part) => records[part.name])
-    .map((part) => {
-      const { ran, result } = records[part.name];
-      let body: string;
-      try {
-        body = part.markdown(result);
-      } catch (error) {
-        // Figures kept from an older version of the part, in a shape its report no longer reads.
-        body =
-          `(figures from ${ran.date.slice(0, 10)} not readable by this version: ${(error as Error).message}; ` +
-          `run ASL_PARTS=${part.name})`;
-      }
-      return `## ${part.title}\n\n_Part \`${part.name}\`: ${formatStamp(ran)}_\n\n${body}`;
-    })
-    .join('\n\n');
-}
-
 /** Runs `parts` on one bench stack, in order, each one's figures into `records` with its stamp as it ends. */
 async function runParts(parts: AnyAslPart[], records: Record<string, PartRecord>, progress: Progress): Promise<void> {
   const stack = await startBenchStack('asl', progress);
@@ -263,10 +221,10 @@ export const suite: Suite = {
     const fresh: Record<string, PartRecord> = {};
     if (parts.length > 0) await runParts(parts, fresh, progress);
     // Read once this run's parts have ended: what another run wrote meanwhile is kept too.
-    const records = { ...lastRecords(), ...fresh };
+    const records = { ...keptRecords(lastSuiteResult('asl')), ...fresh };
     const kept = PARTS.filter((part) => records[part.name] && !parts.includes(part)).map((part) => part.name);
     if (kept.length > 0) progress(`the last figures of ${kept.join(', ')} are kept as they were`);
     const data = Object.fromEntries(PARTS.filter((part) => records[part.name]).map((part) => [part.name, records[part.name]]));
-    return { markdown: report(records), data, stampedParts: true };
+    return { markdown: partsReport(PARTS, records), data, stampedParts: true };
   },
 };
