@@ -190,6 +190,7 @@ export function executionActions(deps: ExecutionDeps) {
           cause: 'An EXPRESS execution answered synchronously runs at most five minutes',
         };
       }
+      if (outcome.status === 'TIMED_OUT') return { ...common, status: 'TIMED_OUT' };
       if (outcome.status === 'SUCCEEDED') {
         return { ...common, status: 'SUCCEEDED', output: JSON.stringify(outcome.output), outputDetails: { included: true } };
       }
@@ -221,7 +222,7 @@ export function executionActions(deps: ExecutionDeps) {
         const outcome = await executionOutcome(client.workflow.getHandle(arn).result());
         if (outcome.status === 'SUCCEEDED')
           Object.assign(answer, { output: JSON.stringify(outcome.output), outputDetails: { included: true } });
-        else
+        else if (outcome.status === 'FAILED')
           Object.assign(
             answer,
             outcome.error !== undefined ? { error: outcome.error } : {},
@@ -230,9 +231,8 @@ export function executionActions(deps: ExecutionDeps) {
       } else if (status === 'ABORTED') {
         const last = await lastEventOf(client, arn);
         Object.assign(answer, stopReason(last?.workflowExecutionTerminatedEventAttributes?.reason));
-      } else if (status === 'TIMED_OUT') {
-        Object.assign(answer, { error: 'States.Timeout', cause: 'The execution ran past its time limit' });
       }
+      // TIMED_OUT: no error or cause, as AWS describes an execution past its TimeoutSeconds.
       return answer;
     },
 

@@ -192,9 +192,7 @@ async function addEnd(
   } else if (last.workflowExecutionTerminatedEventAttributes || last.workflowExecutionCanceledEventAttributes) {
     add('ExecutionAborted', time, 'executionAbortedEventDetails', stopReason(last.workflowExecutionTerminatedEventAttributes?.reason));
   } else if (last.workflowExecutionTimedOutEventAttributes) {
-    add('ExecutionTimedOut', time, 'executionTimedOutEventDetails', {
-      error: 'States.Timeout',
-      cause: 'The execution ran past its time limit',
-    });
+    // Past the machine's TimeoutSeconds (Temporal's execution timeout): AWS's error, and no cause of ours.
+    add('ExecutionTimedOut', time, 'executionTimedOutEventDetails', { error: 'States.Timeout' });
   }
 }

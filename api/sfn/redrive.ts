@@ -4,11 +4,12 @@
  * (RESUME_POINT_QUERY: the last point between two top-level states, the worker replaying its history to answer); a
  * new run of the same workflow id starts there with `redrive` counted. When that state is a Parallel or Map, the point
  * carries the outputs of the branches or iterations that succeeded (`kept`): only the others run again, as AWS's
- * redrive does. The execution's TimeoutSeconds counts again from the redrive, as AWS resets it.
+ * redrive does. The execution's TimeoutSeconds counts again from the redrive, as AWS resets it: Temporal's timeout of
+ * the new run's execution (earlier runs' own timer counted from RunOptions.timeoutFrom).
  */
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { ResumePoint } from 'states-language-temporal';
-import { RESUME_POINT_QUERY, STATE_MACHINE_WORKFLOW } from 'states-language-temporal/client';
+import { executionTimeout, RESUME_POINT_QUERY, STATE_MACHINE_WORKFLOW } from 'states-language-temporal/client';
 import type { StateMachineInput } from 'states-language-temporal/workflow';
 import type { TemporalConfig } from '../../lib/config';
 import type { executionActions } from './executions';
@@ -61,6 +62,8 @@ export function redriveAction(client: Client, temporal: TemporalConfig, find: Re
           taskQueue: temporal.aslTaskQueue,
           args: [next],
           workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+          // A new Temporal execution: its timeout, the TimeoutSeconds, counts from the redrive.
+          ...executionTimeout(args.definition),
           ...(description.memo ? { memo: description.memo } : {}),
         });
       } catch (error) {

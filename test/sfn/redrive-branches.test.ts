@@ -121,8 +121,7 @@ it("a timed-out execution, redriven, has its TimeoutSeconds again from the redri
     States: { Begin: { Type: 'Pass', Next: 'Slow' }, Slow: { Type: 'Task', Resource: wait, End: true } },
   });
   const { executionArn } = await s.sfn.send(new StartExecutionCommand({ stateMachineArn: machine, input: '{"late":true}' }));
-  // (This runtime reports a machine's TimeoutSeconds as FAILED with States.Timeout; AWS as TIMED_OUT.)
-  expect(await ended(s.sfn, executionArn!)).toMatchObject({ status: 'FAILED', error: 'States.Timeout', redriveStatus: 'REDRIVABLE' });
+  expect(await ended(s.sfn, executionArn!)).toMatchObject({ status: 'TIMED_OUT', redriveStatus: 'REDRIVABLE' });
 
   // Past the 4 s since the start: counted from the start, the redriven run would time out at once.
   await s.sfn.send(new RedriveExecutionCommand({ executionArn }));

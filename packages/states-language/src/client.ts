@@ -3,7 +3,7 @@
  * ended in Step Functions' terms, stop it. Takes the caller's Temporal Client; no state of its own.
  */
 import { type Client, WorkflowFailedError, type WorkflowHandle, WorkflowNotFoundError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, TimeoutFailure } from '@temporalio/common';
 import { type CheckOptions, checkDefinition, type Problem } from './checker';
 import type { Definition } from './interpreter';
 import type { stateMachine } from './temporal/state-machine';
@@ -17,7 +17,10 @@ export const STATE_MACHINE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 export const STATE_MACHINE_WORKFLOW = 'stateMachine';
 
 /** How an execution ended. */
-export type ExecutionOutcome = { status: 'SUCCEEDED'; output: unknown } | { status: 'FAILED'; error?: string; cause?: string };
+export type ExecutionOutcome =
+  | { status: 'SUCCEEDED'; output: unknown }
+  | { status: 'FAILED'; error?: string; cause?: string }
+  | { status: 'TIMED_OUT' };
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -58,6 +61,17 @@ export interface StartOptions {
 }
 
 /**
+ * Temporal's own execution timeout for a definition's TimeoutSeconds, so that an execution running past it ends
+ * TIMED_OUT as in Step Functions (the workflow then sets no timer of its own, see state-machine.ts). It spans the runs
+ * the execution continues through; a redrive starts anew, so there it counts from the redrive, as AWS's does.
+ */
+export function executionTimeout(definition: Definition): { workflowExecutionTimeout?: number } {
+  const seconds: unknown = definition.TimeoutSeconds;
+  // Anything else is refused by the checker (the workflow fails at once with States.Runtime).
+  return typeof seconds === 'number' && Number.isInteger(seconds) && seconds > 0 ? { workflowExecutionTimeout: seconds * 1000 } : {};
+}
+
+/**
  * Starts an execution; an id already used is refused. The workflow checks the definition (against `activities` when
  * given) and fails with States.Runtime naming each problem's path: call assertValidDefinition first to refuse it here.
  */
@@ -77,6 +91,7 @@ export async function startStateMachine(client: Client, options: StartOptions): 
       },
     ],
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    ...executionTimeout(definition),
     ...(memo ? { memo } : {}),
   });
 }
@@ -88,11 +103,13 @@ export async function executionOutcome(result: Promise<unknown>): Promise<Execut
   } catch (error) {
     if (!(error instanceof WorkflowFailedError)) throw error;
     const failure = error.cause;
+    // Past Temporal's execution timeout (executionTimeout above): Step Functions' TIMED_OUT.
+    if (failure instanceof TimeoutFailure) return { status: 'TIMED_OUT' };
     if (failure instanceof ApplicationFailure && Array.isArray(failure.details) && failure.details.length > 0) {
       const { Error: err, Cause: cause } = failure.details[0] as { Error?: string; Cause?: string };
       return { status: 'FAILED', ...(err !== undefined ? { error: err } : {}), ...(cause !== undefined ? { cause } : {}) };
     }
-    // Not failed by the interpreter: terminated, timed out, cancelled.
+    // Not failed by the interpreter: terminated, cancelled.
     return { status: 'FAILED', error: failure?.name ?? 'States.Runtime', cause: failure?.message ?? error.message };
   }
 }

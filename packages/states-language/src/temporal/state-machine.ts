@@ -125,10 +125,18 @@ export async function stateMachine(args: StateMachineInput): Promise<unknown> {
     const refusal = host.callbacks.refusal(key) ?? null;
     return refusal === 'TaskDoesNotExist' && (resume || args.redrive) ? 'TaskTimedOut' : refusal;
   });
+  // Started with Temporal's execution timeout of the TimeoutSeconds (client.ts executionTimeout): Temporal ends it
+  // TIMED_OUT, as AWS does, and the interpreter sets no timer of its own. Executions begun before it, children and
+  // starters that give no such timeout keep the interpreter's (States.Timeout), so their histories replay as they ran.
+  const timedByTemporal =
+    definition.TimeoutSeconds !== undefined &&
+    info.executionTimeoutMs === definition.TimeoutSeconds * 1000 &&
+    patched('asl-execution-timeout');
+  const { TimeoutSeconds: _enforcedByTemporal, ...untimed } = definition;
   try {
     const context = executionContext(name, args.executionName ?? info.workflowId, executionInput, startTime);
     if (args.redrive) context.Execution.RedriveCount = args.redrive.count;
-    return await runExecution(definition, executionInput, {
+    return await runExecution(timedByTemporal ? untimed : definition, executionInput, {
       host,
       context,
       // Redrives that keep branches, and count the timeout from the redrive, as AWS's do: new command sequences.
