@@ -205,3 +205,43 @@ it('a Map small enough to hold: its tolerated failures go to FAILED_0.json, list
   // Held by the execution: no shard between it and the iterations.
   expect((await histories(handle.workflowId)).byDepth).toEqual([1, 6]);
 });
+
+it('JSON Lines, sliced, without tolerance: the first failed batch fails the Map (caught), and no later shard starts', async () => {
+  const key = `distributed-map/lines-${Date.now()}.jsonl`;
+  const lines = Array.from({ length: 3_000 }, (_, i) => JSON.stringify({ i, bad: i === 1_234, text: 'a line of text, '.repeat(5) }));
+  await put(key, `${lines.join('\n')}\n`);
+  const definition: Definition = {
+    StartAt: 'Each',
+    States: {
+      Each: {
+        Type: 'Map',
+        ItemReader: {
+          Resource: 'arn:aws:states:::s3:getObject',
+          ReaderConfig: { InputType: 'JSONL' },
+          Parameters: { Bucket: BUCKET(), Key: key },
+        },
+        ItemBatcher: { MaxItemsPerBatch: 10 },
+        MaxConcurrency: 20,
+        ItemProcessor: {
+          ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+          StartAt: 'Check',
+          States: {
+            Check: { Type: 'Choice', Choices: [{ Variable: '$.Items[4].bad', BooleanEquals: true, Next: 'Bad' }], Default: 'Fine' },
+            Bad: { Type: 'Fail', Error: 'Item.Bad', Cause: 'item 1234' },
+            Fine: { Type: 'Pass', End: true },
+          },
+        },
+        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Caught' }],
+        End: true,
+      },
+      Caught: { Type: 'Pass', End: true },
+    },
+  };
+  const handle = await runner.startExecution(definition, {});
+  expect(await handle.result()).toEqual({ error: { Error: 'Item.Bad', Cause: 'item 1234' } });
+  const figures = await histories(handle.workflowId);
+  // Shards run one at a time here (MaxConcurrency 20, each holding far more batches): the first one failed.
+  expect(figures.byDepth.slice(0, 2)).toEqual([1, 1]);
+  expect(figures.byDepth[2]).toBeGreaterThan(123);
+  expect(figures.byDepth[2]).toBeLessThan(150);
+});
