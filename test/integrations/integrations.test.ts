@@ -3,7 +3,7 @@
  * suite's Temporal server, each through the real AWS SDK client against a real server: MinIO (S3), dynalite
  * (DynamoDB), fauxqs (SNS, SQS), a local HTTP API. Endpoints reach the SDK only as AWS_ENDPOINT_URL_<SERVICE>.
  */
-import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -182,6 +182,77 @@ it('SNS publish reaches the queue subscribed to its topic; SQS sendMessage sends
   expect(bodies.sort()).toEqual(['{"id":7}', '{"result":"SUCCEEDED"}']);
   sqs.destroy();
   sns.destroy();
+});
+
+it("S3, DynamoDB, SNS, SQS: a failed call is retried as the Task's Retry says, then caught by the service's error name", async () => {
+  const TableName = `retries-${Date.now()}`;
+  const db = client((c) => new DynamoDBClient({ ...c, endpoint: stand.env.AWS_ENDPOINT_URL_DYNAMODB }));
+  await db.send(
+    new CreateTableCommand({
+      TableName,
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  const Item = { id: { S: 'taken' } };
+  await db.send(new PutItemCommand({ TableName, Item }));
+  db.destroy();
+  // Each branch's one Task fails every time: tried 3 times (Retry's MaxAttempts 2), then caught with its error.
+  const failing = (Resource: string, Parameters: object) => ({
+    StartAt: 'Call',
+    States: {
+      Call: {
+        ...task(Resource, Parameters),
+        Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 1, MaxAttempts: 2, BackoffRate: 1 }],
+        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.caught', Next: 'Caught' }],
+        End: true,
+      },
+      Caught: { Type: 'Pass', OutputPath: '$.caught.Error', End: true },
+    },
+  });
+  const definition: Definition = {
+    StartAt: 'All',
+    States: {
+      All: {
+        Type: 'Parallel',
+        End: true,
+        Branches: [
+          failing('arn:aws:states:::aws-sdk:s3:getObject', { Bucket: BUCKET(), Key: `missing/${Date.now()}` }),
+          failing('arn:aws:states:::dynamodb:putItem', { TableName, Item, ConditionExpression: 'attribute_not_exists(id)' }),
+          failing('arn:aws:states:::sns:publish', { TopicArn: 'arn:aws:sns:us-east-1:000000000000:no-such-topic', Message: 'hi' }),
+          failing('arn:aws:states:::sqs:sendMessage', {
+            QueueUrl: `${stand.env.AWS_ENDPOINT_URL_SQS}/000000000000/no-such-queue`,
+            MessageBody: 'hi',
+          }),
+        ],
+      },
+    },
+  };
+  const id = `asl-retries-${Date.now()}`;
+  const outcome = await runner.run(definition, {}, { id });
+  expect(outcome.status).toBe('SUCCEEDED');
+  const [s3, dynamodb, sns, sqs] = (outcome as { output: string[] }).output;
+  expect(s3).toBe('S3.NoSuchKeyException');
+  expect(dynamodb).toBe('DynamoDB.ConditionalCheckFailedException');
+  expect(sns).toMatch(/^SNS\.\w+/);
+  expect(sqs).toMatch(/^SQS\.\w+/);
+  // Three attempts of each Task, each an activity of its own on the state-machines worker.
+  const { history } = await runner.temporal.client.workflowService.getWorkflowExecutionHistory({
+    namespace: runner.config.temporal.namespace,
+    execution: { workflowId: id },
+  });
+  const scheduled = new Map<string, number>();
+  for (const event of history?.events ?? []) {
+    const type = event.activityTaskScheduledEventAttributes?.activityType?.name;
+    if (type) scheduled.set(type, (scheduled.get(type) ?? 0) + 1);
+  }
+  expect(Object.fromEntries(scheduled)).toEqual({
+    'integration:s3:getObject': 3,
+    'integration:dynamodb:putItem': 3,
+    'integration:sns:publish': 3,
+    'integration:sqs:sendMessage': 3,
+  });
 });
 
 it('HTTP: query parameters, credentials from configuration, Retry on a 503, a 404 as States.Http.StatusCode.404', async () => {
