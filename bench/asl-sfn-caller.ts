@@ -8,14 +8,14 @@
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import type { Definition } from 'states-language-temporal';
 import { startStateMachine } from 'states-language-temporal/client';
 import { STATE_MACHINE_TASKS } from '../activities/examples/names';
 import { activityTaskQueuePrefix } from '../api/sfn/executions';
-import { createDataConverter } from '../lib/codec/data-converter';
 import { loadConfig } from '../lib/config';
 import { median } from './report';
+import { timingClient } from './timing-client';
 
 export interface CallerRound {
   side: 'sdk' | 'bare';
@@ -49,25 +49,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const settings = JSON.parse(process.env[CALLER_SETTINGS_ENV] ?? '') as CallerSettings;
   const temporalStarts: number[] = [];
-  const client = new Client({
-    connection: await Connection.connect({ address: config.temporal.address }),
-    namespace: config.temporal.namespace,
-    dataConverter: createDataConverter(config.encryption),
-    interceptors: {
-      workflow: [
-        {
-          async startWithDetails(input, next) {
-            const t = performance.now();
-            try {
-              return await next(input);
-            } finally {
-              temporalStarts.push(performance.now() - t);
-            }
-          },
-        },
-      ],
-    },
-  });
+  const client = timingClient(await Connection.connect({ address: config.temporal.address }), config, temporalStarts);
   const sfn = new SFNClient({
     endpoint: settings.endpoint,
     region: 'us-east-1',

@@ -26,12 +26,10 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { CreateStateMachineCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { Client } from '@temporalio/client';
 import type { Definition } from 'states-language-temporal';
 import { STATE_MACHINE_WORKFLOW } from 'states-language-temporal/client';
 import { resultsKey } from '../activities/examples/records';
 import { buildApp } from '../api/app';
-import { createDataConverter } from '../lib/codec/data-converter';
 import type { Config } from '../lib/config';
 import type { ObjectStore } from '../storage/object-store';
 import { callbackMachine } from '../testkit/callback-machine';
@@ -42,6 +40,7 @@ import { formatMs, markdownTable, median, type Progress } from './report';
 import type { BenchStack } from './stack';
 import type { WorkerProcess } from './asl-worker-process';
 import { devServerPid, machineCpuSeconds, processCpuSeconds } from './proc-cpu';
+import { timingClient } from './timing-client';
 
 const STARTS = 200;
 const CONCURRENCY = 16;
@@ -117,29 +116,6 @@ const CALLBACK = callbackMachine({ after: { Type: 'Pass', End: true } });
 const percentile = (values: number[], p: number) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(p * values.length))];
 
-/** A client like the API's (same connection, namespace and codec) that times each workflow start. */
-function timingClient(client: Client, config: Config, starts: number[]): Client {
-  return new Client({
-    connection: client.connection,
-    namespace: config.temporal.namespace,
-    dataConverter: createDataConverter(config.encryption),
-    interceptors: {
-      workflow: [
-        {
-          async startWithDetails(input, next) {
-            const t = performance.now();
-            try {
-              return await next(input);
-            } finally {
-              starts.push(performance.now() - t);
-            }
-          },
-        },
-      ],
-    },
-  });
-}
-
 /** bench/asl-sfn-caller.ts in a process of its own: one round at a time. */
 async function startCaller(config: Config, settings: CallerSettings) {
   const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'asl-sfn-caller.ts')], {
@@ -181,7 +157,7 @@ export async function sfnApiBench(
   // The rate limit (1,000 requests a minute from one address by default) is not what is measured here.
   const api = { ...config.api, rateLimit: { ...config.api.rateLimit, max: 1_000_000 } };
   const temporalStarts: number[] = [];
-  const client = timingClient(env.client, config, temporalStarts);
+  const client = timingClient(env.client.connection, config, temporalStarts);
   const app = await buildApp({ config: { ...config, api }, client, logger: false });
   // The time the API took for each request, from its arrival to the answer sent: the rest of an SDK call's time is
   // the SDK's and the connection's.
