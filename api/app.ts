@@ -22,7 +22,7 @@ import stateMachineRoutes from './routes/state-machines';
 import webhookRoutes, { GITHUB_WEBHOOK_PATH } from './routes/webhooks';
 import sfnRoutes from './routes/sfn';
 import { StateMachineRuns } from './state-machine-runs';
-import { StateMachineStore } from '../storage/state-machines';
+import { DEFINITION_READS, StateMachineStore } from '../storage/state-machines';
 import { EncryptionCodec } from '../lib/codec/encryption-codec';
 
 export interface AppDeps {
@@ -63,12 +63,14 @@ export async function buildApp({ config, client, logger = true }: AppDeps) {
   const exchanges = new ExchangeRuns(client, config.temporal, store, config.exchangeRetentionMs);
   await app.register(exchangeRoutes, { exchanges });
   await app.register(exchangePageRoutes, { exchanges });
-  const machines = new StateMachineRuns(client, config.temporal, new StateMachineStore(store));
+  // One store of definitions for both APIs, so that a definition either writes is what the other reads next.
+  const definitions = new StateMachineStore(store, DEFINITION_READS);
+  const machines = new StateMachineRuns(client, config.temporal, definitions);
   await app.register(stateMachineRoutes, { runs: machines });
   await app.register(executionRoutes, { runs: machines });
   await app.register(webhookRoutes, { runs: machines, config: config.githubWebhook });
   // The AWS Step Functions API on the same machines and store (POST / with X-Amz-Target).
-  await app.register(sfnRoutes, { client, config, store });
+  await app.register(sfnRoutes, { client, config, store, definitions });
   // The operator's: CODEC_TOKEN opens it, API_TOKEN never does (the organiser does not see the steps decoded).
   await app.register(codecRoutes, {
     codec: config.encryption && new EncryptionCodec(config.encryption),

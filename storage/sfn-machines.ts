@@ -1,4 +1,5 @@
 import type { Definition } from 'states-language-temporal';
+import { FreshReads } from './fresh-reads';
 import { pathSegment } from './keys';
 import type { ObjectStore } from './object-store';
 import { type StateMachineStore, stateMachineKey } from './state-machines';
@@ -31,23 +32,39 @@ export class MachineLimitError extends Error {}
  * machine's record, its definition's text as given (DescribeStateMachine answers it unchanged), and the parsed
  * definition in the StateMachineStore, where the worker's loadStateMachine and the REST routes read it.
  * Changes go one at a time through this process; two API processes writing at once could lose one (documented).
+ * Reads are kept for `reads.freshForMs` (FreshReads): this process's changes are seen at once, another's within it.
  */
 export class MachineRegistry {
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly index: FreshReads<{ machines: MachineRecord[]; byName: Map<string, MachineRecord> }>;
 
   constructor(
     private readonly store: ObjectStore,
     private readonly definitions: StateMachineStore,
-  ) {}
+    reads: { freshForMs: number } = { freshForMs: 0 },
+  ) {
+    this.index = new FreshReads(
+      async () => {
+        const machines = await this.readIndex();
+        return { machines, byName: new Map(machines.map((m) => [m.name, m])) };
+      },
+      { freshForMs: reads.freshForMs, maxEntries: 1 },
+    );
+  }
 
-  async list(): Promise<MachineRecord[]> {
+  private async readIndex(): Promise<MachineRecord[]> {
     const body = await this.store.get(INDEX_KEY);
     if (body === undefined) return [];
     return (JSON.parse(body) as { machines: MachineRecord[] }).machines;
   }
 
+  /** Shared between callers while fresh: not to be changed. */
+  async list(): Promise<readonly MachineRecord[]> {
+    return (await this.index.get(INDEX_KEY)).machines;
+  }
+
   async get(name: string): Promise<MachineRecord | undefined> {
-    return (await this.list()).find((m) => m.name === name);
+    return (await this.index.get(INDEX_KEY)).byName.get(name);
   }
 
   async definitionText(name: string): Promise<string | undefined> {
@@ -66,13 +83,17 @@ export class MachineRegistry {
     },
   ): Promise<T> {
     const run = this.queue.then(async () => {
-      const { machines, result, definition } = change(await this.list());
+      // Read afresh, not as kept: the change is made to what is stored now.
+      const { machines, result, definition } = change(await this.readIndex());
       if (machines && machines.length > MAX_STATE_MACHINES) throw new MachineLimitError(`at most ${MAX_STATE_MACHINES} state machines`);
       if (definition) {
         await this.store.put(definitionTextKey(definition.name), definition.text);
         await this.definitions.put(definition.name, definition.parsed);
       }
-      if (machines) await this.store.put(INDEX_KEY, JSON.stringify({ machines }));
+      if (machines) {
+        await this.store.put(INDEX_KEY, JSON.stringify({ machines }));
+        this.index.forget(INDEX_KEY);
+      }
       return result;
     });
     this.queue = run.catch(() => undefined);
@@ -83,5 +104,6 @@ export class MachineRegistry {
   async forget(name: string): Promise<void> {
     await this.store.delete(definitionTextKey(name));
     await this.store.delete(stateMachineKey(name));
+    this.definitions.forget(name);
   }
 }

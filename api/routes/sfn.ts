@@ -10,7 +10,7 @@ import { STATE_MACHINE_TASKS } from '../../activities/examples/names';
 import type { Config } from '../../lib/config';
 import { MachineRegistry } from '../../storage/sfn-machines';
 import type { ObjectStore } from '../../storage/object-store';
-import { StateMachineStore } from '../../storage/state-machines';
+import { DEFINITION_READS, StateMachineStore } from '../../storage/state-machines';
 import { Arns } from '../sfn/arns';
 import { type SfnConfig, sfnConfig } from '../sfn/config';
 import { errorBody, SfnError } from '../sfn/errors';
@@ -53,16 +53,18 @@ export interface SfnRouteOptions {
   client: Client;
   config: Config;
   store: ObjectStore;
+  /** The definitions the REST routes read and write too (their reads kept briefly, see FreshReads); else its own. */
+  definitions?: StateMachineStore;
   /** Region, account and keys; from the environment unless given (tests). */
   sfn?: SfnConfig;
 }
 
 export default async function sfnRoutes(app: FastifyInstance, options: SfnRouteOptions) {
   const { client, config, store } = options;
+  const definitions = options.definitions ?? new StateMachineStore(store, DEFINITION_READS);
   const sfn = options.sfn ?? sfnConfig(process.env, config.api.token);
   const arns = new Arns(sfn);
-  const definitions = new StateMachineStore(store);
-  const registry = new MachineRegistry(store, definitions);
+  const registry = new MachineRegistry(store, definitions, { freshForMs: DEFINITION_READS.freshForMs });
   const tokens = new TaskTokens(taskTokenSecret(config));
   const deps = { client, arns, registry, definitions, temporal: config.temporal, activities: STATE_MACHINE_TASKS };
   const { requireMachine, requireExecution, ...executions } = executionActions(deps);

@@ -172,7 +172,7 @@ export function machineActions({ arns, registry, activities }: MachineDeps) {
         optionalString(body, 'nextToken', 1024),
         (v): v is { after: string } => typeof (v as { after?: unknown })?.after === 'string',
       );
-      const sorted = (await registry.list()).sort((a, b) => (a.name < b.name ? -1 : 1));
+      const sorted = [...(await registry.list())].sort((a, b) => (a.name < b.name ? -1 : 1));
       const rest = after ? sorted.filter((m) => m.name > after.after) : sorted;
       const page = rest.slice(0, size);
       return {

@@ -156,9 +156,17 @@ it('creates, describes, updates, lists (by pages), tags and deletes state machin
 
   const described = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: arn }));
   expect(described).toMatchObject({ name, definition: text, roleArn: ROLE, type: 'STANDARD', status: 'ACTIVE' });
+  // A start reads the machine and keeps it for a second: one just after the update runs the new definition all the same.
+  const before = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name: unique('before-update') }));
   const updated = await sfn.send(new UpdateStateMachineCommand({ stateMachineArn: arn, definition: JSON.stringify(waiting) }));
   expect(updated.revisionId).not.toBe(described.revisionId);
   expect(JSON.parse((await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: arn }))).definition!)).toEqual(waiting);
+  const after = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name: unique('after-update') }));
+  const ran = (executionArn: string | undefined) =>
+    sfn.send(new DescribeStateMachineForExecutionCommand({ executionArn })).then((d) => JSON.parse(d.definition!));
+  expect(await ran(before.executionArn)).toEqual(pipeline);
+  expect(await ran(after.executionArn)).toEqual(waiting);
+  await sfn.send(new StopExecutionCommand({ executionArn: after.executionArn }));
 
   const other = await create(unique('crud-b'), waiting);
   const names: string[] = [];
@@ -177,6 +185,7 @@ it('creates, describes, updates, lists (by pages), tags and deletes state machin
 
   await sfn.send(new DeleteStateMachineCommand({ stateMachineArn: arn }));
   await expect(sfn.send(new DescribeStateMachineCommand({ stateMachineArn: arn }))).rejects.toBeInstanceOf(StateMachineDoesNotExist);
+  await expect(sfn.send(new StartExecutionCommand({ stateMachineArn: arn }))).rejects.toBeInstanceOf(StateMachineDoesNotExist);
   await expect(sfn.send(new DescribeStateMachineCommand({ stateMachineArn: 'arn:aws:states:nowhere' }))).rejects.toBeInstanceOf(InvalidArn);
 });
 
